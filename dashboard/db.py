@@ -1,0 +1,226 @@
+"""The one module that owns the database.
+
+* Where the database lives (``default_db_path``).
+* Opening it, and creating or upgrading its schema from the versioned files in
+  ``queries/schema/`` (one transaction for all pending versions).
+* Loading SQL statements from ``queries/`` by name.
+* Running them: every query gets a fresh cursor, because a DuckDB connection
+  must not be shared across threads and Streamlit runs each session on its own
+  thread. Values are always bound as parameters.
+* Write transactions that check referential integrity before they commit.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = PROJECT_ROOT / "queries"
+SCHEMA_DIR = QUERIES_DIR / "schema"
+SAMPLE_DATA_DIR = PROJECT_ROOT / "sample_data"
+
+DB_ENV_VAR = "CONSTELLATIEMONITOR_DB"
+DEFAULT_DB_FILE = Path("data") / "constellatiemonitor.duckdb"
+
+# Tables that hold the partnership's data, in the order a load writes them.
+DATA_TABLES: tuple[str, ...] = (
+    "functions",
+    "schools",
+    "institutes",
+    "trainees",
+    "people",
+    "relationships",
+    "relationship_functions",
+    "consultations",
+    "needs",
+    "norm_roles",
+    "norm_consultations",
+)
+
+_SCHEMA_FILE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class DatabaseError(Exception):
+    """A problem with the database file that the user can act on."""
+
+
+class IntegrityError(DatabaseError):
+    """A write would leave a broken reference; nothing was written."""
+
+    def __init__(self, violations: pd.DataFrame):
+        self.violations = violations
+        super().__init__(f"{len(violations)} broken reference(s), first: {violations.iloc[0].to_dict()}")
+
+
+def default_db_path() -> Path:
+    """``$CONSTELLATIEMONITOR_DB``, else ``data/constellatiemonitor.duckdb`` under the working folder."""
+    configured = os.environ.get(DB_ENV_VAR)
+    return Path(configured) if configured else Path.cwd() / DEFAULT_DB_FILE
+
+
+@functools.cache
+def load_sql(name: str) -> str:
+    """The text of ``queries/<name>.sql``; ``name`` may contain a sub-folder."""
+    path = (QUERIES_DIR / f"{name}.sql").resolve()
+    if QUERIES_DIR.resolve() not in path.parents:
+        raise ValueError(f"query name outside queries/: {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+def schema_migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every file in queries/schema, in order."""
+    found = []
+    for path in sorted(SCHEMA_DIR.iterdir()):
+        match = _SCHEMA_FILE.match(path.name)
+        if match:
+            found.append((int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"schema files must be numbered 001, 002, ... without gaps: {versions}")
+    return found
+
+
+LATEST_SCHEMA_VERSION = len(schema_migrations())
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version recorded in the database; 0 for an empty database."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema to the latest version in one transaction; returns the version."""
+    current = schema_version(con)
+    if current > LATEST_SCHEMA_VERSION:
+        raise DatabaseError(
+            f"database schema version {current} is newer than this program ({LATEST_SCHEMA_VERSION})"
+        )
+    pending = [m for m in schema_migrations() if m[0] > current]
+    if not pending:
+        return current
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, file VARCHAR NOT NULL,"
+            " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+        )
+        for version, file_name, sql in pending:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version (version, file) VALUES (?, ?)", [version, file_name])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return LATEST_SCHEMA_VERSION
+
+
+class Database:
+    """A DuckDB database file with the current schema.
+
+    The object may be shared between threads: it keeps one connection and hands
+    every query its own cursor. Write transactions are serialised with a lock.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else default_db_path()
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise DatabaseError(f"cannot open {self.path}: {exc}") from exc
+        if read_only:
+            if schema_version(self._con) != LATEST_SCHEMA_VERSION:
+                raise DatabaseError(f"{self.path} has an older schema; open it once for writing to upgrade")
+        else:
+            migrate(self._con)
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def in_memory(cls) -> Database:
+        return cls(":memory:")
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor: a connection of its own for one thread's work."""
+        return self._con.cursor()
+
+    # -- reading ----------------------------------------------------------
+
+    def query(self, name: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run the named statement from ``queries/`` with bound parameters."""
+        return self.query_sql(load_sql(name), params)
+
+    def query_sql(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run a statement text (a constant, never built from values) with bound parameters."""
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Any:
+        cur = self.cursor()
+        try:
+            row = cur.execute(sql, params or []).fetchone()
+            return None if row is None else row[0]
+        finally:
+            cur.close()
+
+    def table_counts(self) -> dict[str, int]:
+        counts = self.query("table_counts")
+        return dict(zip(counts["table_name"], counts["n"].astype(int)))
+
+    def is_empty(self) -> bool:
+        return self.scalar("SELECT count(*) FROM trainees") == 0
+
+    # -- writing ----------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction on its own cursor.
+
+        Commits only when the block finishes and no reference is broken;
+        otherwise rolls back, so the database is exactly as it was.
+        """
+        if self.read_only:
+            raise DatabaseError(f"{self.path} is open read-only")
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+                violations = cur.execute(load_sql("integrity_violations")).df()
+                if len(violations):
+                    raise IntegrityError(violations)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()

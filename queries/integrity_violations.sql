@@ -1,0 +1,46 @@
+-- Every row returned is a broken reference; a write transaction that leaves
+-- any commits nothing. (The references are checked here, not as FOREIGN KEYs:
+-- see schema/001_initial.sql.)
+SELECT 'trainees' AS table_name, trainee_id AS row_key, 'school_id' AS column_name, school_id AS value
+FROM trainees WHERE school_id NOT IN (SELECT school_id FROM schools)
+UNION ALL
+SELECT 'trainees', trainee_id, 'institute_id', institute_id
+FROM trainees WHERE institute_id NOT IN (SELECT institute_id FROM institutes)
+UNION ALL
+SELECT 'people', person_id, 'school_id', school_id
+FROM people WHERE school_id IS NOT NULL AND school_id NOT IN (SELECT school_id FROM schools)
+UNION ALL
+SELECT 'people', person_id, 'institute_id', institute_id
+FROM people WHERE institute_id IS NOT NULL AND institute_id NOT IN (SELECT institute_id FROM institutes)
+UNION ALL
+SELECT 'relationships', trainee_id || '/' || person_id || '/' || wave, 'trainee_id', trainee_id
+FROM relationships WHERE trainee_id NOT IN (SELECT trainee_id FROM trainees)
+UNION ALL
+SELECT 'relationships', trainee_id || '/' || person_id || '/' || wave, 'person_id', person_id
+FROM relationships WHERE person_id NOT IN (SELECT person_id FROM people)
+UNION ALL
+SELECT 'relationship_functions', rf.trainee_id || '/' || rf.person_id || '/' || rf.wave, 'trainee_id', rf.trainee_id
+FROM relationship_functions rf
+WHERE NOT EXISTS (SELECT 1 FROM relationships r WHERE r.trainee_id = rf.trainee_id
+                  AND r.person_id = rf.person_id AND r.wave = rf.wave)
+UNION ALL
+SELECT 'relationship_functions', rf.trainee_id || '/' || rf.person_id || '/' || rf.wave, 'function', rf.function
+FROM relationship_functions rf WHERE rf.function NOT IN (SELECT code FROM functions)
+UNION ALL
+SELECT 'consultations', c.trainee_id || '/' || c.person_a || '/' || c.person_b || '/' || c.wave, 'person_a', c.person_a
+FROM consultations c
+WHERE NOT EXISTS (SELECT 1 FROM relationships r WHERE r.trainee_id = c.trainee_id
+                  AND r.person_id = c.person_a AND r.wave = c.wave)
+UNION ALL
+SELECT 'consultations', c.trainee_id || '/' || c.person_a || '/' || c.person_b || '/' || c.wave, 'person_b', c.person_b
+FROM consultations c
+WHERE NOT EXISTS (SELECT 1 FROM relationships r WHERE r.trainee_id = c.trainee_id
+                  AND r.person_id = c.person_b AND r.wave = c.wave)
+UNION ALL
+SELECT 'needs', trainee_id || '/' || wave, 'trainee_id', trainee_id
+FROM needs WHERE trainee_id NOT IN (SELECT trainee_id FROM trainees)
+UNION ALL
+SELECT 'needs', trainee_id || '/' || wave, 'function', function
+FROM needs WHERE function NOT IN (SELECT code FROM functions)
+ORDER BY 1, 2, 3
+LIMIT 100;
