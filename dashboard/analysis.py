@@ -2,12 +2,28 @@
 network measures. Pages and the command line call only these functions.
 
 Every computation that SQL can do lives in ``queries/analysis/``; Python adds
-what SQL cannot do well (networkx for effective size and constraint).
+what SQL cannot do well (networkx for effective size and constraint) and the
+sentences of the signals (they depend on the user's language).
+
+Every question takes the same ``Filters`` (school, institute, cohort,
+programme narrow the trainees; ``wave`` chooses the wave, None = each
+trainee's latest wave with relationships) and returns a DataFrame.
+Definitions: shared/domain.md and docs/analyse.md.
 """
 
 from __future__ import annotations
 
+import re
+import string
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dashboard import domain, network
+from dashboard.db import Database, load_sql
+from dashboard.i18n import normalise_language, t
 
 
 @dataclass(frozen=True)
@@ -36,3 +52,442 @@ class Norm:
     roles: tuple[tuple[str, str], ...]
     consultations: tuple[tuple[str, str], ...]
     informal_counts: bool = True
+
+
+DEFAULT_NORM = Norm(roles=domain.DEFAULT_NORM_ROLES, consultations=domain.DEFAULT_NORM_CONSULTATIONS)
+
+# Group dimension of the by= questions -> the id column it is reported under.
+GROUP_COLUMNS: dict[str, str] = {
+    "school": "school_id",
+    "institute": "institute_id",
+    "cohort": "cohort",
+    "programme": "programme",
+}
+
+SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
+SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+
+# Signals about one trainee, then the mentor-level signal (trainee_id null).
+TRAINEE_SIGNAL_CODES: tuple[str, ...] = (
+    "weak_formal",
+    "missing_formal",
+    "no_consultation",
+    "no_klik",
+    "negative_contribution",
+    "uncovered_need",
+    "single_point_of_failure",
+    "declining",
+)
+MENTOR_SIGNAL_CODES: tuple[str, ...] = ("mentor_no_klik_repeated",)
+SIGNAL_CODES: tuple[str, ...] = TRAINEE_SIGNAL_CODES + MENTOR_SIGNAL_CODES
+
+SIGNAL_COLUMNS: tuple[str, ...] = ("trainee_id", "person_id", "function", "code", "severity", "wave", "message")
+MEASURE_COLUMNS: tuple[str, ...] = (
+    "trainee_id", "wave", "size", "n_formal", "n_informal", "n_strong", "share_strong", "density",
+    "effective_size", "constraint", "ei_index", "n_roles", "n_sides",
+)
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_SCOPE = "analysis/_scope"
+_COVERAGE = "analysis/_coverage"
+
+
+# --- running the named queries ------------------------------------------------
+
+
+def _run(
+    db: Database,
+    parts: Sequence[str],
+    params: Mapping[str, Any] | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """Run the concatenation of the named SQL files on a cursor of its own.
+
+    ``tables`` are registered on that cursor only (bound data: in-memory
+    norms, the taxonomy), so concurrent sessions never see each other's.
+    Only the parameters the statement names are passed (DuckDB rejects
+    extra ones).
+    """
+    sql = "\n".join(load_sql(part) for part in parts)
+    used = set(_PARAMETER.findall(sql))
+    bound = {name: value for name, value in (params or {}).items() if name in used}
+    cur = db.cursor()
+    try:
+        for name, frame in (tables or {}).items():
+            cur.register(name, frame)
+        return cur.execute(sql, bound).df()
+    finally:
+        cur.close()
+
+
+def _filter_params(filters: Filters) -> dict[str, str | None]:
+    return {
+        "school": filters.school,
+        "institute": filters.institute,
+        "cohort": filters.cohort,
+        "programme": filters.programme,
+        "wave": filters.wave,
+    }
+
+
+def _frame(columns: Mapping[str, str], rows: Iterable[Sequence[Any]]) -> pd.DataFrame:
+    """A DataFrame with fixed dtypes, also when empty (DuckDB needs the types)."""
+    rows = list(rows)
+    return pd.DataFrame(
+        {name: pd.Series([row[i] for row in rows], dtype=dtype) for i, (name, dtype) in enumerate(columns.items())}
+    )
+
+
+def _roles_table() -> pd.DataFrame:
+    return _frame(
+        {"role": "str", "side": "str", "line": "object"},
+        ((r.code, r.side, r.line) for r in domain.ROLES),
+    )
+
+
+def _taxonomy_table(db: Database) -> pd.DataFrame:
+    taxonomy = functions(db)
+    return _frame({"code": "str", "position": "int64"}, ((code, i) for i, code in enumerate(taxonomy["code"])))
+
+
+def _norm_tables(norms: Mapping[str, Norm]) -> dict[str, pd.DataFrame]:
+    """The norms as bound tables; one settings row per programme that has its own norm."""
+    return {
+        "norm_settings_param": _frame(
+            {"programme": "str", "informal_counts": "bool"},
+            ((programme, norm.informal_counts) for programme, norm in norms.items()),
+        ),
+        "norm_roles_param": _frame(
+            {"programme": "str", "role": "str", "expected_strength": "str"},
+            ((programme, role, strength) for programme, norm in norms.items() for role, strength in norm.roles),
+        ),
+        "norm_consultations_param": _frame(
+            {"programme": "str", "role_a": "str", "role_b": "str"},
+            ((programme, min(a, b), max(a, b)) for programme, norm in norms.items() for a, b in norm.consultations),
+        ),
+    }
+
+
+def _analysis_tables(db: Database, norm: Norm | None) -> dict[str, pd.DataFrame]:
+    """All bound tables of a scoped question: an in-memory norm applies to every trainee."""
+    norms = {domain.DEFAULT_PROGRAMME: norm} if norm is not None else load_norms(db)
+    tables = _norm_tables(norms)
+    tables["roles_param"] = _roles_table()
+    tables["taxonomy_param"] = _taxonomy_table(db)
+    return tables
+
+
+def _check_by(by: str) -> str:
+    if by not in GROUP_COLUMNS:
+        raise ValueError(f"by must be one of {', '.join(GROUP_COLUMNS)}, not {by!r}")
+    return by
+
+
+# --- norms and vocabulary -------------------------------------------------------
+
+
+def load_norms(db: Database) -> dict[str, Norm]:
+    """Programme -> Norm from the norm tables; ``"*"`` is always present.
+
+    Each table is read on its own: a programme with its own rows in
+    ``norm_roles`` uses those roles (else the ``*`` roles), and likewise for
+    ``norm_consultations``. When a table has no ``*`` rows, ``*`` is the
+    shipped default of ``dashboard.domain``. Norms from the database always
+    let informal relationships count.
+    """
+    role_rows = db.query("analysis/norm_roles")
+    consultation_rows = db.query("analysis/norm_consultations")
+    roles: dict[str, list[tuple[str, str]]] = {}
+    for programme, role, strength in role_rows.itertuples(index=False):
+        roles.setdefault(programme, []).append((role, strength))
+    consultations: dict[str, list[tuple[str, str]]] = {}
+    for programme, role_a, role_b in consultation_rows.itertuples(index=False):
+        consultations.setdefault(programme, []).append((role_a, role_b))
+    default_roles = tuple(roles.get(domain.DEFAULT_PROGRAMME, domain.DEFAULT_NORM_ROLES))
+    default_consultations = tuple(consultations.get(domain.DEFAULT_PROGRAMME, domain.DEFAULT_NORM_CONSULTATIONS))
+    programmes = sorted(set(roles) | set(consultations) | {domain.DEFAULT_PROGRAMME})
+    return {
+        programme: Norm(
+            roles=tuple(roles[programme]) if programme in roles else default_roles,
+            consultations=tuple(consultations[programme]) if programme in consultations else default_consultations,
+        )
+        for programme in programmes
+    }
+
+
+def functions(db: Database) -> pd.DataFrame:
+    """The guidance functions in taxonomy order: code, label_nl, label_en, group, description.
+
+    An empty ``functions`` table means the shipped defaults.
+    """
+    found = db.query("analysis/functions")
+    if len(found):
+        return found.reset_index(drop=True)
+    return _frame(
+        {"code": "str", "label_nl": "str", "label_en": "str", "group": "str", "description": "str"},
+        ((f.code, f.label_nl, f.label_en, f.group, f.description) for f in domain.DEFAULT_FUNCTIONS),
+    )
+
+
+def filter_options(db: Database) -> dict[str, list]:
+    """What the sidebar filters can choose from (waves: those with data, in order)."""
+    return {
+        "schools": [tuple(row) for row in db.query("analysis/filter_schools").itertuples(index=False)],
+        "institutes": [tuple(row) for row in db.query("analysis/filter_institutes").itertuples(index=False)],
+        "cohorts": db.query("analysis/filter_cohorts")["cohort"].tolist(),
+        "programmes": db.query("analysis/filter_programmes")["programme"].tolist(),
+        "waves": db.query("analysis/filter_waves")["wave"].tolist(),
+    }
+
+
+def trainees(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
+    """Every trainee matching the filters (also those without relationships).
+
+    ``wave`` is the wave they are evaluated on (null when they have no
+    relationships in it), ``waves`` all waves with relationships, in order.
+    """
+    found = _run(db, ["analysis/trainees"], _filter_params(filters))
+    found["waves"] = found["waves"].map(list)
+    return found
+
+
+# --- coverage -------------------------------------------------------------------
+
+
+def coverage(db: Database, filters: Filters = Filters(), norm: Norm | None = None) -> pd.DataFrame:
+    """One row per trainee in scope x function of the taxonomy.
+
+    Columns: trainee_id, wave, function, level, level_formal, level_informal
+    (each sterk / zwak / geen).
+    """
+    return _run(
+        db,
+        [_SCOPE, _COVERAGE, "analysis/coverage"],
+        _filter_params(filters),
+        _analysis_tables(db, norm),
+    )
+
+
+def coverage_by(db: Database, by: str, filters: Filters = Filters(), norm: Norm | None = None) -> pd.DataFrame:
+    """Coverage counted per group and function.
+
+    Columns: <school_id | institute_id | cohort | programme>, group_name,
+    function, n_trainees, n_sterk, n_zwak, n_geen, share_sterk.
+    """
+    _check_by(by)
+    found = _run(
+        db,
+        [_SCOPE, _COVERAGE, "analysis/coverage_by"],
+        {**_filter_params(filters), "by": by},
+        _analysis_tables(db, norm),
+    )
+    return found.rename(columns={"group_id": GROUP_COLUMNS[by]})
+
+
+# --- signals --------------------------------------------------------------------
+
+
+MESSAGE_KEYS: tuple[str, ...] = SIGNAL_CODES + ("weak_formal_geen",)
+# The {fields} of the signal sentences, in the order signals.sql passes them to format().
+MESSAGE_FIELDS: tuple[str, ...] = (
+    "Role", "role", "person", "strength", "expected", "other_role", "other_person",
+    "earlier", "earlier_wave", "function", "cohort", "n",
+)
+
+
+def positional_template(template: str) -> str:
+    """``"{Role} {person}: ..."`` -> ``"{0} {2}: ..."`` for SQL format(); literal braces doubled."""
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        parts.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            parts.append("{%d}" % MESSAGE_FIELDS.index(field))
+    return "".join(parts)
+
+
+def _message_tables(db: Database, lang: str) -> dict[str, pd.DataFrame]:
+    """The sentences' templates and labels in ``lang``, bound for signals.sql.
+
+    The sentence is filled in by SQL: a national attention list has 100,000+
+    rows. ``weak_formal_geen`` is the weak_formal sentence for a relationship
+    rated geen ("experienced as none" reads badly).
+    """
+    taxonomy = functions(db)
+    function_label = "label_en" if lang == "en" else "label_nl"
+    labels = [("role", code, domain.role_label(code, lang)) for code in domain.ROLE_CODES]
+    labels += [("strength", code, t(f"analysis.strength.{code}", lang)) for code in domain.STRENGTHS]
+    labels += [("wave", code, t(f"analysis.wave.{code}", lang)) for code in domain.WAVES]
+    labels += [("function", code, label) for code, label in zip(taxonomy["code"], taxonomy[function_label])]
+    return {
+        "message_templates_param": _frame(
+            {"message_key": "str", "template": "str"},
+            ((key, positional_template(t(f"analysis.signal.{key}", lang))) for key in MESSAGE_KEYS),
+        ),
+        "labels_param": _frame({"kind": "str", "code": "str", "label": "str"}, labels),
+    }
+
+
+def signals(db: Database, filters: Filters = Filters(), norm: Norm | None = None, lang: str = "nl") -> pd.DataFrame:
+    """The attention signals, most severe first.
+
+    Columns: trainee_id (null for mentor-level signals), person_id, function,
+    code, severity (high / medium / low), wave, message (in ``lang``).
+    """
+    lang = normalise_language(lang)
+    found = _run(
+        db,
+        [_SCOPE, _COVERAGE, "analysis/signals"],
+        _filter_params(filters),
+        {**_analysis_tables(db, norm), **_message_tables(db, lang)},
+    )
+    return found[list(SIGNAL_COLUMNS)]
+
+
+def trainee_signals_summary(
+    db: Database, filters: Filters = Filters(), norm: Norm | None = None, lang: str = "nl"
+) -> pd.DataFrame:
+    """One row per trainee with at least one signal, most severe first, then by name.
+
+    Columns: trainee_id, name, school_name, wave, max_severity, n_signals,
+    codes (distinct, most severe first), messages (all, most severe first).
+    """
+    columns = ["trainee_id", "name", "school_name", "wave", "max_severity", "n_signals", "codes", "messages"]
+    found = signals(db, filters, norm, lang)
+    found = found[found["trainee_id"].notna()]
+    if found.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
+    people = trainees(db, filters).set_index("trainee_id")
+    rows = []
+    for trainee_id, group in found.groupby("trainee_id", sort=False):
+        group = group.sort_values("severity", key=lambda s: s.map(SEVERITY_RANK), kind="stable")
+        rows.append(
+            {
+                "trainee_id": trainee_id,
+                "name": people.at[trainee_id, "name"],
+                "school_name": people.at[trainee_id, "school_name"],
+                "wave": group["wave"].iloc[0],
+                "max_severity": group["severity"].iloc[0],
+                "n_signals": len(group),
+                "codes": list(dict.fromkeys(group["code"])),
+                "messages": group["message"].tolist(),
+            }
+        )
+    summary = pd.DataFrame(rows, columns=columns)
+    summary["_rank"] = summary["max_severity"].map(SEVERITY_RANK)
+    summary = summary.sort_values(["_rank", "name", "trainee_id"], kind="stable").drop(columns="_rank")
+    return summary.reset_index(drop=True)
+
+
+# --- measures -------------------------------------------------------------------
+
+
+def measures(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
+    """Network measures per trainee in scope, on the evaluated wave.
+
+    Columns: trainee_id, wave, size, n_formal, n_informal, n_strong,
+    share_strong, density, effective_size, constraint, ei_index, n_roles,
+    n_sides. Null (NaN) where a measure is undefined: see docs/analyse.md.
+    """
+    found = _run(db, [_SCOPE, "analysis/measures"], _filter_params(filters), _analysis_tables(db, None))
+    pairs = [network.ego_measures(alters, ties) for alters, ties in zip(found["alter_ids"], found["tie_pairs"])]
+    found["effective_size"] = pd.Series([p[0] for p in pairs], index=found.index, dtype="float64")
+    found["constraint"] = pd.Series([p[1] for p in pairs], index=found.index, dtype="float64")
+    for column in ("share_strong", "density", "ei_index"):
+        found[column] = found[column].astype("float64")
+    return found[list(MEASURE_COLUMNS)].reset_index(drop=True)
+
+
+# --- one trainee ------------------------------------------------------------------
+
+
+def constellation(db: Database, trainee_id: str, norm: Norm | None = None) -> dict | None:
+    """Everything about one trainee's network, all waves; None for an unknown trainee.
+
+    Keys: trainee (dict), relationships, consultations, needs, missing_roles
+    (DataFrames, see the module docs) and waves (list, in order).
+    """
+    params = {"trainee_id": trainee_id}
+    found = _run(db, ["analysis/constellation_trainee"], params)
+    if found.empty:
+        return None
+    trainee = {k: (None if pd.isna(v) else v) for k, v in found.iloc[0].to_dict().items()}
+    if norm is None:
+        norms = load_norms(db)
+        norm = norms.get(trainee["programme"] or domain.DEFAULT_PROGRAMME, norms[domain.DEFAULT_PROGRAMME])
+    tables = _norm_tables({domain.DEFAULT_PROGRAMME: norm})
+    tables["roles_param"] = _roles_table()
+    tables["taxonomy_param"] = _taxonomy_table(db)
+    relationships = _run(db, ["analysis/constellation_relationships"], params, tables)
+    relationships["functions"] = relationships["functions"].map(list)
+    waves = [w for w in domain.WAVES if w in set(relationships["wave"])]
+    return {
+        "trainee": trainee,
+        "relationships": relationships,
+        "consultations": _run(db, ["analysis/constellation_consultations"], params),
+        "needs": _run(db, ["analysis/constellation_needs"], params, tables),
+        "missing_roles": _run(db, ["analysis/constellation_missing_roles"], params, tables),
+        "waves": waves,
+    }
+
+
+# --- comparing groups ---------------------------------------------------------------
+
+
+def _share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    return (numerator / denominator.where(denominator > 0)).astype("float64")
+
+
+def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | None = None) -> pd.DataFrame:
+    """Groups side by side (for management: aggregates, never names).
+
+    Columns: <by id>, group_name, n_trainees, share_all_functions_strong,
+    rate_<code> per trainee-level signal code (share of trainees with at
+    least one), share_coverage_informal, klik_ja, klik_twijfel, klik_nee,
+    klik_onbekend, formal_sterk, formal_zwak, formal_geen (shares of formal
+    ties), share_guide_assesses.
+    """
+    _check_by(by)
+    id_column = GROUP_COLUMNS[by]
+    people = trainees(db, filters)
+    name_column = {"school": "school_name", "institute": "institute_name"}.get(by, id_column)
+    group_of = people.set_index("trainee_id")[id_column]
+    name_of = dict(zip(people[id_column], people[name_column]))
+
+    cells = coverage(db, filters, norm)
+    cells["group_id"] = cells["trainee_id"].map(group_of)
+    per_trainee = cells.groupby("trainee_id", sort=False).agg(
+        group_id=("group_id", "first"), all_strong=("level", lambda s: bool((s == "sterk").all()))
+    )
+    base = per_trainee.groupby("group_id", dropna=False).agg(
+        n_trainees=("all_strong", "size"), n_all_strong=("all_strong", "sum")
+    )
+    result = pd.DataFrame(index=base.index)
+    result["n_trainees"] = base["n_trainees"].astype("int64")
+    result["share_all_functions_strong"] = _share(base["n_all_strong"], base["n_trainees"])
+
+    found = signals(db, filters, norm)
+    found = found[found["trainee_id"].notna()].drop_duplicates(["trainee_id", "code"])
+    found["group_id"] = found["trainee_id"].map(group_of)
+    for code in TRAINEE_SIGNAL_CODES:
+        counts = found[found["code"] == code].groupby("group_id", dropna=False).size()
+        result[f"rate_{code}"] = _share(counts.reindex(result.index, fill_value=0), result["n_trainees"])
+
+    strong = cells[cells["level"] == "sterk"]
+    strong_counts = strong.groupby("group_id", dropna=False).size().reindex(result.index, fill_value=0)
+    informal_only = (
+        strong[strong["level_formal"] != "sterk"].groupby("group_id", dropna=False).size()
+        .reindex(result.index, fill_value=0)
+    )
+    result["share_coverage_informal"] = _share(informal_only, strong_counts)
+
+    ties = _run(
+        db, [_SCOPE, "analysis/compare_ties"], {**_filter_params(filters), "by": by}, _analysis_tables(db, norm)
+    ).set_index("group_id").reindex(result.index)
+    n_formal = ties["n_formal"].fillna(0)
+    for column in ("klik_ja", "klik_twijfel", "klik_nee", "klik_onbekend", "formal_sterk", "formal_zwak", "formal_geen"):
+        result[column] = _share(ties[f"n_{column}"].fillna(0), n_formal)
+    result["share_guide_assesses"] = _share(ties["n_assesses"].fillna(0), n_formal)
+
+    result = result.reset_index().rename(columns={"group_id": id_column})
+    result.insert(1, "group_name", result[id_column].map(name_of))
+    return result.sort_values(["group_name", id_column], na_position="last", kind="stable").reset_index(drop=True)

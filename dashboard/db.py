@@ -144,7 +144,7 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
             raise DatabaseError(f"cannot open {self.path}: {exc}") from exc
         if read_only:
             if schema_version(self._con) != LATEST_SCHEMA_VERSION:

@@ -1,0 +1,122 @@
+"""Command-line reports: ``flags``, ``coverage`` and ``measures``.
+
+Each opens the database read-only, asks ``dashboard.analysis`` one question
+and prints the answer as a readable table (default), CSV or JSON (one record
+per row). Problems with the database file end in a short message in the
+user's language and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import duckdb
+import pandas as pd
+
+from dashboard import analysis
+from dashboard.db import Database, DatabaseError, default_db_path
+from dashboard.i18n import t
+
+EXIT_DB_PROBLEM = 2
+
+COVERAGE_TRAINEE_COLUMNS = ("trainee_id", "wave", "function", "level", "level_formal", "level_informal")
+COVERAGE_GROUP_COLUMNS = ("function", "n_trainees", "n_sterk", "n_zwak", "n_geen", "share_sterk")
+
+
+def _filters(args: argparse.Namespace) -> analysis.Filters:
+    return analysis.Filters(
+        school=getattr(args, "school", None),
+        institute=getattr(args, "institute", None),
+        cohort=getattr(args, "cohort", None),
+        programme=getattr(args, "programme", None),
+        wave=getattr(args, "wave", None),
+    )
+
+
+def _open(args: argparse.Namespace) -> Database | None:
+    """The database read-only, or None after telling the user why not."""
+    lang = getattr(args, "lang", "nl")
+    path = Path(args.db) if getattr(args, "db", None) else default_db_path()
+    if not path.is_file():
+        print(t("report.db_missing", lang, path=path), file=sys.stderr)
+        return None
+    try:
+        return Database(path, read_only=True)
+    except (DatabaseError, duckdb.Error) as exc:
+        print(t("report.db_error", lang, path=path, reason=exc), file=sys.stderr)
+        return None
+
+
+def _plain(value: object) -> object:
+    """A cell as JSON/CSV wants it: lists stay lists, missing is None."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def write_frame(frame: pd.DataFrame, output_format: str, lang: str, out: TextIO) -> None:
+    """Print ``frame`` as table, csv or json (a JSON array, one record per line)."""
+    records = [{column: _plain(value) for column, value in row.items()} for row in frame.to_dict("records")]
+    if output_format == "json":
+        lines = [json.dumps(record, ensure_ascii=False) for record in records]
+        out.write("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n")
+        return
+    if output_format == "csv":
+        flat = pd.DataFrame(
+            [{k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()} for r in records],
+            columns=list(frame.columns),
+        )
+        flat.to_csv(out, index=False, lineterminator="\n")
+        return
+    if frame.empty:
+        out.write(t("report.no_rows", lang) + "\n")
+        return
+    shown = frame.copy().astype(object)
+    for column in shown.columns:
+        shown[column] = [
+            "-" if _plain(v) is None else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in shown[column]
+        ]
+    out.write(shown.to_string(index=False) + "\n")
+
+
+def _report(args: argparse.Namespace, ask) -> int:
+    db = _open(args)
+    if db is None:
+        return EXIT_DB_PROBLEM
+    try:
+        frame = ask(db)
+    finally:
+        db.close()
+    write_frame(frame, getattr(args, "format", "table"), getattr(args, "lang", "nl"), sys.stdout)
+    return 0
+
+
+def command_flags(args: argparse.Namespace) -> int:
+    """Signals: trainee_id, person_id, function, code, severity, wave, message."""
+    return _report(args, lambda db: analysis.signals(db, _filters(args), lang=getattr(args, "lang", "nl")))
+
+
+def command_coverage(args: argparse.Namespace) -> int:
+    """Coverage per trainee (default) or per group (--by school|institute|cohort|programme)."""
+    by = getattr(args, "by", "trainee") or "trainee"
+
+    def ask(db: Database) -> pd.DataFrame:
+        if by == "trainee":
+            return analysis.coverage(db, _filters(args))[list(COVERAGE_TRAINEE_COLUMNS)]
+        found = analysis.coverage_by(db, by, _filters(args))
+        return found[[analysis.GROUP_COLUMNS[by], *COVERAGE_GROUP_COLUMNS]]
+
+    return _report(args, ask)
+
+
+def command_measures(args: argparse.Namespace) -> int:
+    """Measures: trainee_id, wave and the network measures."""
+    return _report(args, lambda db: analysis.measures(db, _filters(args)))

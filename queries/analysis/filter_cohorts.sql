@@ -1,0 +1,1 @@
+SELECT DISTINCT cohort FROM trainees ORDER BY cohort
