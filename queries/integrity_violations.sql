@@ -1,6 +1,6 @@
 -- Every row returned is a broken reference; a write transaction that leaves
--- any commits nothing. (The references are checked here, not as FOREIGN KEYs:
--- see schema/001_initial.sql.)
+-- any commits nothing. (References and the rules that compare two columns are
+-- checked here, not as FOREIGN KEYs or CHECKs: see schema/001_initial.sql.)
 SELECT 'trainees' AS table_name, trainee_id AS row_key, 'school_id' AS column_name, school_id AS value
 FROM trainees WHERE school_id NOT IN (SELECT school_id FROM schools)
 UNION ALL
@@ -36,6 +36,15 @@ SELECT 'consultations', c.trainee_id || '/' || c.person_a || '/' || c.person_b |
 FROM consultations c
 WHERE NOT EXISTS (SELECT 1 FROM relationships r WHERE r.trainee_id = c.trainee_id
                   AND r.person_id = c.person_b AND r.wave = c.wave)
+UNION ALL
+SELECT 'relationships', trainee_id || '/' || person_id || '/' || wave, 'person_id', person_id
+FROM relationships WHERE person_id = trainee_id
+UNION ALL
+SELECT 'consultations', trainee_id || '/' || person_a || '/' || person_b || '/' || wave, 'person_b', person_b
+FROM consultations WHERE NOT person_a < person_b
+UNION ALL
+SELECT 'norm_consultations', programme || '/' || role_a || '/' || role_b, 'role_b', role_b
+FROM norm_consultations WHERE NOT role_a < role_b
 UNION ALL
 SELECT 'needs', trainee_id || '/' || wave, 'trainee_id', trainee_id
 FROM needs WHERE trainee_id NOT IN (SELECT trainee_id FROM trainees)

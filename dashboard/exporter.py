@@ -1,0 +1,96 @@
+"""Export of all data in the interchange format (shared/data-contract.md).
+
+Canonical values: lower-case Dutch codes, booleans ``ja``/``nee``, empty for
+unknown, functions ``;``-joined in taxonomy order, rows sorted by key
+(functions.csv in taxonomy order, since its order is the taxonomy's). The
+``x_`` columns an import kept come back as columns. Export, import into an
+empty database and export again gives identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from dashboard.db import Database, DatabaseError
+from dashboard.i18n import normalise_language, t
+from dashboard.interchange import FILES, write_dataset
+
+_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def _expand_extra(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn the ``extra`` JSON text into one column per ``x_`` attribute."""
+    extra = frame.pop("extra")
+    parsed = [json.loads(text) if isinstance(text, str) and text else {} for text in extra.tolist()]
+    names = sorted({name for attributes in parsed for name in attributes})
+    for name in names:
+        frame[name] = pd.Series([attributes.get(name, "") for attributes in parsed], index=frame.index, dtype="str")
+    return frame
+
+
+def export_tables(db: Database) -> dict[str, pd.DataFrame]:
+    """Every interchange file as a frame of text ("" for unknown), in contract order."""
+    tables = {}
+    for spec in FILES:
+        frame = db.query(f"export/{spec.name}")
+        frame = _expand_extra(frame)
+        for column in frame.columns:
+            frame[column] = frame[column].astype("str").fillna("")  # empty = unknown
+        tables[spec.name] = frame.reset_index(drop=True)
+    return tables
+
+
+def export_dataset(db: Database, out: str | Path) -> Path:
+    """Write all data to ``out``: a folder of CSV files, or one workbook if it ends in .xlsx."""
+    return write_dataset(export_tables(db), out)
+
+
+def export_bytes(db: Database, kind: Literal["xlsx", "zip"]) -> bytes:
+    """The export as bytes for a download button: one workbook, or a zip of the CSV files."""
+    tables = export_tables(db)
+    with tempfile.TemporaryDirectory() as folder:
+        if kind == "xlsx":
+            return write_dataset(tables, Path(folder) / "constellatiemonitor.xlsx").read_bytes()
+        if kind != "zip":
+            raise ValueError(f"unknown export kind: {kind!r}")
+        written = write_dataset(tables, Path(folder) / "constellatiemonitor")
+        raw = io.BytesIO()
+        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for spec in FILES:
+                # Fixed timestamps: the same data gives the same bytes.
+                info = zipfile.ZipInfo(f"constellatiemonitor/{spec.file_name}", date_time=_FIXED_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, (written / spec.file_name).read_bytes())
+        return raw.getvalue()
+
+
+def command_export(args: argparse.Namespace) -> int:
+    lang = normalise_language(getattr(args, "lang", "nl"))
+    try:
+        db = Database(args.db or None)
+    except DatabaseError as exc:
+        key = "export.db_locked" if "lock" in str(exc).lower() else "export.db_error"
+        print(t(key, lang, path=args.db or "", detail=str(exc)), file=sys.stderr)
+        return 2
+    try:
+        tables = export_tables(db)
+    finally:
+        db.close()
+    try:
+        out = write_dataset(tables, args.out)
+    except OSError as exc:
+        print(t("export.write_error", lang, path=args.out, detail=str(exc)), file=sys.stderr)
+        return 2
+    print(t("export.done", lang, path=out))
+    for spec in FILES:
+        print(t("export.file", lang, file=spec.file_name, rows=len(tables[spec.name])))
+    return 0

@@ -1,0 +1,6 @@
+-- Replace: delete every people row that the new data set does not contain; the
+-- upsert then writes the rest. (Deleting everything and inserting again is
+-- correct too, but DuckDB is very slow at re-inserting a deleted key inside
+-- the same transaction.)
+DELETE FROM people t
+WHERE NOT EXISTS (SELECT 1 FROM staged_people s WHERE s.person_id = t.person_id);
