@@ -1,0 +1,136 @@
+"""Fixtures for tests of the dashboard (AppTest and end-to-end).
+
+Use them with ``from tests.app_fixtures import *`` (or ``pytest_plugins``):
+
+* ``sample_db_path``: a DuckDB file imported once per session from
+  ``sample_data/`` with the real importer. Treat it as read-only.
+* ``sample_db_copy``: a private copy of it, for tests that import or change data.
+* ``empty_db_path``: a database with the schema and no data.
+* ``run_app(db_path, page=None, **query)``: an ``AppTest`` of ``dashboard/app.py``
+  on that database, with those query parameters, after its first run.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+import streamlit.testing.v1.app_test
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from dashboard.db import DB_ENV_VAR, PROJECT_ROOT, SAMPLE_DATA_DIR, Database
+
+APP_PATH = PROJECT_ROOT / "dashboard" / "app.py"
+# The first run imports pandas, plotly and the pages; a slow CI machine needs time.
+APP_TIMEOUT = 60
+
+__all__ = [
+    "APP_PATH",
+    "navigation_only_apptest",
+    "SMALL_DATASET",
+    "empty_db_path",
+    "make_zip",
+    "run_app",
+    "sample_db_copy",
+    "sample_db_path",
+]
+
+
+class _NavigationOnlyPagesManager(PagesManager):
+    """Streamlit treats an entry script with a ``pages/`` folder beside it as an
+    old-style multipage app until ``st.navigation`` runs, and AppTest resets
+    that to the old style before every run: every rerun would then run a page
+    file directly, without the app shell. The app uses st.navigation only."""
+
+    def __init__(self, *args, **kwargs):
+        PagesManager.uses_pages_directory = False
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def navigation_only_apptest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streamlit.testing.v1.app_test, "PagesManager", _NavigationOnlyPagesManager)
+
+
+def _build_sample_db(path: Path) -> Path:
+    from dashboard.importer import import_dataset
+
+    with Database(path) as db:  # closing checkpoints: one self-contained file to copy
+        result = import_dataset(db, SAMPLE_DATA_DIR)
+        assert result.ok, f"sample_data/ does not import: {list(result.errors)[:5]}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build_sample_db(tmp_path_factory.mktemp("sample-db") / "sample.duckdb")
+
+
+@pytest.fixture
+def sample_db_copy(sample_db_path: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "sample-copy.duckdb"
+    shutil.copyfile(sample_db_path, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def empty_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("empty-db") / "empty.duckdb"
+    Database(path).close()
+    return path
+
+
+@pytest.fixture
+def run_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """Start the app on a database, optionally on a page, with URL parameters."""
+
+    def start(db_path: Path, page: str | None = None, **query: str) -> AppTest:
+        monkeypatch.setenv(DB_ENV_VAR, str(db_path))
+        app = AppTest.from_file(str(APP_PATH), default_timeout=APP_TIMEOUT)
+        for key, value in query.items():
+            app.query_params[key] = value
+        app.run()
+        if page is not None:
+            app.switch_page(page).run()
+        return app
+
+    return start
+
+
+# A complete, tiny partnership in the interchange format (for upload tests).
+SMALL_DATASET: Mapping[str, str] = {
+    "schools.csv": "school_id,name,sector\nZS1,Zonnewijzer College,vo\n",
+    "institutes.csv": "institute_id,name\nZI1,Hogeschool Zuid\n",
+    "trainees.csv": (
+        "trainee_id,name,school_id,institute_id,cohort,programme\n"
+        "ZT1,Zoë de Zwart,ZS1,ZI1,2030-2031,pabo\n"
+        "ZT2,Zeger Zijlstra,ZS1,ZI1,2030-2031,pabo\n"
+    ),
+    "people.csv": (
+        "person_id,name,role,school_id,institute_id\n"
+        "ZP1,Zita Zomer,werkplekbegeleider,ZS1,\n"
+        "ZP2,Zeno Zand,schoolopleider,ZS1,\n"
+        "ZP3,Zara Zee,instituutsopleider,,ZI1\n"
+    ),
+    "relationships.csv": (
+        "trainee_id,person_id,wave,formal,strength,functions,klik\n"
+        "ZT1,ZP1,begin,ja,sterk,gastheer;leermeester,ja\n"
+        "ZT1,ZP2,begin,ja,zwak,,twijfel\n"
+        "ZT2,ZP1,begin,ja,sterk,leermeester,ja\n"
+        "ZT2,ZP3,begin,ja,geen,,nee\n"
+    ),
+}
+
+
+def make_zip(files: Mapping[str, str | bytes], folder: str = "") -> bytes:
+    """A zip archive holding ``files`` (name -> text), optionally inside a folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(f"{folder}{name}", content.encode("utf-8") if isinstance(content, str) else content)
+    return buffer.getvalue()

@@ -1,0 +1,205 @@
+"""The data page (/gegevens): what is loaded, upload with preview and confirmation, downloads."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from dashboard import ui
+from dashboard.db import Database
+from tests.app_fixtures import *  # noqa: F403
+from tests.app_fixtures import SMALL_DATASET, make_zip
+
+DATA_PAGE = "pages/gegevens.py"
+
+BROKEN = {
+    **SMALL_DATASET,
+    "relationships.csv": (
+        "trainee_id,person_id,wave,formal,strength,functions\n"
+        "ZT1,ZP1,begin,misschien,sterk,gastheer\n"
+        "ZT1,ZP9,begin,ja,heel sterk,gastheer\n"
+    ),
+}
+
+
+def _counts(db_path) -> dict[str, int]:
+    with Database(db_path) as db:
+        return db.table_counts()
+
+
+def _loaded_table(app) -> dict[str, int]:
+    frame = app.table[0].value
+    return dict(zip(frame.iloc[:, 0], frame.iloc[:, 1]))
+
+
+def _upload(app, name: str, data: bytes, mime: str = "application/zip"):
+    app.file_uploader[0].set_value((name, data, mime)).run()
+    assert not app.exception
+    return app
+
+
+def _button(app, label: str):
+    return next(b for b in app.button if b.label == label)
+
+
+def test_counts_cohorts_waves_and_last_import_are_shown(run_app, sample_db_path):
+    app = run_app(sample_db_path, page=DATA_PAGE)
+    assert not app.exception and not app.error
+    counts = _counts(sample_db_path)
+    loaded = _loaded_table(app)
+    assert loaded["studenten"] == counts["trainees"]
+    assert loaded["relaties"] == counts["relationships"]
+    assert loaded["overleg"] == counts["consultations"]
+    cohorts = app.table[1].value
+    assert list(cohorts.columns) == ["Cohort", "Studenten"]
+    assert cohorts["Studenten"].sum() == counts["trainees"]
+    waves = app.table[2].value
+    assert waves["Fase"].iloc[0] == "begin (afstemming)"
+    assert any("Laatste import" in c.value and "sample\\_data" in c.value for c in app.caption)
+    labels = [b.label for b in app.get("download_button")]
+    assert "Alle gegevens (.xlsx)" in labels and "Alle gegevens (zip met CSV-bestanden)" in labels
+
+
+def test_empty_database_page_says_what_to_do(run_app, empty_db_path):
+    app = run_app(empty_db_path, page=DATA_PAGE)
+    assert not app.exception
+    assert any("Nog geen gegevens" in info.value for info in app.info)
+    assert app.file_uploader  # importing is exactly what to do
+
+
+def test_broken_upload_shows_every_error_and_writes_nothing(run_app, sample_db_copy):
+    before = _counts(sample_db_copy)
+    app = run_app(sample_db_copy, page=DATA_PAGE)
+    _upload(app, "kapot.zip", make_zip(BROKEN))
+    assert "3 fout(en)" in app.error[0].value and "niets opgeslagen" in app.error[0].value
+    errors = app.table[-1].value
+    assert list(errors.columns) == ["bestand", "regel", "kolom", "waarde", "melding"]
+    assert errors[["regel", "kolom", "waarde"]].values.tolist() == [
+        [2, "formal", "misschien"],
+        [3, "person_id", "ZP9"],
+        [3, "strength", "heel sterk"],
+    ]
+    assert set(errors["bestand"]) == {"relationships.csv"}
+    assert not [b for b in app.button if b.label == "Importeren"]
+    assert _counts(sample_db_copy) == before
+
+
+def test_upload_that_is_no_dataset_gets_a_dutch_message(run_app, sample_db_copy):
+    app = run_app(sample_db_copy, page=DATA_PAGE)
+    _upload(app, "gegevens.zip", b"dit is geen zip")
+    assert [e.value for e in app.error] == ["gegevens.zip is geen geldig zip-bestand."]
+
+
+def test_valid_upload_previews_then_merges_after_confirmation(run_app, sample_db_copy):
+    before = _counts(sample_db_copy)
+    app = run_app(sample_db_copy, page=DATA_PAGE)
+    _upload(app, "zuid.zip", make_zip(SMALL_DATASET, folder="zuid/"))
+    preview = app.table[-1].value
+    assert list(preview.columns) == ["Bestand", "Rijen", "Nieuw", "Bijgewerkt"]
+    rows = {r[0]: r[1:] for r in preview.values.tolist()}
+    assert rows["trainees.csv"] == [2, 2, 0]
+    assert rows["relationships.csv"] == [4, 4, 0]
+    assert _counts(sample_db_copy) == before  # the preview wrote nothing
+
+    _button(app, "Importeren").click().run()
+    assert not app.exception
+    assert any("Import van zuid\\.zip gelukt" in s.value for s in app.success)  # markdown-escaped name
+    after = _counts(sample_db_copy)
+    assert after["trainees"] == before["trainees"] + 2
+    assert after["relationships"] == before["relationships"] + 4
+    assert _loaded_table(app)["studenten"] == after["trainees"]  # the page shows the new data
+    school = next(s for s in app.sidebar.selectbox if s.label == "School")
+    assert "Zonnewijzer College" in school.options  # and so do the filters
+
+
+def test_replace_needs_an_explicit_extra_confirmation(run_app, sample_db_copy):
+    app = run_app(sample_db_copy, page=DATA_PAGE)
+    _upload(app, "zuid.zip", make_zip(SMALL_DATASET))
+    app.radio(key="data_import_mode").set_value("replace").run()
+    assert any("verwijdert alle gegevens" in w.value for w in app.warning)
+    assert _button(app, "Importeren").disabled
+    app.checkbox(key="data_confirm_replace").check().run()
+    assert not _button(app, "Importeren").disabled
+    _button(app, "Importeren").click().run()
+    assert not app.exception
+    counts = _counts(sample_db_copy)
+    assert counts["trainees"] == 2 and counts["schools"] == 1
+    assert any("Laatste import" in c.value and "vervangen" in c.value for c in app.caption)
+
+
+def test_workbook_upload_is_accepted(run_app, sample_db_copy):
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, text in SMALL_DATASET.items():
+        sheet = workbook.create_sheet(name.removesuffix(".csv"))
+        for line in text.strip().splitlines():
+            sheet.append(line.split(","))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    app = run_app(sample_db_copy, page=DATA_PAGE)
+    _upload(app, "zuid.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    assert not app.error
+    assert any("in orde" in s.value for s in app.success)
+
+
+def test_upload_errors_in_english_on_request(run_app, sample_db_copy):
+    app = run_app(sample_db_copy, page=DATA_PAGE, lang="en")
+    _upload(app, "broken.zip", make_zip(BROKEN))
+    assert "3 error(s)" in app.error[0].value
+    assert list(app.table[-1].value.columns)[:2] != ["bestand", "regel"]
+
+
+# --- the upload helpers without a browser ------------------------------------------
+
+
+def test_stage_upload_keeps_only_the_base_name(tmp_path):
+    staged = ui.stage_upload("../../elders/gegevens.xlsx", b"xlsx bytes", tmp_path)
+    assert staged == tmp_path / "gegevens.xlsx"
+    assert staged.read_bytes() == b"xlsx bytes"
+
+
+@pytest.mark.parametrize("name", ["gegevens.csv", "gegevens", "gegevens.xlsx.exe"])
+def test_stage_upload_refuses_other_types(tmp_path, name):
+    with pytest.raises(ui.UploadError, match="geen .zip of .xlsx"):
+        ui.stage_upload(name, b"x", tmp_path)
+
+
+def test_stage_upload_refuses_a_zip_that_unpacks_too_big(tmp_path, monkeypatch):
+    monkeypatch.setattr(ui, "MAX_UNPACKED_BYTES", 100)
+    with pytest.raises(ui.UploadError, match="te veel of te grote"):
+        ui.stage_upload("groot.zip", make_zip({"schools.csv": "x" * 1000}), tmp_path)
+
+
+def test_run_upload_dry_run_and_errors(tmp_path):
+    with Database(tmp_path / "db.duckdb") as db:
+        broken = ui.run_upload(db, "kapot.zip", make_zip(BROKEN), replace=False, dry_run=False)
+        assert not broken.ok and not broken.written and len(broken.errors) == 3
+        assert db.is_empty()
+        dry = ui.run_upload(db, "zuid.zip", make_zip(SMALL_DATASET), replace=False, dry_run=True)
+        assert dry.ok and not dry.written and db.is_empty()
+        done = ui.run_upload(db, "zuid.zip", make_zip(SMALL_DATASET), replace=False, dry_run=False)
+        assert done.ok and done.written and db.table_counts()["trainees"] == 2
+
+
+def test_a_failing_write_shows_the_dutch_message_and_changes_nothing(run_app, sample_db_copy, monkeypatch):
+    import dashboard.importer
+    from dashboard.db import DatabaseError
+
+    real_import = dashboard.importer.import_dataset
+
+    def failing_write(db, source, *, replace=False, dry_run=False, progress=None):
+        if dry_run:
+            return real_import(db, source, replace=replace, dry_run=True)
+        raise DatabaseError("disk full")
+
+    before = _counts(sample_db_copy)
+    app = run_app(sample_db_copy, page=DATA_PAGE)
+    _upload(app, "zuid.zip", make_zip(SMALL_DATASET))
+    monkeypatch.setattr(dashboard.importer, "import_dataset", failing_write)
+    _button(app, "Importeren").click().run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [ui.i18n.t("data.import.failed")]
+    assert "disk full" not in " ".join(e.value for e in app.error)
+    assert _counts(sample_db_copy) == before
