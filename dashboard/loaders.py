@@ -1,0 +1,360 @@
+"""Cached access to ``dashboard.analysis`` for the dashboard pages.
+
+Pages call these functions, never analysis directly. Every cached result is
+keyed by the data version (so an import refreshes it), the filters, the norm
+and the language. Results are the small frames a page shows, so that a cache
+hit copies little: a 40,000-trainee database gives the pages aggregates, not
+the raw per-trainee frames. Independent analysis questions of one page run
+side by side in threads (DuckDB works on its own cursor per query and
+releases the GIL), which matters on a two-core server.
+
+Also here: turning a table into download bytes (CSV / Excel) with spreadsheet
+formulas neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote_plus
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import analysis, ui
+from dashboard.analysis import Filters, Norm
+
+GROUP_COLUMNS: dict[str, str] = analysis.GROUP_COLUMNS  # group -> its id column
+SEVERITY_RANK: dict[str, int] = analysis.SEVERITY_RANK  # high first
+_CACHE = dict(show_spinner=False, max_entries=256)
+
+
+# --- vocabulary and norms ----------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _functions(version: str) -> pd.DataFrame:
+    return analysis.functions(ui.database())
+
+
+def functions() -> pd.DataFrame:
+    """The guidance-function taxonomy: code, label_nl, label_en, group, description."""
+    return _functions(ui.data_version())
+
+
+@st.cache_data(**_CACHE)
+def _norms(version: str) -> dict[str, Norm]:
+    return analysis.load_norms(ui.database())
+
+
+def formal_only_norm() -> Norm:
+    """The loaded default (`*`) norm with informal relationships not counting."""
+    return replace(_norms(ui.data_version())["*"], informal_counts=False)
+
+
+def norm_for(formal_only: bool) -> Norm | None:
+    """None = each programme's own norm; else the formal-only variant of `*`."""
+    return formal_only_norm() if formal_only else None
+
+
+# --- overview ------------------------------------------------------------------------
+
+
+def _headline_figures(coverage: pd.DataFrame, signals: pd.DataFrame) -> dict[str, Any]:
+    n_trainees = int(coverage["trainee_id"].nunique())
+    if n_trainees:
+        all_strong = (coverage["level"] == "sterk").groupby(coverage["trainee_id"]).all()
+        share_all_strong = float(all_strong.mean())
+    else:
+        share_all_strong = float("nan")
+    trainee_signals = signals[signals["trainee_id"].notna()]
+    per_code = (
+        trainee_signals.groupby("code")["trainee_id"].nunique().rename("n_trainees").reset_index()
+        if not trainee_signals.empty
+        else pd.DataFrame({"code": pd.Series(dtype=str), "n_trainees": pd.Series(dtype=int)})
+    )
+    return {
+        "n_trainees": n_trainees,
+        "share_all_strong": share_all_strong,
+        "signal_counts": per_code,
+        "n_with_signal": int(trainee_signals["trainee_id"].nunique()),
+    }
+
+
+@st.cache_data(**_CACHE)
+def _headline(version: str, filters: Filters, norm: Norm | None, lang: str) -> dict[str, Any]:
+    db = ui.database()
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two independent queries, side by side
+        coverage = pool.submit(analysis.coverage, db, filters, norm)
+        signals = pool.submit(analysis.signals, db, filters, norm, lang)
+        return _headline_figures(coverage.result(), signals.result())
+
+
+def headline(filters: Filters, norm: Norm | None = None) -> dict[str, Any]:
+    """n_trainees, share_all_strong, n_with_signal, signal_counts (code, n_trainees)."""
+    return _headline(ui.data_version(), filters, norm, ui.lang())
+
+
+@st.cache_data(**_CACHE)
+def _overview(
+    version: str, filters: Filters, norm: Norm | None, by: str, lang: str
+) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None]:
+    db = ui.database()
+    # The filters already name one group of this grouping (a coordinator looking
+    # at their own school): that group's trainees are the trainees in view.
+    one_group = getattr(filters, by) is not None
+    with ThreadPoolExecutor(max_workers=4) as pool:  # independent queries, side by side
+        coverage = pool.submit(analysis.coverage, db, filters, norm)
+        signals = pool.submit(analysis.signals, db, filters, norm, lang)
+        grouped = pool.submit(analysis.coverage_by, db, by, filters, norm)
+        people = pool.submit(analysis.trainees, db, filters) if one_group else None
+        head = _headline_figures(coverage.result(), signals.result())
+        group = (coverage.result(), people.result()[["trainee_id", "name"]]) if people is not None else None
+        return head, grouped.result(), group
+
+
+def overview(
+    filters: Filters, norm: Norm | None, by: str
+) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None]:
+    """(headline figures as :func:`headline`, coverage by ``by``, and when the
+    filters name one ``by`` group: that group's (coverage, trainees) as
+    :func:`group_coverage` gives them) in one go."""
+    return _overview(ui.data_version(), filters, norm, by, ui.lang())
+
+
+def group_filters(filters: Filters, by: str, group_id: str) -> Filters:
+    """``filters`` narrowed to one group (a school, institute, cohort or programme)."""
+    return replace(filters, **{by: group_id})
+
+
+@st.cache_data(**_CACHE)
+def _group_coverage(version: str, filters: Filters, norm: Norm | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    db = ui.database()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        coverage = pool.submit(analysis.coverage, db, filters, norm)
+        people = pool.submit(analysis.trainees, db, filters)
+        return coverage.result(), people.result()[["trainee_id", "name"]]
+
+
+def group_coverage(by: str, group_id: str, filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(coverage per trainee × function, trainees) for one group."""
+    return _group_coverage(ui.data_version(), group_filters(filters, by, group_id), norm)
+
+
+# --- signals ---------------------------------------------------------------------------
+
+
+SUMMARY_COLUMNS = ("trainee_id", "name", "school_name", "wave", "max_severity", "n_signals", "codes", "messages")
+
+
+def summarise_signals(signals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """One row per trainee with a signal, as ``analysis.trainee_signals_summary``
+    gives it (same columns and order), computed with whole-column operations:
+    at national size (40,000 trainees) that function's per-trainee loop takes
+    about a minute, this a fraction of a second.
+
+    ``signals``: analysis.signals; ``people``: analysis.trainees (same filters).
+    """
+    found = signals[signals["trainee_id"].notna()]
+    if found.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in SUMMARY_COLUMNS})
+    found = found.assign(
+        severity_rank=found["severity"].map(SEVERITY_RANK), position=range(len(found))
+    ).sort_values(["trainee_id", "severity_rank", "position"], kind="stable")
+    groups = found.groupby("trainee_id", sort=False)
+    distinct = found.drop_duplicates(["trainee_id", "code"]).groupby("trainee_id", sort=False)["code"]
+    summary = pd.DataFrame({
+        "wave": groups["wave"].first(),
+        "max_severity": groups["severity"].first(),
+        "n_signals": groups.size(),
+        "codes": distinct.agg(list),
+        "messages": groups["message"].agg(list),
+        "severity_rank": groups["severity_rank"].first(),
+    })
+    names = people.set_index("trainee_id")[["name", "school_name"]]
+    summary = summary.join(names).rename_axis("trainee_id").reset_index()
+    summary = summary.sort_values(["severity_rank", "name", "trainee_id"], kind="stable")
+    return summary[list(SUMMARY_COLUMNS)].reset_index(drop=True)
+
+
+# A national attention list is large (40,000 rows with lists); cache_data would
+# unpickle a copy on every rerun (~0.2 s), so this one result is shared as is.
+# Pages only read it (filtering and head() make new frames).
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _attention(version: str, filters: Filters, norm: Norm | None, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    db = ui.database()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        signals_job = pool.submit(analysis.signals, db, filters, norm, lang)
+        people_job = pool.submit(analysis.trainees, db, filters)
+        signals, people = signals_job.result(), people_job.result()
+    mentor = signals[signals["trainee_id"].isna()]
+    order = mentor["severity"].map(SEVERITY_RANK)
+    mentor = mentor.assign(severity_rank=order).sort_values(["severity_rank", "person_id"], kind="stable")
+    return summarise_signals(signals, people), mentor.drop(columns="severity_rank").reset_index(drop=True)
+
+
+def attention(filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(trainee summary, mentor-level signals) in one cached lookup.
+
+    Summary: one row per trainee with a signal, sorted by severity then name
+    (columns of ``analysis.trainee_signals_summary``). Mentor signals:
+    person_id, code, severity, wave, message, most severe first.
+    """
+    return _attention(ui.data_version(), filters, norm, ui.lang())
+
+
+# --- trainees and constellations --------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _trainee_choices(version: str, filters: Filters, limit: int) -> tuple[dict[str, str], int]:
+    people = analysis.trainees(ui.database(), filters)
+    first = people.head(limit)
+    return dict(zip(first["trainee_id"].astype(str), first["name"].astype(str))), len(people)
+
+
+def trainee_choices(filters: Filters, limit: int) -> tuple[dict[str, str], int]:
+    """({trainee_id: name} for at most ``limit`` trainees in the filters, how many there are in all).
+
+    Small on purpose: a picker never needs 40,000 names, and a cache hit copies the result.
+    """
+    return _trainee_choices(ui.data_version(), filters, limit)
+
+
+@st.cache_data(**_CACHE)
+def _constellation(version: str, trainee_id: str) -> dict | None:
+    return analysis.constellation(ui.database(), trainee_id)
+
+
+def constellation(trainee_id: str) -> dict | None:
+    """The trainee's network in every wave (see analysis.constellation); None if unknown."""
+    return _constellation(ui.data_version(), trainee_id)
+
+
+def trainee_scope(trainee: dict, wave: str | None) -> Filters:
+    """Filters that select this trainee's own school, institute and cohort,
+    so that per-trainee figures are computed on a small set of trainees."""
+    def text(key: str) -> str | None:
+        value = trainee.get(key)
+        return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+    return Filters(
+        school=text("school_id"),
+        institute=text("institute_id"),
+        cohort=text("cohort"),
+        programme=text("programme"),
+        wave=wave,
+    )
+
+
+@st.cache_data(**_CACHE)
+def _scope_detail(version: str, scope: Filters, lang: str) -> dict[str, pd.DataFrame]:
+    # Cached per scope, not per trainee: the scope's other trainees (same
+    # school, institute, cohort, programme) then open without a new query.
+    db = ui.database()
+    # Three independent questions: DuckDB runs them side by side (each on its
+    # own cursor), which keeps the constellation page quick on two cores.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        coverage = pool.submit(analysis.coverage, db, scope)
+        signals = pool.submit(analysis.signals, db, scope, None, lang)
+        measures = pool.submit(analysis.measures, db, scope)
+        return {"coverage": coverage.result(), "signals": signals.result(), "measures": measures.result()}
+
+
+def trainee_detail(trainee_id: str, trainee: dict, wave: str | None) -> dict[str, pd.DataFrame]:
+    """This trainee's coverage, signals and measures in ``wave``."""
+    found = _scope_detail(ui.data_version(), trainee_scope(trainee, wave), ui.lang())
+    return {name: frame[frame["trainee_id"] == trainee_id].reset_index(drop=True) for name, frame in found.items()}
+
+
+# --- comparison --------------------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _compare(version: str, by: str, filters: Filters, norm: Norm | None) -> pd.DataFrame:
+    return analysis.compare(ui.database(), by, filters, norm)
+
+
+def compare(by: str, filters: Filters, norm: Norm | None = None) -> pd.DataFrame:
+    """Per group: coverage, signal rates, informal share, klik, strength, assessment."""
+    return _compare(ui.data_version(), by, filters, norm)
+
+
+# --- links ------------------------------------------------------------------------------
+
+
+def constellation_links(trainee_ids) -> list[str]:
+    """``ui.page_url("constellatie", trainee=id)`` for many ids at once: the
+    current filters and language are looked up once, not once per row."""
+    template = ui.page_url("constellatie", trainee="TRAINEE")
+    head, tail = template.split("trainee=TRAINEE", 1)
+    return [f"{head}trainee={quote_plus(str(tid))}{tail}" for tid in trainee_ids]
+
+
+# --- downloads ---------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which every text cell that a spreadsheet would read as a
+    formula (starting with = + - @ tab or CR) gets a leading apostrophe."""
+
+    def safe(value: object) -> object:
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            return "'" + value
+        return value
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(safe)
+    return out
+
+
+def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists (codes, messages) as text, one item per line."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[column] = out[column].map(lambda v: "\n".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with BOM (so Excel reads accents right), formulas neutralised.
+
+    Written with the csv module: it quotes every field holding a separator,
+    quote, CR or LF (pandas leaves a lone CR unquoted, which breaks the row).
+    """
+    safe = neutralise_formulas(_flatten(frame))
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([str(c) for c in safe.columns])
+    for row in safe.itertuples(index=False):
+        writer.writerow(["" if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
+    """An .xlsx workbook with one sheet, formulas neutralised, all cells as values."""
+    from openpyxl import Workbook
+
+    safe = neutralise_formulas(_flatten(frame))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name[:31]
+    sheet.append([str(c) for c in safe.columns])
+    for row in safe.itertuples(index=False):
+        sheet.append([None if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in row])
+    # Text cells stay text even when they look like a formula after all.
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
