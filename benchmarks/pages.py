@@ -31,9 +31,9 @@ from dashboard.db import DB_ENV_VAR, PROJECT_ROOT, Database
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 PAGES = {
-    "overzicht": "pages/overzicht.py",
-    "signalen": "pages/signalen.py",
-    "vergelijken": "pages/vergelijken.py",
+    "overzicht": "views/overzicht.py",
+    "signalen": "views/signalen.py",
+    "vergelijken": "views/vergelijken.py",
 }
 TARGET_FILTER_MS = 300
 TARGET_CONSTELLATION_MS = 150
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with Database(db_path) as db:
         ids = analysis.trainees(db, analysis.Filters(school=schools[0]))["trainee_id"].tolist()
-    app = app_on("pages/constellatie.py", trainee=ids[0])
+    app = app_on("views/constellatie.py", trainee=ids[0])
     check(app)
     times = []
     for trainee_id in ids[1: args.runs + 1]:

@@ -88,10 +88,9 @@ def _remove_database(path: Path) -> None:
 
 
 def streamlit_command(port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS) -> list[str]:
-    """The command line that starts the dashboard in its own process: Streamlit's
-    own ``streamlit run``, entered through ``run_streamlit`` below."""
+    """The command line that starts the dashboard in its own process."""
     return [
-        sys.executable, "-m", "dashboard.server", "run", str(APP_PATH),
+        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
         "--server.headless", "true",
         "--server.address", address,
         "--server.port", str(port),
@@ -139,23 +138,3 @@ def command_serve(args: argparse.Namespace) -> int:
         except subprocess.TimeoutExpired:
             process.terminate()
             return process.wait()
-
-
-def run_streamlit(argv: list[str]) -> int:
-    """``streamlit <argv>``, with the app's navigation in charge from the first run.
-
-    Streamlit takes an entry script with a ``pages/`` folder beside it for an
-    old-style multipage app until ``st.navigation`` has run once. The very
-    first request after a start would then run, say, ``/signalen`` as the bare
-    page file, without the shell (sidebar, filters, error boundary). The app
-    uses ``st.navigation`` only, so say so before Streamlit starts.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.web import cli
-
-    PagesManager.uses_pages_directory = False
-    return cli.main(args=argv, prog_name="streamlit")
-
-
-if __name__ == "__main__":
-    sys.exit(run_streamlit(sys.argv[1:]))

@@ -44,11 +44,11 @@ URL_PARAMS: tuple[str, ...] = (*FILTER_NAMES, LANG_PARAM)
 # Where each page lives: url path -> file (relative to dashboard/). The path ""
 # is the default page, served at "/".
 PAGE_FILES: dict[str, str] = {
-    "": "pages/overzicht.py",
-    "signalen": "pages/signalen.py",
-    "constellatie": "pages/constellatie.py",
-    "vergelijken": "pages/vergelijken.py",
-    "gegevens": "pages/gegevens.py",
+    "": "views/overzicht.py",
+    "signalen": "views/signalen.py",
+    "constellatie": "views/constellatie.py",
+    "vergelijken": "views/vergelijken.py",
+    "gegevens": "views/gegevens.py",
 }
 PAGE_ALIASES: dict[str, str] = {"overzicht": ""}
 

@@ -19,8 +19,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
-import streamlit.testing.v1.app_test
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard.db import DB_ENV_VAR, PROJECT_ROOT, SAMPLE_DATA_DIR, Database
@@ -31,7 +29,6 @@ APP_TIMEOUT = 60
 
 __all__ = [
     "APP_PATH",
-    "navigation_only_apptest",
     "SMALL_DATASET",
     "empty_db_path",
     "make_zip",
@@ -39,22 +36,6 @@ __all__ = [
     "sample_db_copy",
     "sample_db_path",
 ]
-
-
-class _NavigationOnlyPagesManager(PagesManager):
-    """Streamlit treats an entry script with a ``pages/`` folder beside it as an
-    old-style multipage app until ``st.navigation`` runs, and AppTest resets
-    that to the old style before every run: every rerun would then run a page
-    file directly, without the app shell. The app uses st.navigation only."""
-
-    def __init__(self, *args, **kwargs):
-        PagesManager.uses_pages_directory = False
-        super().__init__(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def navigation_only_apptest(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(streamlit.testing.v1.app_test, "PagesManager", _NavigationOnlyPagesManager)
 
 
 def _build_sample_db(path: Path) -> Path:

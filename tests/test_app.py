@@ -101,7 +101,7 @@ def test_language_switch_changes_texts_and_url(run_app, empty_db_path):
 def test_filters_survive_a_page_switch(run_app, sample_db_path):
     school_id = _school_ids(sample_db_path)[0]
     app = run_app(sample_db_path, school=school_id)
-    app.switch_page("pages/gegevens.py").run()
+    app.switch_page("views/gegevens.py").run()
     assert not app.exception
     assert _sidebar_select(app, "School").value == school_id
     assert app.query_params.get("school") == school_id
@@ -113,7 +113,7 @@ def test_a_failing_page_shows_the_dutch_error_and_no_traceback(run_app, sample_d
 
     app = run_app(sample_db_path)
     monkeypatch.setattr(Database, "table_counts", broken)  # used by the data page only
-    app.switch_page("pages/gegevens.py").run()
+    app.switch_page("views/gegevens.py").run()
     assert not app.exception
     assert [e.value for e in app.error] == [ui.i18n.t("error.page")]
     assert "kapot" not in _texts(app)

@@ -12,7 +12,7 @@ from dashboard.db import Database
 from tests.app_fixtures import *  # noqa: F403
 from tests.app_fixtures import SMALL_DATASET, make_zip
 
-DATA_PAGE = "pages/gegevens.py"
+DATA_PAGE = "views/gegevens.py"
 
 BROKEN = {
     **SMALL_DATASET,

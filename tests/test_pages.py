@@ -22,7 +22,7 @@ from tests.app_fixtures import *  # noqa: F403
 
 XSS = "<img src=x onerror=alert(1)>"
 OVERVIEW, SIGNALS, CONSTELLATION, COMPARE = (
-    "pages/overzicht.py", "pages/signalen.py", "pages/constellatie.py", "pages/vergelijken.py")
+    "views/overzicht.py", "views/signalen.py", "views/constellatie.py", "views/vergelijken.py")
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,7 @@ def test_locked_database_is_reported_clearly(tmp_path):
 def test_streamlit_command_is_headless_local_and_safe():
     command = server.streamlit_command()
     options = dict(zip(command[5::2], command[6::2]))
-    assert command[:5] == [sys.executable, "-m", "dashboard.server", "run", str(server.APP_PATH)]
+    assert command[:5] == [sys.executable, "-m", "streamlit", "run", str(server.APP_PATH)]
     assert options["--server.address"] == "127.0.0.1"
     assert options["--server.port"] == "8501"
     assert options["--server.headless"] == "true"

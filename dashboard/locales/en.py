@@ -93,8 +93,8 @@ TEXTS: dict[str, str] = {
     "report.db_missing": "Database file not found: {path}. Import data first with: python -m dashboard import FOLDER --db {path}",
     "report.db_error": "The database {path} cannot be opened (is another program using it?): {reason}",
     "report.no_rows": "No results for this selection.",
-    # --- dashboard pages (dashboard/app.py, dashboard/pages/) -------------
-    # pages: overview, signals, constellation, compare, charts (dashboard/pages/*.py, charts.py, loaders.py)
+    # --- dashboard pages (dashboard/app.py, dashboard/views/) -------------
+    # pages: overview, signals, constellation, compare, charts (dashboard/views/*.py, charts.py, loaders.py)
     "overview.title": "Overview",
     "overview.no_trainees": "No trainees in this selection. Widen the filters in the sidebar.",
     "overview.n_trainees": "Trainees in view",
@@ -304,7 +304,7 @@ TEXTS: dict[str, str] = {
     "chart.wave.begin": "start (begin)",
     "chart.wave.midden": "middle (midden)",
     "chart.wave.eind": "end (eind)",
-    # platform: app shell, filters, errors, data page, serve (dashboard/app.py, ui.py, pages/gegevens.py, server.py)
+    # platform: app shell, filters, errors, data page, serve (dashboard/app.py, ui.py, views/gegevens.py, server.py)
     "app.empty": "No data yet: import a zip of CSV files or an .xlsx workbook on the Data page.",
     "app.empty_link": "Go to Data to import",
     "nav.overview": "Overview",

@@ -93,8 +93,8 @@ TEXTS: dict[str, str] = {
     "report.db_missing": "Databasebestand niet gevonden: {path}. Importeer eerst gegevens met: python -m dashboard import MAP --db {path}",
     "report.db_error": "De database {path} kan niet worden geopend (is hij in gebruik door een ander programma?): {reason}",
     "report.no_rows": "Geen resultaten voor deze selectie.",
-    # --- dashboard pages (dashboard/app.py, dashboard/pages/) -------------
-    # pages: overview, signals, constellation, compare, charts (dashboard/pages/*.py, charts.py, loaders.py)
+    # --- dashboard pages (dashboard/app.py, dashboard/views/) -------------
+    # pages: overview, signals, constellation, compare, charts (dashboard/views/*.py, charts.py, loaders.py)
     "overview.title": "Overzicht",
     "overview.no_trainees": "Geen studenten in deze selectie. Verruim de filters in de zijbalk.",
     "overview.n_trainees": "Studenten in beeld",
@@ -304,7 +304,7 @@ TEXTS: dict[str, str] = {
     "chart.wave.begin": "begin",
     "chart.wave.midden": "midden",
     "chart.wave.eind": "eind",
-    # platform: app shell, filters, errors, data page, serve (dashboard/app.py, ui.py, pages/gegevens.py, server.py)
+    # platform: app shell, filters, errors, data page, serve (dashboard/app.py, ui.py, views/gegevens.py, server.py)
     "app.empty": "Nog geen gegevens: importeer een zip met CSV-bestanden of een .xlsx-werkmap op de pagina Gegevens.",
     "app.empty_link": "Naar Gegevens om te importeren",
     "nav.overview": "Overzicht",
