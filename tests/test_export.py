@@ -114,3 +114,16 @@ def test_template_is_in_sync_with_the_contract_and_imports_cleanly(tmp_path, emp
     assert result.ok and result.defaults == ()
     with Database(tmp_path / "x.duckdb") as other:
         assert import_dataset(other, TEMPLATE_XLSX).ok
+
+
+def test_exporting_the_imported_sample_gives_back_the_sample_files(tmp_path):
+    """The generator and the export write the same canonical order, so the
+    shipped sample is its own export: a coordinator can diff an export
+    against the file set they imported."""
+    from dashboard.db import SAMPLE_DATA_DIR
+
+    db = Database(tmp_path / "sample.duckdb")
+    assert import_dataset(db, SAMPLE_DATA_DIR).ok
+    out = export_dataset(db, tmp_path / "export")
+    for spec in FILES:
+        assert (out / spec.file_name).read_bytes() == (SAMPLE_DATA_DIR / spec.file_name).read_bytes(), spec.name

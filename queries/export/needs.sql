@@ -1,2 +1,6 @@
--- needs.csv, sorted by key (waves in time order).
-SELECT trainee_id, wave, function, extra FROM needs ORDER BY trainee_id, array_position(['begin', 'midden', 'eind'], wave), function;
+-- needs.csv, by trainee, wave (in time order) and function in taxonomy order,
+-- as the generator writes it.
+SELECT n.trainee_id, n.wave, n.function, n.extra
+FROM needs n
+LEFT JOIN functions f ON f.code = n.function
+ORDER BY n.trainee_id, array_position(['begin', 'midden', 'eind'], n.wave), f.position, n.function;

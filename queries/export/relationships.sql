@@ -1,4 +1,4 @@
--- relationships.csv, sorted by key (waves in time order): booleans as ja/nee (empty when unknown),
+-- relationships.csv, by trainee, wave (in time order) and person, as the generator writes it: booleans as ja/nee (empty when unknown),
 -- functions ;-joined in taxonomy order.
 WITH served AS (
     SELECT rf.trainee_id, rf.person_id, rf.wave,
@@ -16,4 +16,4 @@ SELECT r.trainee_id, r.person_id, r.wave,
        r.contact_frequency, r.contact_note, r.extra
 FROM relationships r
 LEFT JOIN served s USING (trainee_id, person_id, wave)
-ORDER BY r.trainee_id, r.person_id, array_position(['begin', 'midden', 'eind'], r.wave);
+ORDER BY r.trainee_id, array_position(['begin', 'midden', 'eind'], r.wave), r.person_id;
