@@ -77,7 +77,7 @@ def prepare_database(path: Path | None = None, *, sample_dir: Path = SAMPLE_DATA
     db.close()
     if not result.ok:
         _remove_database(path)
-        details = "\n".join(f"  - {error}" for error in list(result.errors)[:20])
+        details = "\n".join(f"  - {error.message(lang)}" for error in list(result.errors)[:20])
         raise ServeError(t("serve.sample_failed", lang, source=sample_dir) + "\n" + details)
     return PreparedDatabase(path, True, trainees)
 
