@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -119,24 +118,12 @@ def test_sigkill_during_write_leaves_previous_state(tmp_path):
     assert killed_while_writing >= 1
 
 
-def test_locked_database_gives_a_dutch_message(tmp_path, capsys):
+def test_locked_database_gives_a_dutch_message(tmp_path, capsys, locked_elsewhere):
     db_file = tmp_path / "locked.duckdb"
     Database(db_file).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys, time, duckdb
-            con = duckdb.connect({str(db_file)!r})
-            print("open", flush=True)
-            time.sleep(60)
-        """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "open"
+    with locked_elsewhere(db_file):
         assert main(["import", str(write_tiny(tmp_path / "data")), "--db", str(db_file)]) == 2
         err = capsys.readouterr().err
         assert "is in gebruik door een ander programma" in err and "Traceback" not in err
         assert main(["export", str(tmp_path / "out"), "--db", str(db_file)]) == 2
         assert "is in gebruik door een ander programma" in capsys.readouterr().err
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()

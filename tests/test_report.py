@@ -133,22 +133,12 @@ def test_not_a_database_gives_message_not_traceback(capsys, tmp_path):
     assert code == 2 and "kan niet worden geopend" in err and "Traceback" not in err
 
 
-def test_locked_database_gives_message(tmp_path, db_path):
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(30)",
-         str(db_path)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+def test_locked_database_gives_message(tmp_path, db_path, locked_elsewhere):
+    with locked_elsewhere(db_path):
         result = subprocess.run([sys.executable, "-m", "dashboard", "flags", "--db", str(db_path)],
                                 capture_output=True, text=True, env={**os.environ})
-        assert result.returncode == 2
-        assert "kan niet worden geopend" in result.stderr and "Traceback" not in result.stderr
-    finally:
-        holder.kill()
-        holder.wait()
+    assert result.returncode == 2
+    assert "kan niet worden geopend" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_opens_read_only(capsys, db_path):

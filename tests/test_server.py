@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -55,24 +54,13 @@ def test_failed_sample_import_leaves_no_database(tmp_path):
     assert not path.exists()
 
 
-def test_locked_database_is_reported_clearly(tmp_path):
+def test_locked_database_is_reported_clearly(tmp_path, locked_elsewhere):
     path = tmp_path / "locked.duckdb"
     Database(path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()", str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(server.ServeError) as raised:
-            server.prepare_database(path)
-        assert "in gebruik door een ander programma" in str(raised.value)
-        assert str(path.resolve()) in str(raised.value)
-    finally:
-        holder.stdin.close()
-        holder.wait(timeout=30)
+    with locked_elsewhere(path), pytest.raises(server.ServeError) as raised:
+        server.prepare_database(path)
+    assert "in gebruik door een ander programma" in str(raised.value)
+    assert str(path.resolve()) in str(raised.value)
 
 
 def test_streamlit_command_is_headless_local_and_safe():
