@@ -14,6 +14,12 @@ from collections.abc import Sequence
 
 from dashboard.domain import WAVES
 
+# Kept here rather than imported from dashboard.audit, so that --help stays light.
+AUDIT_ACTIONS: tuple[str, ...] = (
+    "login", "login_denied", "view_constellation", "download", "export", "import", "import_failed",
+    "user_add", "user_change", "user_remove", "person_export", "person_erase", "purge",
+)
+
 # command -> "module:function"
 _HANDLERS: dict[str, str] = {
     "import": "dashboard.importer:command_import",
@@ -23,6 +29,10 @@ _HANDLERS: dict[str, str] = {
     "flags": "dashboard.report:command_flags",
     "coverage": "dashboard.report:command_coverage",
     "measures": "dashboard.report:command_measures",
+    "users": "dashboard.users:command_users",
+    "audit": "dashboard.audit:command_audit",
+    "person": "dashboard.avg:command_person",
+    "purge": "dashboard.avg:command_purge",
 }
 
 
@@ -88,6 +98,47 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("measures", help="network measures per trainee and wave")
     _add_db(p)
     _add_filters(p)
+
+    p = commands.add_parser("users", help="manage who may log in: email, role and scope")
+    user_commands = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    q = user_commands.add_parser("add", help="add a user, or replace an existing user's role and scope")
+    q.add_argument("email", metavar="EMAIL")
+    q.add_argument("--role", required=True,
+                   help="beheerder, schoolopleider, instituutsopleider or management")
+    q.add_argument("--school", action="append", metavar="ID",
+                   help="a school_id the user may see (schoolopleider; repeat for more)")
+    q.add_argument("--institute", action="append", metavar="ID",
+                   help="an institute_id the user may see (instituutsopleider; repeat for more)")
+    _add_db(q)
+    q = user_commands.add_parser("remove", help="remove a user")
+    q.add_argument("email", metavar="EMAIL")
+    _add_db(q)
+    q = user_commands.add_parser("list", help="list users with their role and scope")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    _add_db(q)
+
+    p = commands.add_parser("audit", help="show the audit trail (who did what, when)")
+    _add_db(p)
+    p.add_argument("--since", metavar="DATE", help="only rows from this date (YYYY-MM-DD, UTC) on")
+    p.add_argument("--action", choices=AUDIT_ACTIONS, help="only this action")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+
+    p = commands.add_parser("person", help="AVG: export or erase everything about one trainee or person")
+    person_commands = p.add_subparsers(dest="person_command", required=True, metavar="ACTION")
+    q = person_commands.add_parser("export", help="everything about ID from all tables (JSON or .xlsx)")
+    q.add_argument("id", metavar="ID", help="a trainee_id or person_id")
+    q.add_argument("--out", metavar="FILE", help="FILE.json or FILE.xlsx (default: JSON on standard output)")
+    _add_db(q)
+    q = person_commands.add_parser("erase", help="remove ID everywhere, in one transaction")
+    q.add_argument("id", metavar="ID", help="a trainee_id or person_id")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _add_db(q)
+
+    p = commands.add_parser("purge", help="AVG: remove cohorts past their retention period")
+    _add_db(p)
+    p.add_argument("--before", metavar="DATE",
+                   help="remove cohorts that ended before DATE (YYYY-MM-DD; default: today minus the retention)")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return parser
 
 

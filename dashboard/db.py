@@ -77,6 +77,18 @@ def load_sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def execute_statements(cursor: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any]) -> None:
+    """Run every statement of ``queries/<name>.sql`` in order, each with the named
+    parameters it uses (DuckDB binds parameters for one statement at a time).
+    Statements end with ``;`` at the end of a line; comments are lines starting with ``--``.
+    """
+    lines = [line for line in load_sql(name).splitlines() if not line.lstrip().startswith("--")]
+    for statement in re.split(r";[ \t]*$", "\n".join(lines), flags=re.MULTILINE):
+        if statement.strip():
+            used = dict.fromkeys(re.findall(r"\$([a-z_]+)", statement))
+            cursor.execute(statement, {key: values[key] for key in used})
+
+
 def schema_migrations() -> list[tuple[int, str, str]]:
     """(version, file name, SQL) for every file in queries/schema, in order."""
     found = []

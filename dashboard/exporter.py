@@ -5,6 +5,12 @@ unknown, functions ``;``-joined in taxonomy order, rows sorted by key
 (functions.csv in taxonomy order, since its order is the taxonomy's). The
 ``x_`` columns an import kept come back as columns. Export, import into an
 empty database and export again gives identical files.
+
+Text that a spreadsheet would run as a formula (leading ``=``, ``+``, ``-``,
+``@``, tab, carriage return) gets a leading apostrophe
+(``dashboard/spreadsheet_safety.py``); the import takes it off again, so the
+round trip stays exact. Every export and download is recorded in the audit
+trail (``dashboard/audit.py``).
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ from typing import Literal
 
 import pandas as pd
 
+from dashboard import audit
 from dashboard.db import Database, DatabaseError
 from dashboard.i18n import normalise_language, t
 from dashboard.interchange import FILES, write_dataset
+from dashboard.spreadsheet_safety import neutralise_formulas
 
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_FILE_NAME = {spec.name: spec.file_name for spec in FILES}
 
 
 def _expand_extra(frame: pd.DataFrame) -> pd.DataFrame:
@@ -45,18 +54,42 @@ def export_tables(db: Database) -> dict[str, pd.DataFrame]:
         frame = _expand_extra(frame)
         for column in frame.columns:
             frame[column] = frame[column].astype("str").fillna("")  # empty = unknown
-        tables[spec.name] = frame.reset_index(drop=True)
+        tables[spec.name] = neutralise_formulas(frame.reset_index(drop=True))
     return tables
 
 
-def export_dataset(db: Database, out: str | Path) -> Path:
+def _record(db: Database, action: str, actor: str, role: str | None, tables: dict[str, pd.DataFrame],
+            output: str) -> None:
+    rows = {_FILE_NAME[name]: len(frame) for name, frame in tables.items()}
+    audit.record(db, actor, role, action, detail={"format": output, "rows": rows})
+
+
+
+def export_dataset(db: Database, out: str | Path, *, actor: str = audit.ACTOR_LOCAL,
+                   role: str | None = "beheerder") -> Path:
     """Write all data to ``out``: a folder of CSV files, or one workbook if it ends in .xlsx."""
-    return write_dataset(export_tables(db), out)
-
-
-def export_bytes(db: Database, kind: Literal["xlsx", "zip"]) -> bytes:
-    """The export as bytes for a download button: one workbook, or a zip of the CSV files."""
     tables = export_tables(db)
+    written = write_dataset(tables, out)
+    _record(db, "export", actor, role, tables, "xlsx" if written.suffix.lower() == ".xlsx" else "csv")
+    return written
+
+
+def export_bytes(db: Database, kind: Literal["xlsx", "zip"], *, actor: str = audit.ACTOR_LOCAL,
+                 role: str | None = "beheerder") -> bytes:
+    """The export as bytes for a download button: one workbook, or a zip of the CSV files.
+
+    Recorded in the audit trail as a ``download`` by ``actor`` (default: the
+    dashboard without login).
+    """
+    if kind not in ("xlsx", "zip"):
+        raise ValueError(f"unknown export kind: {kind!r}")
+    tables = export_tables(db)
+    data = _export_bytes(tables, kind)
+    _record(db, "download", actor, role, tables, kind)
+    return data
+
+
+def _export_bytes(tables: dict[str, pd.DataFrame], kind: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         if kind == "xlsx":
             return write_dataset(tables, Path(folder) / "constellatiemonitor.xlsx").read_bytes()
@@ -83,13 +116,15 @@ def command_export(args: argparse.Namespace) -> int:
         return 2
     try:
         tables = export_tables(db)
+        try:
+            out = write_dataset(tables, args.out)
+        except OSError as exc:
+            print(t("export.write_error", lang, path=args.out, detail=str(exc)), file=sys.stderr)
+            return 2
+        _record(db, "export", audit.ACTOR_CLI, "beheerder", tables,
+                "xlsx" if out.suffix.lower() == ".xlsx" else "csv")
     finally:
         db.close()
-    try:
-        out = write_dataset(tables, args.out)
-    except OSError as exc:
-        print(t("export.write_error", lang, path=args.out, detail=str(exc)), file=sys.stderr)
-        return 2
     print(t("export.done", lang, path=out))
     for spec in FILES:
         print(t("export.file", lang, file=spec.file_name, rows=len(tables[spec.name])))

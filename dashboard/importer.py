@@ -19,6 +19,16 @@ sheets are an error. A column absent from a file keeps the stored value of an
 updated row in a merge. Absent ``functions`` / norm files mean the shipped
 defaults when the table would otherwise be empty; a file with only a header
 means "none".
+
+Cells that an export protected against spreadsheet formulas (a leading
+apostrophe before ``=``, ``+``, ``-``, ``@``...) get that apostrophe taken off
+again (``dashboard/spreadsheet_safety.py``), so export and import round-trip.
+
+Audit trail: a written import is recorded inside its own write transaction,
+so the row exists exactly when the data does. A failed attempt (errors found,
+or the write refused) is recorded separately as ``import_failed`` with the
+number of errors only; the values in the messages may be personal data. A dry
+run writes nothing and is not recorded.
 """
 
 from __future__ import annotations
@@ -39,10 +49,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard import domain
+from dashboard import audit, domain
 from dashboard.db import Database, DatabaseError, load_sql
 from dashboard.i18n import normalise_language, t
 from dashboard.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
+from dashboard.spreadsheet_safety import restore_formulas
 
 _KEY_SEPARATOR = "\x1f"  # joins key parts; cannot occur in a trimmed cell from a spreadsheet
 _LINE = "_line"
@@ -316,7 +327,7 @@ def _table_from_frame(
         if name not in seen:
             issues.append(ImportIssue(display, header_line, name, None, "missing_column",
                                       (("required", ", ".join(spec.required)),)))
-    frame = pd.DataFrame(data) if data else pd.DataFrame(index=range(len(body)))
+    frame = restore_formulas(pd.DataFrame(data)) if data else pd.DataFrame(index=range(len(body)))
     return _RawTable(spec, display, columns, frame, lines)
 
 
@@ -888,7 +899,8 @@ def _count_changes(validator: _Validator, stored: Mapping[str, pd.DataFrame],
         result.inserted[spec.file_name] = len(frame) - updated
 
 
-def _write(db: Database, validator: _Validator, result: ImportResult, progress) -> None:
+def _write(db: Database, validator: _Validator, result: ImportResult, progress, actor: str,
+           role: str | None) -> None:
     staged = validator.staged_tables()
     mode = "replace" if validator.replace else "merge"
     with db.transaction() as cursor:
@@ -915,18 +927,32 @@ def _write(db: Database, validator: _Validator, result: ImportResult, progress) 
         _execute(cursor, "import/record_import", {
             "source": result.source, "mode": mode,
             "row_counts": json.dumps(result.counts, sort_keys=True)})
+        audit.record(cursor, actor, role, "import", detail=_audit_detail(result))
         for table in staged:
             cursor.unregister(f"staged_{table}")
     result.written = True
 
 
+def _audit_detail(result: ImportResult, **more: object) -> dict[str, object]:
+    # The file name only: a full path may name the user's home folder.
+    return {"mode": result.mode, "source": Path(result.source).name, "rows": result.counts, **more}
+
+
+def _record_failure(db: Database, result: ImportResult, actor: str, role: str | None, **more: object) -> None:
+    try:
+        audit.record(db, actor, role, "import_failed", detail=_audit_detail(result, **more))
+    except DatabaseError:
+        pass  # the import's own error is the one to report
+
+
 def import_dataset(db: Database, source: str | Path, *, replace: bool = False, dry_run: bool = False,
-                   progress=None) -> ImportResult:
+                   progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder") -> ImportResult:
     """Validate ``source`` (folder, .zip or .xlsx) and, if it has no errors, write it.
 
     Merges by key unless ``replace``; ``dry_run`` validates against the
     database and writes nothing. ``progress`` (optional, no arguments) is
-    called once the write transaction has started.
+    called once the write transaction has started. ``actor`` and ``role`` go
+    into the audit trail (the default is the dashboard without login).
     """
     path = Path(source)
     result = ImportResult(errors=[], mode="replace" if replace else "merge", source=str(path))
@@ -941,11 +967,17 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
     result.errors = _sorted_issues(validator.issues)
     result.defaults = tuple(validator.defaults)
     if result.errors:
+        if not dry_run:
+            _record_failure(db, result, actor, role, errors=len(result.errors))
         return result
     _count_changes(validator, stored, result)
     if dry_run:
         return result
-    _write(db, validator, result, progress)
+    try:
+        _write(db, validator, result, progress, actor, role)
+    except DatabaseError:
+        _record_failure(db, result, actor, role, refused_by_database=True)
+        raise
     return result
 
 
@@ -994,7 +1026,8 @@ def command_import(args: argparse.Namespace) -> int:
         def started() -> None:
             print(t("import.writing", lang), flush=True)
 
-        result = import_dataset(db, args.path, replace=args.replace, dry_run=args.dry_run, progress=started)
+        result = import_dataset(db, args.path, replace=args.replace, dry_run=args.dry_run, progress=started,
+                                actor=audit.ACTOR_CLI)
     except DatabaseError as exc:
         print(_database_message(exc, db.path, lang), file=sys.stderr)
         return 2

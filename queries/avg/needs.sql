@@ -1,0 +1,1 @@
+SELECT * FROM needs WHERE trainee_id = $id ORDER BY wave, function;

@@ -1,0 +1,1 @@
+SELECT * FROM users WHERE list_contains($emails, email) ORDER BY email;

@@ -1,0 +1,1 @@
+INSERT INTO user_scopes (email, kind, id) VALUES ($email, $kind, $id);

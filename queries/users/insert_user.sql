@@ -1,0 +1,1 @@
+INSERT INTO users (email, role, created_at) VALUES ($email, $role, $created_at);

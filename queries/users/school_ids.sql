@@ -1,0 +1,1 @@
+SELECT school_id AS id FROM schools ORDER BY school_id;
