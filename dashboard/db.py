@@ -107,12 +107,9 @@ LATEST_SCHEMA_VERSION = len(schema_migrations())
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version recorded in the database; 0 for an empty database."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
-    if not exists:
+    if not con.execute(load_sql("meta/has_schema_version")).fetchone()[0]:
         return 0
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    return con.execute(load_sql("meta/schema_version")).fetchone()[0]
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -127,14 +124,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         return current
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            " version INTEGER PRIMARY KEY, file VARCHAR NOT NULL,"
-            " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-        )
+        con.execute(load_sql("meta/create_schema_version"))
         for version, file_name, sql in pending:
             con.execute(sql)
-            con.execute("INSERT INTO schema_version (version, file) VALUES (?, ?)", [version, file_name])
+            con.execute(load_sql("meta/record_schema_version"), {"version": version, "file": file_name})
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -209,7 +202,7 @@ class Database:
         return dict(zip(counts["table_name"], counts["n"].astype(int)))
 
     def is_empty(self) -> bool:
-        return self.scalar("SELECT count(*) FROM trainees") == 0
+        return self.scalar(load_sql("meta/trainee_count")) == 0
 
     # -- writing ----------------------------------------------------------
 
