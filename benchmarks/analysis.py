@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         counts = db.table_counts()
         per_school = analysis.trainees(db)["school_id"].value_counts()
         school, school_size = str(per_school.index[0]), int(per_school.iloc[0])
-        no_filters = {"school": None, "institute": None, "cohort": None, "programme": None, "wave": None}
+        no_filters = {"school": None, "institute": None, "cohort": None, "programme": None, "wave": None,
+                      "trainee": None}
         questions = [
             ("signals (all trainees)",
              lambda: analysis.signals(db),

@@ -13,13 +13,16 @@ Definitions: shared/domain.md and docs/analyse.md.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from dashboard import domain, network
 from dashboard.db import Database, load_sql
@@ -99,7 +102,7 @@ def _run(
     db: Database,
     parts: Sequence[str],
     params: Mapping[str, Any] | None = None,
-    tables: Mapping[str, pd.DataFrame] | None = None,
+    tables: Mapping[str, pa.Table | pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Run the concatenation of the named SQL files on a cursor of its own.
 
@@ -120,13 +123,15 @@ def _run(
         cur.close()
 
 
-def _filter_params(filters: Filters) -> dict[str, str | None]:
+def _filter_params(filters: Filters, trainee: str | None = None) -> dict[str, str | None]:
+    """The bound parameters of _scope.sql; ``trainee`` narrows the scope to one trainee."""
     return {
         "school": filters.school,
         "institute": filters.institute,
         "cohort": filters.cohort,
         "programme": filters.programme,
         "wave": filters.wave,
+        "trainee": trainee,
     }
 
 
@@ -138,42 +143,62 @@ def _frame(columns: Mapping[str, str], rows: Iterable[Sequence[Any]]) -> pd.Data
     )
 
 
-def _roles_table() -> pd.DataFrame:
-    return _frame(
-        {"role": "str", "side": "str", "line": "object"},
+_ARROW_TYPES: dict[str, pa.DataType] = {"str": pa.string(), "bool": pa.bool_(), "int64": pa.int64()}
+
+
+def _bound_table(columns: Mapping[str, str], rows: Iterable[Sequence[Any]]) -> pa.Table:
+    """A small table to bind to a query, with fixed types, also when empty.
+
+    Arrow, not pandas: DuckDB registers an Arrow table at a fraction of the
+    cost of a DataFrame, and every question binds several.
+    """
+    rows = list(rows)
+    return pa.table(
+        {name: pa.array([row[i] for row in rows], type=_ARROW_TYPES[kind]) for i, (name, kind) in enumerate(columns.items())}
+    )
+
+
+@functools.cache
+def _roles_table() -> pa.Table:
+    # Vocabulary from dashboard.domain: the same for every question (Arrow tables are immutable).
+    return _bound_table(
+        {"role": "str", "side": "str", "line": "str"},
         ((r.code, r.side, r.line) for r in domain.ROLES),
     )
 
 
-def _taxonomy_table(db: Database) -> pd.DataFrame:
-    taxonomy = functions(db)
-    return _frame({"code": "str", "position": "int64"}, ((code, i) for i, code in enumerate(taxonomy["code"])))
+def _taxonomy_table(db: Database, taxonomy: pd.DataFrame | None = None) -> pa.Table:
+    if taxonomy is None:
+        taxonomy = functions(db)
+    return _bound_table({"code": "str", "position": "int64"}, ((code, i) for i, code in enumerate(taxonomy["code"])))
 
 
-def _norm_tables(norms: Mapping[str, Norm]) -> dict[str, pd.DataFrame]:
+def _norm_tables(norms: Mapping[str, Norm]) -> dict[str, pa.Table]:
     """The norms as bound tables; one settings row per programme that has its own norm."""
     return {
-        "norm_settings_param": _frame(
+        "norm_settings_param": _bound_table(
             {"programme": "str", "informal_counts": "bool"},
             ((programme, norm.informal_counts) for programme, norm in norms.items()),
         ),
-        "norm_roles_param": _frame(
+        "norm_roles_param": _bound_table(
             {"programme": "str", "role": "str", "expected_strength": "str"},
             ((programme, role, strength) for programme, norm in norms.items() for role, strength in norm.roles),
         ),
-        "norm_consultations_param": _frame(
+        "norm_consultations_param": _bound_table(
             {"programme": "str", "role_a": "str", "role_b": "str"},
             ((programme, min(a, b), max(a, b)) for programme, norm in norms.items() for a, b in norm.consultations),
         ),
     }
 
 
-def _analysis_tables(db: Database, norm: Norm | None) -> dict[str, pd.DataFrame]:
+def _analysis_tables(
+    db: Database, norm: Norm | None, taxonomy: pd.DataFrame | None = None
+) -> dict[str, pa.Table]:
     """All bound tables of a scoped question: an in-memory norm applies to every trainee."""
     norms = {domain.DEFAULT_PROGRAMME: norm} if norm is not None else load_norms(db)
     tables = _norm_tables(norms)
     tables["roles_param"] = _roles_table()
-    tables["taxonomy_param"] = _taxonomy_table(db)
+    tables["taxonomy_param"] = _taxonomy_table(db, taxonomy)
     return tables
 
 
@@ -305,25 +330,26 @@ def positional_template(template: str) -> str:
     return "".join(parts)
 
 
-def _message_tables(db: Database, lang: str) -> dict[str, pd.DataFrame]:
+def _message_tables(db: Database, lang: str, taxonomy: pd.DataFrame | None = None) -> dict[str, pa.Table]:
     """The sentences' templates and labels in ``lang``, bound for signals.sql.
 
     The sentence is filled in by SQL: a national attention list has 100,000+
     rows. ``weak_formal_geen`` is the weak_formal sentence for a relationship
     rated geen ("experienced as none" reads badly).
     """
-    taxonomy = functions(db)
+    if taxonomy is None:
+        taxonomy = functions(db)
     function_label = "label_en" if lang == "en" else "label_nl"
     labels = [("role", code, domain.role_label(code, lang)) for code in domain.ROLE_CODES]
     labels += [("strength", code, t(f"analysis.strength.{code}", lang)) for code in domain.STRENGTHS]
     labels += [("wave", code, t(f"analysis.wave.{code}", lang)) for code in domain.WAVES]
     labels += [("function", code, label) for code, label in zip(taxonomy["code"], taxonomy[function_label])]
     return {
-        "message_templates_param": _frame(
+        "message_templates_param": _bound_table(
             {"message_key": "str", "template": "str"},
             ((key, positional_template(t(f"analysis.signal.{key}", lang))) for key in MESSAGE_KEYS),
         ),
-        "labels_param": _frame({"kind": "str", "code": "str", "label": "str"}, labels),
+        "labels_param": _bound_table({"kind": "str", "code": "str", "label": "str"}, labels),
     }
 
 
@@ -338,9 +364,49 @@ def signals(db: Database, filters: Filters = Filters(), norm: Norm | None = None
         db,
         [_SCOPE, _COVERAGE, "analysis/signals"],
         _filter_params(filters),
-        {**_analysis_tables(db, norm), **_message_tables(db, lang)},
+        _signal_tables(db, norm, lang),
     )
     return found[list(SIGNAL_COLUMNS)]
+
+
+def _signal_tables(db: Database, norm: Norm | None, lang: str) -> dict[str, pa.Table]:
+    taxonomy = functions(db)
+    return {**_analysis_tables(db, norm, taxonomy), **_message_tables(db, lang, taxonomy)}
+
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "trainee_id", "name", "school_name", "wave", "max_severity", "n_signals", "codes", "messages",
+)
+
+
+def summarise_signals(found: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """The trainee summary of :func:`trainee_signals_summary` from its two inputs.
+
+    ``found``: :func:`signals`; ``people``: :func:`trainees` (same filters).
+    Whole-column operations, no loop per trainee: a national attention list
+    (40,000 trainees) takes a fraction of a second.
+    """
+    found = found[found["trainee_id"].notna()]
+    if found.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in SUMMARY_COLUMNS})
+    # Within a trainee: most severe first, ties in the order signals() gives them.
+    found = found.assign(
+        severity_rank=found["severity"].map(SEVERITY_RANK), position=range(len(found))
+    ).sort_values(["trainee_id", "severity_rank", "position"], kind="stable")
+    groups = found.groupby("trainee_id", sort=False)
+    distinct = found.drop_duplicates(["trainee_id", "code"]).groupby("trainee_id", sort=False)["code"]
+    summary = pd.DataFrame({
+        "wave": groups["wave"].first(),
+        "max_severity": groups["severity"].first(),
+        "n_signals": groups.size(),
+        "codes": distinct.agg(list),
+        "messages": groups["message"].agg(list),
+        "severity_rank": groups["severity_rank"].first(),
+    })
+    names = people.set_index("trainee_id")[["name", "school_name"]]
+    summary = summary.join(names).rename_axis("trainee_id").reset_index()
+    summary = summary.sort_values(["severity_rank", "name", "trainee_id"], kind="stable")
+    return summary[list(SUMMARY_COLUMNS)].reset_index(drop=True)
 
 
 def trainee_signals_summary(
@@ -351,31 +417,7 @@ def trainee_signals_summary(
     Columns: trainee_id, name, school_name, wave, max_severity, n_signals,
     codes (distinct, most severe first), messages (all, most severe first).
     """
-    columns = ["trainee_id", "name", "school_name", "wave", "max_severity", "n_signals", "codes", "messages"]
-    found = signals(db, filters, norm, lang)
-    found = found[found["trainee_id"].notna()]
-    if found.empty:
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
-    people = trainees(db, filters).set_index("trainee_id")
-    rows = []
-    for trainee_id, group in found.groupby("trainee_id", sort=False):
-        group = group.sort_values("severity", key=lambda s: s.map(SEVERITY_RANK), kind="stable")
-        rows.append(
-            {
-                "trainee_id": trainee_id,
-                "name": people.at[trainee_id, "name"],
-                "school_name": people.at[trainee_id, "school_name"],
-                "wave": group["wave"].iloc[0],
-                "max_severity": group["severity"].iloc[0],
-                "n_signals": len(group),
-                "codes": list(dict.fromkeys(group["code"])),
-                "messages": group["message"].tolist(),
-            }
-        )
-    summary = pd.DataFrame(rows, columns=columns)
-    summary["_rank"] = summary["max_severity"].map(SEVERITY_RANK)
-    summary = summary.sort_values(["_rank", "name", "trainee_id"], kind="stable").drop(columns="_rank")
-    return summary.reset_index(drop=True)
+    return summarise_signals(signals(db, filters, norm, lang), trainees(db, filters))
 
 
 # --- measures -------------------------------------------------------------------
@@ -388,7 +430,11 @@ def measures(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
     share_strong, density, effective_size, constraint, ei_index, n_roles,
     n_sides. Null (NaN) where a measure is undefined: see docs/analyse.md.
     """
-    found = _run(db, [_SCOPE, "analysis/measures"], _filter_params(filters), _analysis_tables(db, None))
+    return _measures(db, _filter_params(filters), _analysis_tables(db, None))
+
+
+def _measures(db: Database, params: Mapping[str, Any], tables: Mapping[str, pa.Table]) -> pd.DataFrame:
+    found = _run(db, [_SCOPE, "analysis/measures"], params, tables)
     pairs = [network.ego_measures(alters, ties) for alters, ties in zip(found["alter_ids"], found["tie_pairs"])]
     found["effective_size"] = pd.Series([p[0] for p in pairs], index=found.index, dtype="float64")
     found["constraint"] = pd.Series([p[1] for p in pairs], index=found.index, dtype="float64")
@@ -417,17 +463,54 @@ def constellation(db: Database, trainee_id: str, norm: Norm | None = None) -> di
     tables = _norm_tables({domain.DEFAULT_PROGRAMME: norm})
     tables["roles_param"] = _roles_table()
     tables["taxonomy_param"] = _taxonomy_table(db)
-    relationships = _run(db, ["analysis/constellation_relationships"], params, tables)
+    # Four independent queries, side by side.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        jobs = {
+            name: pool.submit(_run, db, [f"analysis/constellation_{name}"], params, tables)
+            for name in ("relationships", "consultations", "needs", "missing_roles")
+        }
+        found = {name: job.result() for name, job in jobs.items()}
+    relationships = found["relationships"]
     relationships["functions"] = relationships["functions"].map(list)
     waves = [w for w in domain.WAVES if w in set(relationships["wave"])]
     return {
         "trainee": trainee,
         "relationships": relationships,
-        "consultations": _run(db, ["analysis/constellation_consultations"], params),
-        "needs": _run(db, ["analysis/constellation_needs"], params, tables),
-        "missing_roles": _run(db, ["analysis/constellation_missing_roles"], params, tables),
+        "consultations": found["consultations"],
+        "needs": found["needs"],
+        "missing_roles": found["missing_roles"],
         "waves": waves,
     }
+
+
+def trainee_detail(
+    db: Database, trainee_id: str, wave: str | None = None, norm: Norm | None = None, lang: str = "nl"
+) -> dict[str, pd.DataFrame]:
+    """One trainee's coverage, signals and measures in ``wave`` (None: their latest).
+
+    The rows :func:`coverage`, :func:`signals` (trainee-level only) and
+    :func:`measures` give for this trainee under any filters that include
+    them, computed for this trainee alone: the tables are stored in trainee
+    order, so the scans skip all but the trainee's own rows.
+    """
+    lang = normalise_language(lang)
+    params = _filter_params(Filters(wave=wave), trainee=trainee_id)
+    tables = _signal_tables(db, norm, lang)
+    # Three independent queries, side by side (each on its own cursor; DuckDB releases the GIL).
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        coverage_job = pool.submit(_run, db, [_SCOPE, _COVERAGE, "analysis/coverage"], params, tables)
+        signals_job = pool.submit(_run, db, [_SCOPE, _COVERAGE, "analysis/signals"], params, tables)
+        measures_job = pool.submit(_measures, db, params, tables)
+        found_signals = signals_job.result()
+        found_signals = found_signals[found_signals["trainee_id"].notna()]
+        # A column that is null throughout (function, for one trainee) arrives
+        # untyped; text, as in the signals of a larger group.
+        found_signals = found_signals.astype({c: "str" for c in found_signals.columns if found_signals[c].dtype == object})
+        return {
+            "coverage": coverage_job.result().reset_index(drop=True),
+            "signals": found_signals[list(SIGNAL_COLUMNS)].reset_index(drop=True),
+            "measures": measures_job.result(),
+        }
 
 
 # --- comparing groups ---------------------------------------------------------------
@@ -448,16 +531,26 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
     """
     _check_by(by)
     id_column = GROUP_COLUMNS[by]
-    people = trainees(db, filters)
+    # Four independent queries, side by side (each on its own cursor).
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        people_job = pool.submit(trainees, db, filters)
+        cells_job = pool.submit(coverage, db, filters, norm)
+        signals_job = pool.submit(signals, db, filters, norm)
+        ties_job = pool.submit(
+            _run, db, [_SCOPE, "analysis/compare_ties"], {**_filter_params(filters), "by": by},
+            _analysis_tables(db, norm),
+        )
+        people, cells, found, ties = people_job.result(), cells_job.result(), signals_job.result(), ties_job.result()
     name_column = {"school": "school_name", "institute": "institute_name"}.get(by, id_column)
     group_of = people.set_index("trainee_id")[id_column]
     name_of = dict(zip(people[id_column], people[name_column]))
 
-    cells = coverage(db, filters, norm)
     cells["group_id"] = cells["trainee_id"].map(group_of)
-    per_trainee = cells.groupby("trainee_id", sort=False).agg(
-        group_id=("group_id", "first"), all_strong=("level", lambda s: bool((s == "sterk").all()))
-    )
+    by_trainee = cells.groupby("trainee_id", sort=False)
+    per_trainee = pd.DataFrame({
+        "group_id": by_trainee["group_id"].first(),
+        "all_strong": (cells["level"] == "sterk").groupby(cells["trainee_id"], sort=False).all(),
+    })
     base = per_trainee.groupby("group_id", dropna=False).agg(
         n_trainees=("all_strong", "size"), n_all_strong=("all_strong", "sum")
     )
@@ -465,7 +558,6 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
     result["n_trainees"] = base["n_trainees"].astype("int64")
     result["share_all_functions_strong"] = _share(base["n_all_strong"], base["n_trainees"])
 
-    found = signals(db, filters, norm)
     found = found[found["trainee_id"].notna()].drop_duplicates(["trainee_id", "code"])
     found["group_id"] = found["trainee_id"].map(group_of)
     for code in TRAINEE_SIGNAL_CODES:
@@ -480,9 +572,7 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
     )
     result["share_coverage_informal"] = _share(informal_only, strong_counts)
 
-    ties = _run(
-        db, [_SCOPE, "analysis/compare_ties"], {**_filter_params(filters), "by": by}, _analysis_tables(db, norm)
-    ).set_index("group_id").reindex(result.index)
+    ties = ties.set_index("group_id").reindex(result.index)
     n_formal = ties["n_formal"].fillna(0)
     for column in ("klik_ja", "klik_twijfel", "klik_nee", "klik_onbekend", "formal_sterk", "formal_zwak", "formal_geen"):
         result[column] = _share(ties[f"n_{column}"].fillna(0), n_formal)

@@ -315,8 +315,13 @@ def person_angles(relationships: pd.DataFrame, missing_roles: pd.DataFrame | Non
     strength (strong first), then role, then name. Missing roles get slots
     keyed ``ghost:<role>`` on their role's side.
     """
+    return _angles(_records(relationships), missing_roles)
+
+
+def _angles(rel_records: list[dict], missing_roles: pd.DataFrame | None) -> dict[str, float]:
+    """:func:`person_angles` from the relationships as records."""
     best: dict[str, tuple[int, dict]] = {}
-    for row in _records(relationships):
+    for row in rel_records:
         rank = STRENGTH_RANK.get(str(row["strength"]), 0)
         pid = str(row["person_id"])
         if pid not in best or rank > best[pid][0]:
@@ -510,10 +515,19 @@ def _constellation_traces(
     return traces
 
 
-def _wave_parts(constellation: dict, wave: str) -> tuple[list[dict], list[dict], list[str]]:
-    rel = [r for r in _records(constellation["relationships"]) if r["wave"] == wave]
-    cons = [r for r in _records(constellation.get("consultations")) if r["wave"] == wave]
-    missing = [r["role"] for r in _records(constellation.get("missing_roles")) if r["wave"] == wave]
+def _constellation_records(constellation: dict) -> dict[str, list[dict]]:
+    """The constellation's frames as records, converted once per figure (not once per wave)."""
+    return {
+        "relationships": _records(constellation["relationships"]),
+        "consultations": _records(constellation.get("consultations")),
+        "missing_roles": _records(constellation.get("missing_roles")),
+    }
+
+
+def _wave_parts(records: dict[str, list[dict]], wave: str) -> tuple[list[dict], list[dict], list[str]]:
+    rel = [r for r in records["relationships"] if r["wave"] == wave]
+    cons = [r for r in records["consultations"] if r["wave"] == wave]
+    missing = [r["role"] for r in records["missing_roles"] if r["wave"] == wave]
     return rel, cons, missing
 
 
@@ -532,8 +546,9 @@ def constellation_figure(
 
     ``constellation`` is what ``analysis.constellation`` returns.
     """
-    rel, cons, missing = _wave_parts(constellation, wave)
-    angles = person_angles(constellation["relationships"], constellation.get("missing_roles"))
+    records = _constellation_records(constellation)
+    rel, cons, missing = _wave_parts(records, wave)
+    angles = _angles(records["relationships"], constellation.get("missing_roles"))
     traces = _constellation_traces(
         constellation["trainee"], rel, cons, missing, angles, _function_labels(functions, lang), lang
     )
@@ -559,7 +574,8 @@ def constellation_waves_figure(
     waves = [w for w in WAVES if w in set(constellation.get("waves") or [])] or list(constellation.get("waves") or [])
     if not waves:
         return _empty_figure(t("chart.no_data", lang))
-    angles = person_angles(constellation["relationships"], constellation.get("missing_roles"))
+    records = _constellation_records(constellation)
+    angles = _angles(records["relationships"], constellation.get("missing_roles"))
     labels = _function_labels(functions, lang)
     n = len(waves)
     gap = 0.02
@@ -578,7 +594,7 @@ def constellation_waves_figure(
             text=escape(t(f"chart.wave.{wave}", lang)), x=start + width / 2, y=1.0, xref="paper", yref="paper",
             xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=16),
         ))
-        rel, cons, missing = _wave_parts(constellation, wave)
+        rel, cons, missing = _wave_parts(records, wave)
         for trace in _constellation_traces(
             constellation["trainee"], rel, cons, missing, angles, labels, lang, legend=False, labels=False
         ):

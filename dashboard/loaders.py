@@ -147,39 +147,6 @@ def group_coverage(by: str, group_id: str, filters: Filters, norm: Norm | None =
 # --- signals ---------------------------------------------------------------------------
 
 
-SUMMARY_COLUMNS = ("trainee_id", "name", "school_name", "wave", "max_severity", "n_signals", "codes", "messages")
-
-
-def summarise_signals(signals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """One row per trainee with a signal, as ``analysis.trainee_signals_summary``
-    gives it (same columns and order), computed with whole-column operations:
-    at national size (40,000 trainees) that function's per-trainee loop takes
-    about a minute, this a fraction of a second.
-
-    ``signals``: analysis.signals; ``people``: analysis.trainees (same filters).
-    """
-    found = signals[signals["trainee_id"].notna()]
-    if found.empty:
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in SUMMARY_COLUMNS})
-    found = found.assign(
-        severity_rank=found["severity"].map(SEVERITY_RANK), position=range(len(found))
-    ).sort_values(["trainee_id", "severity_rank", "position"], kind="stable")
-    groups = found.groupby("trainee_id", sort=False)
-    distinct = found.drop_duplicates(["trainee_id", "code"]).groupby("trainee_id", sort=False)["code"]
-    summary = pd.DataFrame({
-        "wave": groups["wave"].first(),
-        "max_severity": groups["severity"].first(),
-        "n_signals": groups.size(),
-        "codes": distinct.agg(list),
-        "messages": groups["message"].agg(list),
-        "severity_rank": groups["severity_rank"].first(),
-    })
-    names = people.set_index("trainee_id")[["name", "school_name"]]
-    summary = summary.join(names).rename_axis("trainee_id").reset_index()
-    summary = summary.sort_values(["severity_rank", "name", "trainee_id"], kind="stable")
-    return summary[list(SUMMARY_COLUMNS)].reset_index(drop=True)
-
-
 # A national attention list is large (40,000 rows with lists); cache_data would
 # unpickle a copy on every rerun (~0.2 s), so this one result is shared as is.
 # Pages only read it (filtering and head() make new frames).
@@ -193,7 +160,7 @@ def _attention(version: str, filters: Filters, norm: Norm | None, lang: str) -> 
     mentor = signals[signals["trainee_id"].isna()]
     order = mentor["severity"].map(SEVERITY_RANK)
     mentor = mentor.assign(severity_rank=order).sort_values(["severity_rank", "person_id"], kind="stable")
-    return summarise_signals(signals, people), mentor.drop(columns="severity_rank").reset_index(drop=True)
+    return analysis.summarise_signals(signals, people), mentor.drop(columns="severity_rank").reset_index(drop=True)
 
 
 def attention(filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -225,49 +192,39 @@ def trainee_choices(filters: Filters, limit: int) -> tuple[dict[str, str], int]:
 
 
 @st.cache_data(**_CACHE)
-def _constellation(version: str, trainee_id: str) -> dict | None:
-    return analysis.constellation(ui.database(), trainee_id)
+def _constellation(version: str, trainee_id: str, lang: str) -> tuple[dict | None, dict[str, pd.DataFrame] | None]:
+    # The page shows the trainee's latest wave first: its detail (coverage,
+    # signals, measures) is computed side by side with the network.
+    db = ui.database()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        detail = pool.submit(analysis.trainee_detail, db, trainee_id, None, None, lang)
+        found = analysis.constellation(db, trainee_id)
+        latest = detail.result()
+    return found, (latest if found is not None else None)
 
 
 def constellation(trainee_id: str) -> dict | None:
     """The trainee's network in every wave (see analysis.constellation); None if unknown."""
-    return _constellation(ui.data_version(), trainee_id)
-
-
-def trainee_scope(trainee: dict, wave: str | None) -> Filters:
-    """Filters that select this trainee's own school, institute and cohort,
-    so that per-trainee figures are computed on a small set of trainees."""
-    def text(key: str) -> str | None:
-        value = trainee.get(key)
-        return None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-    return Filters(
-        school=text("school_id"),
-        institute=text("institute_id"),
-        cohort=text("cohort"),
-        programme=text("programme"),
-        wave=wave,
-    )
+    return _constellation(ui.data_version(), trainee_id, ui.lang())[0]
 
 
 @st.cache_data(**_CACHE)
-def _scope_detail(version: str, scope: Filters, lang: str) -> dict[str, pd.DataFrame]:
-    # Cached per scope, not per trainee: the scope's other trainees (same
-    # school, institute, cohort, programme) then open without a new query.
-    db = ui.database()
-    # Three independent questions: DuckDB runs them side by side (each on its
-    # own cursor), which keeps the constellation page quick on two cores.
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        coverage = pool.submit(analysis.coverage, db, scope)
-        signals = pool.submit(analysis.signals, db, scope, None, lang)
-        measures = pool.submit(analysis.measures, db, scope)
-        return {"coverage": coverage.result(), "signals": signals.result(), "measures": measures.result()}
+def _trainee_detail(version: str, trainee_id: str, wave: str | None, lang: str) -> dict[str, pd.DataFrame]:
+    return analysis.trainee_detail(ui.database(), trainee_id, wave, None, lang)
 
 
-def trainee_detail(trainee_id: str, trainee: dict, wave: str | None) -> dict[str, pd.DataFrame]:
-    """This trainee's coverage, signals and measures in ``wave``."""
-    found = _scope_detail(ui.data_version(), trainee_scope(trainee, wave), ui.lang())
-    return {name: frame[frame["trainee_id"] == trainee_id].reset_index(drop=True) for name, frame in found.items()}
+def trainee_detail(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]:
+    """This trainee's coverage, signals and measures in ``wave``.
+
+    Computed for the trainee alone (the scans skip the other trainees' rows),
+    not for their whole school or cohort. The latest wave comes with
+    :func:`constellation` (None = latest gives the same rows).
+    """
+    version, lang = ui.data_version(), ui.lang()
+    found, latest = _constellation(version, trainee_id, lang)
+    if found is not None and latest is not None and found["waves"] and wave in (None, found["waves"][-1]):
+        return latest
+    return _trainee_detail(version, trainee_id, wave, lang)
 
 
 # --- comparison --------------------------------------------------------------------------

@@ -28,10 +28,11 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import analysis, i18n
 from dashboard.analysis import Filters
-from dashboard.db import PROJECT_ROOT, Database, default_db_path
+from dashboard.db import PROJECT_ROOT, Database, default_db_path, load_sql
 from dashboard.domain import WAVES
 from dashboard.server import MAX_UPLOAD_MB  # Streamlit's --server.maxUploadSize
 
@@ -78,15 +79,63 @@ def database() -> Database:
     return _open_database(str(default_db_path().resolve()))
 
 
-def data_version() -> str:
-    """A text that changes after every import; include it in every cache key."""
+# The data version of the script run in progress. A page asks for it once
+# per cached question (4-6 times a run) and the fingerprint counts the big
+# tables, so each run computes it once and keeps it in the session. The run
+# is recognised by an object Streamlit creates anew at the start of every run
+# (and fragment run); the memo holds on to it, so no later run can look alike.
+_RUN_VERSION_KEY = "ui_data_version_of_run"
+
+
+def _run_marker() -> object | None:
+    """An object unique to the current script run, or None outside a run."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return None if ctx is None else ctx.cursors
+
+
+def _fingerprint() -> tuple[str, int]:
+    """(the data version, the number of trainees), from one query."""
     db = database()
-    row = db.query("app/data_version").iloc[0]
-    return "|".join([str(db.path), *(str(value) for value in row.tolist())])
+    cur = db.cursor()
+    try:
+        row = cur.execute(load_sql("app/data_version")).fetchone()
+        names = [column[0] for column in cur.description]
+    finally:
+        cur.close()
+    return "|".join([str(db.path), *(str(value) for value in row)]), int(row[names.index("trainees")])
+
+
+def _run_fingerprint() -> tuple[str, int]:
+    """:func:`_fingerprint`, computed once per script run."""
+    marker = _run_marker()
+    if marker is None:
+        return _fingerprint()
+    known = st.session_state.get(_RUN_VERSION_KEY)
+    if known is not None and known[0] is marker:
+        return known[1]
+    found = _fingerprint()
+    st.session_state[_RUN_VERSION_KEY] = (marker, found)
+    return found
+
+
+def data_version() -> str:
+    """A text that changes after every import; include it in every cache key.
+
+    Computed once per script run (the data page reruns the script after an
+    import, and :func:`run_upload` forgets it at once).
+    """
+    return _run_fingerprint()[0]
+
+
+def forget_data_version() -> None:
+    """Drop this run's memo of the data version (after the data changed)."""
+    if _run_marker() is not None:
+        st.session_state.pop(_RUN_VERSION_KEY, None)
 
 
 def has_data() -> bool:
-    return not database().is_empty()
+    """Whether any trainee is loaded (from the run's data fingerprint)."""
+    return _run_fingerprint()[1] > 0
 
 
 # --- language and text -----------------------------------------------------------
@@ -290,7 +339,7 @@ def empty_state() -> None:
 # Kept out of the page script so that tests can drive them without a browser.
 
 UPLOAD_TYPES: tuple[str, ...] = ("zip", "xlsx")
-TEMPLATE_PATH = PROJECT_ROOT / "docs" / "template.xlsx"  # an empty dataset with explanations
+TEMPLATE_PATH = PROJECT_ROOT / "docs" / "template.xlsx"  # every sheet with its columns and a few example rows
 # A zip of CSV files unpacks to far more than it weighs, but a dataset of the
 # largest partnership stays well below this; beyond it the zip is no dataset.
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -360,5 +409,7 @@ def run_upload(
         except UploadError as exc:
             return UploadOutcome(False, False, pd.DataFrame(), pd.DataFrame(), str(exc))
         result = import_dataset(db, source, replace=replace, dry_run=dry_run)
+    if getattr(result, "written", False):
+        forget_data_version()  # the data changed within this run
     errors = errors_frame(result, language) if not result.ok else pd.DataFrame()
     return UploadOutcome(bool(result.ok), bool(result.written), _changes_frame(result, language), errors)

@@ -13,13 +13,18 @@ from dashboard.analysis import (
     Norm,
     compare,
     constellation,
+    coverage,
     filter_options,
     functions,
+    measures,
+    signals,
+    trainee_detail,
     trainee_signals_summary,
     trainees,
 )
 from dashboard.db import Database
 from tests.analysis_fixtures import ALL_FUNCTIONS, Dataset, base, healthy_trainee
+from tests.app_fixtures import sample_db_path  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
@@ -176,3 +181,36 @@ def test_compare_formal_only_norm_and_other_groupings(db):
 def test_compare_empty(db):
     Dataset().write(db)
     assert compare(db, "school").empty
+
+
+def test_trainee_detail_is_the_trainee_s_rows_of_the_group_questions(db):
+    data = base()
+    healthy_trainee(data, "T1", "begin")
+    healthy_trainee(data, "T1", "eind", add_trainee=False)
+    healthy_trainee(data, "T2", skip=["studieloopbaanbegeleider"])
+    data.person("W", "werkplekbegeleider").rel("T1", "W", "begin", strength="sterk").rel("T1", "W", "eind", strength="zwak")
+    data.write(db)
+    for wave in (None, "begin", "eind"):
+        found = trainee_detail(db, "T1", wave)
+        assert set(found) == {"coverage", "signals", "measures"}
+        for name, question in (("coverage", coverage), ("signals", signals), ("measures", measures)):
+            everyone = question(db, Filters(wave=wave))
+            expected = everyone[everyone["trainee_id"] == "T1"].reset_index(drop=True)
+            assert not expected.empty or (name, wave) == ("signals", "begin")
+            assert found[name].astype(object).equals(expected.astype(object)), (name, wave)
+    assert "declining" in set(trainee_detail(db, "T1")["signals"]["code"])
+    assert set(trainee_detail(db, "T2")["signals"]["trainee_id"]) == {"T2"}
+    unknown = trainee_detail(db, "nobody")
+    assert all(frame.empty for frame in unknown.values())
+
+
+def test_trainee_detail_matches_the_school_view_on_sample_data(sample_db_path):
+    with Database(sample_db_path) as sample:
+        people = trainees(sample)
+        for row in people.iloc[:: max(1, len(people) // 12)].itertuples(index=False):
+            found = trainee_detail(sample, row.trainee_id)
+            group = Filters(school=row.school_id)
+            for name, question in (("coverage", coverage), ("signals", signals), ("measures", measures)):
+                everyone = question(sample, group)
+                expected = everyone[everyone["trainee_id"] == row.trainee_id].reset_index(drop=True)
+                assert found[name].astype(object).equals(expected.astype(object)), (name, row.trainee_id)

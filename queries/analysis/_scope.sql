@@ -12,25 +12,32 @@
 WITH wave_order (wave, wave_rank) AS (
     VALUES ('begin', 0), ('midden', 1), ('eind', 2)
 ),
+chosen AS (
+    -- the trainees the filters name, before anything is computed for them
+    SELECT t.trainee_id, t.name, t.school_id, t.institute_id, t.cohort, t.programme
+    FROM trainees t
+    WHERE ($school::VARCHAR IS NULL OR t.school_id = $school::VARCHAR)
+      AND ($institute::VARCHAR IS NULL OR t.institute_id = $institute::VARCHAR)
+      AND ($cohort::VARCHAR IS NULL OR t.cohort = $cohort::VARCHAR)
+      AND ($programme::VARCHAR IS NULL OR t.programme = $programme::VARCHAR)
+      AND ($trainee::VARCHAR IS NULL OR t.trainee_id = $trainee::VARCHAR)
+),
 evaluated AS (
     SELECT r.trainee_id, arg_max(r.wave, w.wave_rank) AS wave, max(w.wave_rank) AS wave_rank
     FROM relationships r
     JOIN wave_order w ON w.wave = r.wave
-    WHERE $wave::VARCHAR IS NULL OR r.wave = $wave::VARCHAR
+    WHERE ($wave::VARCHAR IS NULL OR r.wave = $wave::VARCHAR)
+      AND r.trainee_id IN (SELECT trainee_id FROM chosen)
     GROUP BY r.trainee_id
 ),
 scope AS (
     SELECT t.trainee_id, t.name, t.school_id, t.institute_id, t.cohort, t.programme,
            e.wave, e.wave_rank, ns.programme AS norm_programme, ns.informal_counts
-    FROM trainees t
+    FROM chosen t
     JOIN evaluated e ON e.trainee_id = t.trainee_id
     JOIN norm_settings_param ns
       ON ns.programme = CASE WHEN t.programme IN (SELECT programme FROM norm_settings_param)
                              THEN t.programme ELSE '*' END
-    WHERE ($school::VARCHAR IS NULL OR t.school_id = $school::VARCHAR)
-      AND ($institute::VARCHAR IS NULL OR t.institute_id = $institute::VARCHAR)
-      AND ($cohort::VARCHAR IS NULL OR t.cohort = $cohort::VARCHAR)
-      AND ($programme::VARCHAR IS NULL OR t.programme = $programme::VARCHAR)
 ),
 rel AS (
     SELECT r.trainee_id, r.person_id, r.wave, r.formal, r.strength, r.klik, r.contribution,

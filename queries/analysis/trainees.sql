@@ -5,10 +5,20 @@
 WITH wave_order (wave, wave_rank) AS (
     VALUES ('begin', 0), ('midden', 1), ('eind', 2)
 ),
+chosen AS (
+    -- filtered first: only their relationships are read
+    SELECT t.trainee_id, t.name, t.school_id, t.institute_id, t.cohort, t.programme
+    FROM trainees t
+    WHERE ($school::VARCHAR IS NULL OR t.school_id = $school::VARCHAR)
+      AND ($institute::VARCHAR IS NULL OR t.institute_id = $institute::VARCHAR)
+      AND ($cohort::VARCHAR IS NULL OR t.cohort = $cohort::VARCHAR)
+      AND ($programme::VARCHAR IS NULL OR t.programme = $programme::VARCHAR)
+),
 trainee_wave AS (
     SELECT DISTINCT r.trainee_id, r.wave, w.wave_rank
     FROM relationships r
     JOIN wave_order w ON w.wave = r.wave
+    WHERE r.trainee_id IN (SELECT trainee_id FROM chosen)
 ),
 trainee_waves AS (
     SELECT trainee_id,
@@ -20,12 +30,8 @@ trainee_waves AS (
 SELECT t.trainee_id, t.name, t.school_id, sc.name AS school_name, t.institute_id,
        i.name AS institute_name, t.cohort, t.programme, tw.wave,
        coalesce(tw.waves, []::VARCHAR[]) AS waves
-FROM trainees t
+FROM chosen t
 LEFT JOIN schools sc ON sc.school_id = t.school_id
 LEFT JOIN institutes i ON i.institute_id = t.institute_id
 LEFT JOIN trainee_waves tw ON tw.trainee_id = t.trainee_id
-WHERE ($school::VARCHAR IS NULL OR t.school_id = $school::VARCHAR)
-  AND ($institute::VARCHAR IS NULL OR t.institute_id = $institute::VARCHAR)
-  AND ($cohort::VARCHAR IS NULL OR t.cohort = $cohort::VARCHAR)
-  AND ($programme::VARCHAR IS NULL OR t.programme = $programme::VARCHAR)
 ORDER BY t.name, t.trainee_id
