@@ -318,6 +318,21 @@ def test_mentor_no_klik_repeated_counts_only_trainees_in_scope(db):
     assert only(signals(db, Filters(school="S1")), "mentor_no_klik_repeated").empty
 
 
+def test_one_mentors_signals_in_two_cohorts_come_out_in_cohort_order(db):
+    """Same trainee (none), code, person and function: the cohort decides, so
+    the list reads the same on every run."""
+    data = base()
+    for trainee_id, cohort in (("T1", "2026-2027"), ("T2", "2026-2027"), ("T3", "2025-2026"), ("T4", "2025-2026")):
+        healthy_trainee(data, trainee_id, cohort=cohort)
+    data.person("M", "werkplekbegeleider", "Joost Hendriks")
+    for trainee_id in ("T1", "T2", "T3", "T4"):
+        data.rel(trainee_id, "M", klik="nee")
+    data.write(db)
+    for _ in range(5):
+        messages = only(signals(db), "mentor_no_klik_repeated")["message"].tolist()
+        assert [m[-10:] for m in messages] == ["2025-2026.", "2026-2027."]
+
+
 # --- evaluation wave and filters --------------------------------------------------------------
 
 

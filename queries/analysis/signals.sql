@@ -171,4 +171,6 @@ SELECT f.trainee_id, f.person_id, f.function, f.code, f.severity, f.wave,
 FROM facts f
 JOIN message_templates_param m ON m.message_key = f.message_key
 ORDER BY CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
-         f.trainee_id NULLS LAST, f.code, f.person_id, f.function
+         f.trainee_id NULLS LAST, f.code, f.person_id, f.function,
+         -- ties (one mentor's signal in two cohorts) still come out in one order
+         f.wave, f.cohort_text, message
