@@ -26,6 +26,7 @@ import streamlit as st
 
 from dashboard import analysis, ui
 from dashboard.analysis import Filters, Norm
+from dashboard.spreadsheet_safety import neutralise_formulas
 
 GROUP_COLUMNS: dict[str, str] = analysis.GROUP_COLUMNS  # group -> its id column
 SEVERITY_RANK: dict[str, int] = analysis.SEVERITY_RANK  # high first
@@ -252,25 +253,6 @@ def constellation_links(trainee_ids) -> list[str]:
 
 
 # --- downloads ---------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which every text cell that a spreadsheet would read as a
-    formula (starting with = + - @ tab or CR) gets a leading apostrophe."""
-
-    def safe(value: object) -> object:
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
-            return "'" + value
-        return value
-
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(safe)
-    return out
-
 
 def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
     """Lists (codes, messages) as text, one item per line."""
