@@ -32,7 +32,7 @@ import duckdb
 
 from dashboard import analysis
 from dashboard.analysis import Filters
-from dashboard.db import Database, load_sql
+from dashboard.db import Database, bind_used, load_sql
 
 
 def build_database(path: Path, n_trainees: int, seed: int) -> None:
@@ -68,8 +68,7 @@ def sql_floor(db: Database, parts: list[str], params: dict) -> Callable[[], obje
     """The question's SQL alone, on its own cursor, with the same bound tables and parameters."""
     # The private helpers are used on purpose: the floor must run exactly the statement analysis runs.
     sql = "\n".join(load_sql(part) for part in parts)
-    used = set(analysis._PARAMETER.findall(sql))
-    bound = {k: v for k, v in params.items() if k in used}
+    bound = bind_used(sql, params)
     tables = {**analysis._analysis_tables(db, None), **analysis._message_tables(db, "nl")}
 
     def run() -> object:

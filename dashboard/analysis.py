@@ -14,7 +14,6 @@ Definitions: shared/domain.md and docs/analyse.md.
 from __future__ import annotations
 
 import functools
-import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard import domain, network
-from dashboard.db import Database, load_sql
+from dashboard.db import Database, bind_used, load_sql
 from dashboard.i18n import normalise_language, t
 
 
@@ -90,7 +89,6 @@ MEASURE_COLUMNS: tuple[str, ...] = (
     "effective_size", "constraint", "ei_index", "n_roles", "n_sides",
 )
 
-_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _SCOPE = "analysis/_scope"
 _COVERAGE = "analysis/_coverage"
 
@@ -112,8 +110,7 @@ def _run(
     extra ones).
     """
     sql = "\n".join(load_sql(part) for part in parts)
-    used = set(_PARAMETER.findall(sql))
-    bound = {name: value for name, value in (params or {}).items() if name in used}
+    bound = bind_used(sql, params)
     cur = db.cursor()
     try:
         for name, frame in (tables or {}).items():

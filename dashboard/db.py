@@ -77,6 +77,19 @@ def load_sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+_NAMED_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def bind_used(sql: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The named parameters (``$name``) that ``sql`` uses, from ``values``.
+
+    DuckDB rejects parameters a statement does not name, and a question's
+    filters are one set of values for statements that each use a few.
+    """
+    used = set(_NAMED_PARAMETER.findall(sql))
+    return {name: value for name, value in (values or {}).items() if name in used}
+
+
 def execute_statements(cursor: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any]) -> None:
     """Run every statement of ``queries/<name>.sql`` in order, each with the named
     parameters it uses (DuckDB binds parameters for one statement at a time).
@@ -85,8 +98,7 @@ def execute_statements(cursor: duckdb.DuckDBPyConnection, name: str, values: Map
     lines = [line for line in load_sql(name).splitlines() if not line.lstrip().startswith("--")]
     for statement in re.split(r";[ \t]*$", "\n".join(lines), flags=re.MULTILINE):
         if statement.strip():
-            used = dict.fromkeys(re.findall(r"\$([a-z_]+)", statement))
-            cursor.execute(statement, {key: values[key] for key in used})
+            cursor.execute(statement, bind_used(statement, values))
 
 
 def schema_migrations() -> list[tuple[int, str, str]]:
