@@ -33,6 +33,7 @@ _HANDLERS: dict[str, str] = {
     "audit": "dashboard.audit:command_audit",
     "person": "dashboard.avg:command_person",
     "purge": "dashboard.avg:command_purge",
+    "bench": "dashboard.bench:command_bench",
 }
 
 
@@ -139,6 +140,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--before", metavar="DATE",
                    help="remove cohorts that ended before DATE (YYYY-MM-DD; default: today minus the retention)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = commands.add_parser("bench", help="benchmark suite: import, analysis, pages, concurrency, memory vs floor")
+    p.add_argument("--trainees", type=int, nargs="+", metavar="N",
+                   help="dataset sizes in trainees (default 1000 10000 40000 100000)")
+    p.add_argument("--runs", type=int, default=5, metavar="R", help="runs per figure (default 5)")
+    p.add_argument("--seed", type=int, default=2025, metavar="S", help="random seed of the datasets (default 2025)")
+    p.add_argument("--sessions", type=int, default=10, metavar="K", help="concurrent browser sessions (default 10)")
+    p.add_argument("--scenarios", nargs="+", choices=("import", "analysis", "pages", "concurrency", "memory"),
+                   help="measure only these (default all)")
+    p.add_argument("--skip-browser", action="store_true", help="skip concurrency and memory (no browser, no serve)")
+    p.add_argument("--out", metavar="FILE", help="JSON results (default test-output/bench.json)")
+    p.add_argument("--curve", metavar="FILE", help="also draw the cost curve as SVG to FILE")
+    p.add_argument("--markdown", metavar="FILE", help="also write the figures as a Markdown table to FILE")
+    p.add_argument("--cache", metavar="DIR", help="folder for the generated datasets (default: a temp folder)")
+    p.add_argument("--from-json", metavar="FILE", help="measure nothing: print the table (and curve) of FILE")
     return parser
 
 
