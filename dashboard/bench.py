@@ -1155,6 +1155,15 @@ def curve_figure(result: Mapping[str, Any]) -> Any:
 
 def curve_png(result: Mapping[str, Any], path: Path) -> None:
     """The plotly figure as PNG, rendered by headless Chromium (no static-export package is installed)."""
+    # Playwright's sync API refuses a thread that runs an asyncio loop (a
+    # process already driving a browser has one); a fresh worker thread has none.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(_render_curve_png, result, path).result()
+
+
+def _render_curve_png(result: Mapping[str, Any], path: Path) -> None:
     import plotly.io as pio
     from playwright.sync_api import sync_playwright
 
