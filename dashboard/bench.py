@@ -87,7 +87,7 @@ TARGET_CONSTELLATION_MS = 150
 TARGET_IMPORT_RATE = 100_000
 TARGET_RSS_BYTES = 1.5 * 1024**3
 TARGET_CONCURRENCY_RATIO = 2.0
-TARGET_ANALYSIS_S = 1.0  # benchmarks/analysis.py: each question under one second on 2 cores
+TARGET_ANALYSIS_S = 1.0  # issue 3: each question under one second on 2 cores
 TARGET_SIZE = 40_000
 TARGET_GROWTH_EXPONENT = 1.0  # "grows at most linearly": time ~ trainees^k with k <= 1
 
