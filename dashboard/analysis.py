@@ -9,6 +9,12 @@ Every question takes the same ``Filters`` (school, institute, cohort,
 programme narrow the trainees; ``wave`` chooses the wave, None = each
 trainee's latest wave with relationships) and returns a DataFrame.
 Definitions: shared/domain.md and docs/analyse.md.
+
+Scope: every statement opens with ``queries/analysis/_visible.sql`` and runs
+on the caller's handle, so a handle from ``Database.scoped(viewer)`` answers
+for that viewer's trainees only. The questions about persons (names,
+constellations, attention lists, per-trainee measures) refuse a viewer who
+may only see aggregates (management) with ``AccessDenied``.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard import domain, network
-from dashboard.db import Database, bind_used, load_sql
+from dashboard.access import AccessDenied
+from dashboard.db import Database, load_sql
 from dashboard.i18n import normalise_language, t
 
 
@@ -89,6 +96,7 @@ MEASURE_COLUMNS: tuple[str, ...] = (
     "effective_size", "constraint", "ei_index", "n_roles", "n_sides",
 )
 
+_VISIBLE = "analysis/_visible"
 _SCOPE = "analysis/_scope"
 _COVERAGE = "analysis/_coverage"
 
@@ -102,15 +110,15 @@ def _run(
     params: Mapping[str, Any] | None = None,
     tables: Mapping[str, pa.Table | pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """Run the concatenation of the named SQL files on a cursor of its own.
+    """Run ``_visible.sql`` and the named SQL files after it on a cursor of its own.
 
     ``tables`` are registered on that cursor only (bound data: in-memory
     norms, the taxonomy), so concurrent sessions never see each other's.
-    Only the parameters the statement names are passed (DuckDB rejects
-    extra ones).
+    ``db.bind`` passes the parameters the statement names, with the scope
+    of the handle's viewer.
     """
-    sql = "\n".join(load_sql(part) for part in parts)
-    bound = bind_used(sql, params)
+    sql = "\n".join(load_sql(part) for part in (_VISIBLE, *parts))
+    bound = db.bind(sql, params)
     cur = db.cursor()
     try:
         for name, frame in (tables or {}).items():
@@ -199,6 +207,13 @@ def _analysis_tables(
     return tables
 
 
+def _require_persons(db: Database) -> None:
+    """Questions about persons are not for a viewer who may see aggregates only."""
+    viewer = getattr(db, "viewer", None)
+    if viewer is not None and not viewer.sees_persons:
+        raise AccessDenied(f"role {viewer.role} sees aggregates only")
+
+
 def _check_by(by: str) -> str:
     if by not in GROUP_COLUMNS:
         raise ValueError(f"by must be one of {', '.join(GROUP_COLUMNS)}, not {by!r}")
@@ -254,11 +269,11 @@ def functions(db: Database) -> pd.DataFrame:
 def filter_options(db: Database) -> dict[str, list]:
     """What the sidebar filters can choose from (waves: those with data, in order)."""
     return {
-        "schools": [tuple(row) for row in db.query("analysis/filter_schools").itertuples(index=False)],
-        "institutes": [tuple(row) for row in db.query("analysis/filter_institutes").itertuples(index=False)],
-        "cohorts": db.query("analysis/filter_cohorts")["cohort"].tolist(),
-        "programmes": db.query("analysis/filter_programmes")["programme"].tolist(),
-        "waves": db.query("analysis/filter_waves")["wave"].tolist(),
+        "schools": [tuple(row) for row in _run(db, ["analysis/filter_schools"]).itertuples(index=False)],
+        "institutes": [tuple(row) for row in _run(db, ["analysis/filter_institutes"]).itertuples(index=False)],
+        "cohorts": _run(db, ["analysis/filter_cohorts"])["cohort"].tolist(),
+        "programmes": _run(db, ["analysis/filter_programmes"])["programme"].tolist(),
+        "waves": _run(db, ["analysis/filter_waves"])["wave"].tolist(),
     }
 
 
@@ -268,6 +283,11 @@ def trainees(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
     ``wave`` is the wave they are evaluated on (null when they have no
     relationships in it), ``waves`` all waves with relationships, in order.
     """
+    _require_persons(db)
+    return _trainees(db, filters)
+
+
+def _trainees(db: Database, filters: Filters) -> pd.DataFrame:
     found = _run(db, ["analysis/trainees"], _filter_params(filters))
     found["waves"] = found["waves"].map(list)
     return found
@@ -282,6 +302,11 @@ def coverage(db: Database, filters: Filters = Filters(), norm: Norm | None = Non
     Columns: trainee_id, wave, function, level, level_formal, level_informal
     (each sterk / zwak / geen).
     """
+    _require_persons(db)
+    return _coverage(db, filters, norm)
+
+
+def _coverage(db: Database, filters: Filters, norm: Norm | None) -> pd.DataFrame:
     return _run(
         db,
         [_SCOPE, _COVERAGE, "analysis/coverage"],
@@ -356,6 +381,11 @@ def signals(db: Database, filters: Filters = Filters(), norm: Norm | None = None
     Columns: trainee_id (null for mentor-level signals), person_id, function,
     code, severity (high / medium / low), wave, message (in ``lang``).
     """
+    _require_persons(db)
+    return _signals(db, filters, norm, lang)
+
+
+def _signals(db: Database, filters: Filters, norm: Norm | None, lang: str) -> pd.DataFrame:
     lang = normalise_language(lang)
     found = _run(
         db,
@@ -417,6 +447,43 @@ def trainee_signals_summary(
     return summarise_signals(signals(db, filters, norm, lang), trainees(db, filters))
 
 
+# --- headline figures -----------------------------------------------------------
+
+
+def headline_figures(found_coverage: pd.DataFrame, found_signals: pd.DataFrame) -> dict[str, Any]:
+    """The overview's figures from :func:`coverage` and :func:`signals` of the same trainees.
+
+    n_trainees, share_all_strong (NaN without trainees), n_with_signal and
+    signal_counts (code, n_trainees): aggregates, no trainee ids.
+    """
+    n_trainees = int(found_coverage["trainee_id"].nunique())
+    if n_trainees:
+        all_strong = (found_coverage["level"] == "sterk").groupby(found_coverage["trainee_id"]).all()
+        share_all_strong = float(all_strong.mean())
+    else:
+        share_all_strong = float("nan")
+    trainee_signals = found_signals[found_signals["trainee_id"].notna()]
+    per_code = (
+        trainee_signals.groupby("code")["trainee_id"].nunique().rename("n_trainees").reset_index()
+        if not trainee_signals.empty
+        else pd.DataFrame({"code": pd.Series(dtype=str), "n_trainees": pd.Series(dtype="int64")})
+    )
+    return {
+        "n_trainees": n_trainees,
+        "share_all_strong": share_all_strong,
+        "signal_counts": per_code,
+        "n_with_signal": int(trainee_signals["trainee_id"].nunique()),
+    }
+
+
+def headline(db: Database, filters: Filters = Filters(), norm: Norm | None = None) -> dict[str, Any]:
+    """The overview's headline figures (see :func:`headline_figures`); an aggregate, for every role."""
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two independent queries, side by side
+        found_coverage = pool.submit(_coverage, db, filters, norm)
+        found_signals = pool.submit(_signals, db, filters, norm, "nl")
+        return headline_figures(found_coverage.result(), found_signals.result())
+
+
 # --- measures -------------------------------------------------------------------
 
 
@@ -427,6 +494,7 @@ def measures(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
     share_strong, density, effective_size, constraint, ei_index, n_roles,
     n_sides. Null (NaN) where a measure is undefined: see docs/analyse.md.
     """
+    _require_persons(db)
     return _measures(db, _filter_params(filters), _analysis_tables(db, None))
 
 
@@ -447,8 +515,11 @@ def constellation(db: Database, trainee_id: str, norm: Norm | None = None) -> di
     """Everything about one trainee's network, all waves; None for an unknown trainee.
 
     Keys: trainee (dict), relationships, consultations, needs, missing_roles
-    (DataFrames, see the module docs) and waves (list, in order).
+    (DataFrames, see the module docs) and waves (list, in order). None too
+    for a trainee outside the viewer's scope: a restricted viewer cannot tell
+    an unknown id from one they may not see.
     """
+    _require_persons(db)
     params = {"trainee_id": trainee_id}
     found = _run(db, ["analysis/constellation_trainee"], params)
     if found.empty:
@@ -490,6 +561,7 @@ def trainee_detail(
     them, computed for this trainee alone: the tables are stored in trainee
     order, so the scans skip all but the trainee's own rows.
     """
+    _require_persons(db)
     lang = normalise_language(lang)
     params = _filter_params(Filters(wave=wave), trainee=trainee_id)
     tables = _signal_tables(db, norm, lang)
@@ -530,9 +602,9 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
     id_column = GROUP_COLUMNS[by]
     # Four independent queries, side by side (each on its own cursor).
     with ThreadPoolExecutor(max_workers=4) as pool:
-        people_job = pool.submit(trainees, db, filters)
-        cells_job = pool.submit(coverage, db, filters, norm)
-        signals_job = pool.submit(signals, db, filters, norm)
+        people_job = pool.submit(_trainees, db, filters)
+        cells_job = pool.submit(_coverage, db, filters, norm)
+        signals_job = pool.submit(_signals, db, filters, norm, "nl")
         ties_job = pool.submit(
             _run, db, [_SCOPE, "analysis/compare_ties"], {**_filter_params(filters), "by": by},
             _analysis_tables(db, norm),

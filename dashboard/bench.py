@@ -59,7 +59,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dashboard.db import DB_ENV_VAR, PROJECT_ROOT, Database, bind_used, execute_statements, load_sql
+from dashboard.db import DB_ENV_VAR, PROJECT_ROOT, Database, execute_statements, load_sql
 from dashboard.i18n import normalise_language, t
 
 DEFAULT_SIZES: tuple[int, ...] = (1_000, 10_000, 40_000, 100_000)
@@ -236,7 +236,7 @@ def _sql_floor(db: Database, parts: list[str], params: Mapping[str, Any]) -> Cal
 
     # Private helpers on purpose: the floor must run exactly the statement analysis runs.
     sql = "\n".join(load_sql(part) for part in parts)
-    bound = bind_used(sql, params)
+    bound = db.bind(sql, params)
     tables = {**analysis._analysis_tables(db, None), **analysis._message_tables(db, "nl")}
 
     def run() -> object:
@@ -266,11 +266,11 @@ def bench_analysis(db: Database, n_trainees: int, runs: int) -> list[Figure]:
     everyone = {"school": None, "institute": None, "cohort": None, "programme": None, "wave": None, "trainee": None}
     questions = [
         ("signals (all trainees)", lambda: analysis.signals(db),
-         ["analysis/_scope", "analysis/_coverage", "analysis/signals"], everyone),
+         ["analysis/_visible", "analysis/_scope", "analysis/_coverage", "analysis/signals"], everyone),
         ("coverage by school", lambda: analysis.coverage_by(db, "school"),
-         ["analysis/_scope", "analysis/_coverage", "analysis/coverage_by"], {**everyone, "by": "school"}),
+         ["analysis/_visible", "analysis/_scope", "analysis/_coverage", "analysis/coverage_by"], {**everyone, "by": "school"}),
         (f"measures (one school, {school_size} trainees)", lambda: analysis.measures(db, Filters(school=school)),
-         ["analysis/_scope", "analysis/measures"], {**everyone, "school": school}),
+         ["analysis/_visible", "analysis/_scope", "analysis/measures"], {**everyone, "school": school}),
     ]
     figures = []
     for name, question, parts, params in questions:
@@ -415,7 +415,7 @@ def bench_pages(db_path: Path, n_trainees: int, runs: int, lang: str) -> list[Fi
     logging.getLogger("dashboard").setLevel(logging.WARNING)  # "opening database ..." per size is noise here
     empty = empty_rerun_seconds(runs)
     with Database(db_path) as db:  # read-write like the app: DuckDB allows one configuration per file
-        schools = db.query("analysis/filter_schools")["school_id"].tolist()
+        schools = [school_id for school_id, _ in analysis.filter_options(db)["schools"]]
         school, _ = largest_school(db)
         trainee_ids = analysis.trainees(db, analysis.Filters(school=school))["trainee_id"].tolist()
         figures = []
@@ -711,9 +711,11 @@ async def _browser_phase(server: Server, plan: Callable[[Any], Any]) -> Any:
 
 def _school_labels(db_path: Path) -> list[tuple[str, str]]:
     """(name as the sidebar shows it, school_id), only for unique names (an exact pick)."""
+    from dashboard import analysis
+
     with Database(db_path) as db:
-        schools = db.query("analysis/filter_schools")
-    pairs = list(zip(schools["name"].astype(str), schools["school_id"].astype(str)))
+        schools = analysis.filter_options(db)["schools"]
+    pairs = [(str(name), str(school_id)) for school_id, name in schools]
     counts: dict[str, int] = {}
     for name, _ in pairs:
         counts[name] = counts.get(name, 0) + 1

@@ -8,10 +8,14 @@
   must not be shared across threads and Streamlit runs each session on its own
   thread. Values are always bound as parameters.
 * Write transactions that check referential integrity before they commit.
+* Scope: a handle made with ``Database.scoped(viewer)`` binds that viewer's
+  scope (``dashboard.access``) into every statement it runs, and refuses a
+  statement on personal data that does not apply it.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import re
@@ -47,11 +51,27 @@ DATA_TABLES: tuple[str, ...] = (
     "norm_consultations",
 )
 
+# Statements that read these tables return personal data: for a restricted
+# viewer they must apply the scope (use $scope_all and its companions).
+PERSONAL_TABLES: tuple[str, ...] = (
+    "trainees", "people", "relationships", "relationship_functions", "consultations", "needs",
+)
+_READS_PERSONAL = re.compile(r"\b(?:FROM|JOIN)\s+(?:%s)\b" % "|".join(PERSONAL_TABLES), re.IGNORECASE)
+SCOPE_PARAMETER = "$scope_all"
+
 _SCHEMA_FILE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 class DatabaseError(Exception):
     """A problem with the database file that the user can act on."""
+
+
+class ScopeError(PermissionError):
+    """A statement on personal data that does not apply the viewer's scope.
+
+    A programming error, never a user's: it stops the question instead of
+    answering it for everyone.
+    """
 
 
 class IntegrityError(DatabaseError):
@@ -169,6 +189,34 @@ class Database:
         else:
             migrate(self._con)
         self._write_lock = threading.Lock()
+        self.viewer = None  # None: unrestricted (the command line, imports, tests)
+
+    def scoped(self, viewer: Any) -> Database:
+        """A handle on the same connection that answers every question for
+        ``viewer`` (a ``dashboard.access.Viewer``). Do not close it: the
+        connection belongs to the handle it was made from."""
+        view = copy.copy(self)
+        view.viewer = viewer
+        return view
+
+    @property
+    def restricted(self) -> bool:
+        """Whether the viewer sees only part of the trainees."""
+        return self.viewer is not None and not self.viewer.sees_all_trainees
+
+    def scope_params(self) -> dict[str, Any]:
+        """``scope_all``, ``scope_schools``, ``scope_institutes`` for this handle's viewer."""
+        if self.viewer is None:
+            return {"scope_all": True, "scope_schools": [], "scope_institutes": []}
+        return self.viewer.scope_params()
+
+    def bind(self, sql: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The named parameters ``sql`` uses from ``values``, with this
+        handle's scope. Raises ``ScopeError`` when a restricted viewer's
+        statement reads personal data without applying the scope."""
+        if self.restricted and SCOPE_PARAMETER not in sql and _READS_PERSONAL.search(sql):
+            raise ScopeError("a statement on personal data does not apply the viewer's scope")
+        return bind_used(sql, {**(values or {}), **self.scope_params()})
 
     @classmethod
     def in_memory(cls) -> Database:
@@ -195,9 +243,14 @@ class Database:
 
     def query_sql(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run a statement text (a constant, never built from values) with bound parameters."""
+        bound: Sequence[Any] | Mapping[str, Any]
+        if params is None or isinstance(params, Mapping):
+            bound = self.bind(sql, params)
+        else:
+            bound = params
         cur = self.cursor()
         try:
-            return cur.execute(sql, params or []).df()
+            return cur.execute(sql, bound).df()
         finally:
             cur.close()
 

@@ -1,8 +1,9 @@
 """Cached access to ``dashboard.analysis`` for the dashboard pages.
 
 Pages call these functions, never analysis directly. Every cached result is
-keyed by the data version (so an import refreshes it), the filters, the norm
-and the language. Results are the small frames a page shows, so that a cache
+keyed by the data version (so an import refreshes it), the viewer (whose
+scope the question is answered in: ``ui.database_for``), the filters, the
+norm and the language. Results are the small frames a page shows, so that a cache
 hit copies little: a 40,000-trainee database gives the pages aggregates, not
 the raw per-trainee frames. Independent analysis questions of one page run
 side by side in threads (DuckDB works on its own cursor per query and
@@ -25,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import analysis, ui
+from dashboard.access import Viewer
 from dashboard.analysis import Filters, Norm
 from dashboard.spreadsheet_safety import neutralise_formulas
 
@@ -38,7 +40,7 @@ _CACHE = dict(show_spinner=False, max_entries=256)
 
 @st.cache_data(**_CACHE)
 def _functions(version: str) -> pd.DataFrame:
-    return analysis.functions(ui.database())
+    return analysis.functions(ui.shared_database())  # the taxonomy: vocabulary, the same for everyone
 
 
 def functions() -> pd.DataFrame:
@@ -48,7 +50,7 @@ def functions() -> pd.DataFrame:
 
 @st.cache_data(**_CACHE)
 def _norms(version: str) -> dict[str, Norm]:
-    return analysis.load_norms(ui.database())
+    return analysis.load_norms(ui.shared_database())  # programme norms: the same for everyone
 
 
 def formal_only_norm() -> Norm:
@@ -64,55 +66,36 @@ def norm_for(formal_only: bool) -> Norm | None:
 # --- overview ------------------------------------------------------------------------
 
 
-def _headline_figures(coverage: pd.DataFrame, signals: pd.DataFrame) -> dict[str, Any]:
-    n_trainees = int(coverage["trainee_id"].nunique())
-    if n_trainees:
-        all_strong = (coverage["level"] == "sterk").groupby(coverage["trainee_id"]).all()
-        share_all_strong = float(all_strong.mean())
-    else:
-        share_all_strong = float("nan")
-    trainee_signals = signals[signals["trainee_id"].notna()]
-    per_code = (
-        trainee_signals.groupby("code")["trainee_id"].nunique().rename("n_trainees").reset_index()
-        if not trainee_signals.empty
-        else pd.DataFrame({"code": pd.Series(dtype=str), "n_trainees": pd.Series(dtype=int)})
-    )
-    return {
-        "n_trainees": n_trainees,
-        "share_all_strong": share_all_strong,
-        "signal_counts": per_code,
-        "n_with_signal": int(trainee_signals["trainee_id"].nunique()),
-    }
-
-
 @st.cache_data(**_CACHE)
-def _headline(version: str, filters: Filters, norm: Norm | None, lang: str) -> dict[str, Any]:
-    db = ui.database()
-    with ThreadPoolExecutor(max_workers=2) as pool:  # two independent queries, side by side
-        coverage = pool.submit(analysis.coverage, db, filters, norm)
-        signals = pool.submit(analysis.signals, db, filters, norm, lang)
-        return _headline_figures(coverage.result(), signals.result())
+def _headline(version: str, who: Viewer, filters: Filters, norm: Norm | None) -> dict[str, Any]:
+    return analysis.headline(ui.database_for(who), filters, norm)
 
 
 def headline(filters: Filters, norm: Norm | None = None) -> dict[str, Any]:
     """n_trainees, share_all_strong, n_with_signal, signal_counts (code, n_trainees)."""
-    return _headline(ui.data_version(), filters, norm, ui.lang())
+    return _headline(ui.data_version(), ui.viewer(), filters, norm)
 
 
 @st.cache_data(**_CACHE)
 def _overview(
-    version: str, filters: Filters, norm: Norm | None, by: str, lang: str
+    version: str, who: Viewer, filters: Filters, norm: Norm | None, by: str
 ) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None]:
-    db = ui.database()
+    db = ui.database_for(who)
+    if not who.sees_persons:
+        # Aggregates only: no per-trainee coverage, no names.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            head = pool.submit(analysis.headline, db, filters, norm)
+            grouped = pool.submit(analysis.coverage_by, db, by, filters, norm)
+            return head.result(), grouped.result(), None
     # The filters already name one group of this grouping (a coordinator looking
     # at their own school): that group's trainees are the trainees in view.
     one_group = getattr(filters, by) is not None
     with ThreadPoolExecutor(max_workers=4) as pool:  # independent queries, side by side
         coverage = pool.submit(analysis.coverage, db, filters, norm)
-        signals = pool.submit(analysis.signals, db, filters, norm, lang)
+        signals = pool.submit(analysis.signals, db, filters, norm)
         grouped = pool.submit(analysis.coverage_by, db, by, filters, norm)
         people = pool.submit(analysis.trainees, db, filters) if one_group else None
-        head = _headline_figures(coverage.result(), signals.result())
+        head = analysis.headline_figures(coverage.result(), signals.result())
         group = (coverage.result(), people.result()[["trainee_id", "name"]]) if people is not None else None
         return head, grouped.result(), group
 
@@ -122,8 +105,9 @@ def overview(
 ) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None]:
     """(headline figures as :func:`headline`, coverage by ``by``, and when the
     filters name one ``by`` group: that group's (coverage, trainees) as
-    :func:`group_coverage` gives them) in one go."""
-    return _overview(ui.data_version(), filters, norm, by, ui.lang())
+    :func:`group_coverage` gives them) in one go. The group part is None
+    for a viewer who sees aggregates only."""
+    return _overview(ui.data_version(), ui.viewer(), filters, norm, by)
 
 
 def group_filters(filters: Filters, by: str, group_id: str) -> Filters:
@@ -132,8 +116,8 @@ def group_filters(filters: Filters, by: str, group_id: str) -> Filters:
 
 
 @st.cache_data(**_CACHE)
-def _group_coverage(version: str, filters: Filters, norm: Norm | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    db = ui.database()
+def _group_coverage(version: str, who: Viewer, filters: Filters, norm: Norm | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    db = ui.database_for(who)
     with ThreadPoolExecutor(max_workers=2) as pool:
         coverage = pool.submit(analysis.coverage, db, filters, norm)
         people = pool.submit(analysis.trainees, db, filters)
@@ -142,7 +126,7 @@ def _group_coverage(version: str, filters: Filters, norm: Norm | None) -> tuple[
 
 def group_coverage(by: str, group_id: str, filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(coverage per trainee × function, trainees) for one group."""
-    return _group_coverage(ui.data_version(), group_filters(filters, by, group_id), norm)
+    return _group_coverage(ui.data_version(), ui.viewer(), group_filters(filters, by, group_id), norm)
 
 
 # --- signals ---------------------------------------------------------------------------
@@ -152,8 +136,8 @@ def group_coverage(by: str, group_id: str, filters: Filters, norm: Norm | None =
 # unpickle a copy on every rerun (~0.2 s), so this one result is shared as is.
 # Pages only read it (filtering and head() make new frames).
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _attention(version: str, filters: Filters, norm: Norm | None, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    db = ui.database()
+def _attention(version: str, who: Viewer, filters: Filters, norm: Norm | None, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    db = ui.database_for(who)
     with ThreadPoolExecutor(max_workers=2) as pool:
         signals_job = pool.submit(analysis.signals, db, filters, norm, lang)
         people_job = pool.submit(analysis.trainees, db, filters)
@@ -171,15 +155,15 @@ def attention(filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame,
     (columns of ``analysis.trainee_signals_summary``). Mentor signals:
     person_id, code, severity, wave, message, most severe first.
     """
-    return _attention(ui.data_version(), filters, norm, ui.lang())
+    return _attention(ui.data_version(), ui.viewer(), filters, norm, ui.lang())
 
 
 # --- trainees and constellations --------------------------------------------------------
 
 
 @st.cache_data(**_CACHE)
-def _trainee_choices(version: str, filters: Filters, limit: int) -> tuple[dict[str, str], int]:
-    people = analysis.trainees(ui.database(), filters)
+def _trainee_choices(version: str, who: Viewer, filters: Filters, limit: int) -> tuple[dict[str, str], int]:
+    people = analysis.trainees(ui.database_for(who), filters)
     first = people.head(limit)
     return dict(zip(first["trainee_id"].astype(str), first["name"].astype(str))), len(people)
 
@@ -189,14 +173,14 @@ def trainee_choices(filters: Filters, limit: int) -> tuple[dict[str, str], int]:
 
     Small on purpose: a picker never needs 40,000 names, and a cache hit copies the result.
     """
-    return _trainee_choices(ui.data_version(), filters, limit)
+    return _trainee_choices(ui.data_version(), ui.viewer(), filters, limit)
 
 
 @st.cache_data(**_CACHE)
-def _constellation(version: str, trainee_id: str, lang: str) -> tuple[dict | None, dict[str, pd.DataFrame] | None]:
+def _constellation(version: str, who: Viewer, trainee_id: str, lang: str) -> tuple[dict | None, dict[str, pd.DataFrame] | None]:
     # The page shows the trainee's latest wave first: its detail (coverage,
     # signals, measures) is computed side by side with the network.
-    db = ui.database()
+    db = ui.database_for(who)
     with ThreadPoolExecutor(max_workers=1) as pool:
         detail = pool.submit(analysis.trainee_detail, db, trainee_id, None, None, lang)
         found = analysis.constellation(db, trainee_id)
@@ -206,12 +190,12 @@ def _constellation(version: str, trainee_id: str, lang: str) -> tuple[dict | Non
 
 def constellation(trainee_id: str) -> dict | None:
     """The trainee's network in every wave (see analysis.constellation); None if unknown."""
-    return _constellation(ui.data_version(), trainee_id, ui.lang())[0]
+    return _constellation(ui.data_version(), ui.viewer(), trainee_id, ui.lang())[0]
 
 
 @st.cache_data(**_CACHE)
-def _trainee_detail(version: str, trainee_id: str, wave: str | None, lang: str) -> dict[str, pd.DataFrame]:
-    return analysis.trainee_detail(ui.database(), trainee_id, wave, None, lang)
+def _trainee_detail(version: str, who: Viewer, trainee_id: str, wave: str | None, lang: str) -> dict[str, pd.DataFrame]:
+    return analysis.trainee_detail(ui.database_for(who), trainee_id, wave, None, lang)
 
 
 def trainee_detail(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]:
@@ -221,24 +205,24 @@ def trainee_detail(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]
     not for their whole school or cohort. The latest wave comes with
     :func:`constellation` (None = latest gives the same rows).
     """
-    version, lang = ui.data_version(), ui.lang()
-    found, latest = _constellation(version, trainee_id, lang)
+    version, who, lang = ui.data_version(), ui.viewer(), ui.lang()
+    found, latest = _constellation(version, who, trainee_id, lang)
     if found is not None and latest is not None and found["waves"] and wave in (None, found["waves"][-1]):
         return latest
-    return _trainee_detail(version, trainee_id, wave, lang)
+    return _trainee_detail(version, who, trainee_id, wave, lang)
 
 
 # --- comparison --------------------------------------------------------------------------
 
 
 @st.cache_data(**_CACHE)
-def _compare(version: str, by: str, filters: Filters, norm: Norm | None) -> pd.DataFrame:
-    return analysis.compare(ui.database(), by, filters, norm)
+def _compare(version: str, who: Viewer, by: str, filters: Filters, norm: Norm | None) -> pd.DataFrame:
+    return analysis.compare(ui.database_for(who), by, filters, norm)
 
 
 def compare(by: str, filters: Filters, norm: Norm | None = None) -> pd.DataFrame:
     """Per group: coverage, signal rates, informal share, klik, strength, assessment."""
-    return _compare(ui.data_version(), by, filters, norm)
+    return _compare(ui.data_version(), ui.viewer(), by, filters, norm)
 
 
 # --- links ------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import analysis, i18n
+from dashboard import analysis, auth, i18n
+from dashboard.access import Viewer
 from dashboard.analysis import Filters
 from dashboard.db import PROJECT_ROOT, Database, default_db_path, load_sql
 from dashboard.domain import WAVES
@@ -74,9 +75,32 @@ def _open_database(path: str) -> Database:
     return Database(path)
 
 
-def database() -> Database:
-    """The cached database handle for ``dashboard.db.default_db_path()``."""
+def shared_database() -> Database:
+    """The server's one handle on ``dashboard.db.default_db_path()``, unscoped.
+
+    Only for what is not a question about the data: the data fingerprint,
+    imports by a beheerder and the audit trail. Questions use :func:`database`.
+    """
     return _open_database(str(default_db_path().resolve()))
+
+
+def viewer() -> Viewer:
+    """Who this session is (``dashboard.auth``): every question is scoped to them."""
+    return auth.current_viewer()
+
+
+def database_for(who: Viewer) -> Database:
+    """The database handle that answers every question for ``who`` only.
+
+    Cached loaders take the viewer as an argument (so it is part of their
+    cache key) and open the handle with this.
+    """
+    return shared_database().scoped(who)
+
+
+def database() -> Database:
+    """The database handle scoped to this session's viewer."""
+    return database_for(viewer())
 
 
 # The data version of the script run in progress. A page asks for it once
@@ -95,7 +119,7 @@ def _run_marker() -> object | None:
 
 def _fingerprint() -> tuple[str, int]:
     """(the data version, the number of trainees), from one query."""
-    db = database()
+    db = shared_database()
     cur = db.cursor()
     try:
         row = cur.execute(load_sql("app/data_version")).fetchone()
@@ -199,8 +223,8 @@ def _pairs(raw: object) -> tuple[tuple[str, str], ...]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _filter_options_cached(version: str, language: str) -> FilterOptions:
-    raw = analysis.filter_options(database())
+def _filter_options_cached(version: str, who: Viewer, language: str) -> FilterOptions:
+    raw = analysis.filter_options(database_for(who))
     if hasattr(raw, "__dataclass_fields__") and not isinstance(raw, Mapping):
         raw = {f.name: getattr(raw, f.name) for f in fields(raw)}
     # filter_options names its lists in the plural ("schools" for the school filter).
@@ -214,7 +238,7 @@ def _filter_options_cached(version: str, language: str) -> FilterOptions:
 
 def filter_options() -> FilterOptions:
     """The choices for each sidebar filter, from ``analysis.filter_options``."""
-    return _filter_options_cached(data_version(), lang())
+    return _filter_options_cached(data_version(), viewer(), lang())
 
 
 def filters() -> Filters:

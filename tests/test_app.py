@@ -6,13 +6,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import ui
+from dashboard import analysis
 from dashboard.db import Database
 from tests.app_fixtures import *  # noqa: F403
 
 
 def _school_ids(db_path) -> list[str]:
     with Database(db_path) as db:
-        return db.query("analysis/filter_schools")["school_id"].tolist()
+        return [school_id for school_id, _ in analysis.filter_options(db)["schools"]]
 
 
 def _sidebar_select(app: AppTest, label: str):

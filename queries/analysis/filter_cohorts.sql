@@ -1,1 +1,2 @@
-SELECT DISTINCT cohort FROM trainees ORDER BY cohort
+-- Continues _visible.sql: the cohorts of the trainees the viewer may see.
+SELECT DISTINCT cohort FROM visible ORDER BY cohort

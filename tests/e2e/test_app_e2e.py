@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from dashboard import analysis
 from dashboard.db import Database
 from dashboard.ui import TEMPLATE_PATH
 from tests.app_fixtures import SMALL_DATASET, make_zip
@@ -17,8 +18,8 @@ pytestmark = pytest.mark.e2e
 
 def _first_school(sample_db_path) -> tuple[str, str]:
     with Database(sample_db_path) as db:
-        row = db.query("analysis/filter_schools").iloc[0]
-    return str(row["school_id"]), str(row["name"])
+        school_id, name = analysis.filter_options(db)["schools"][0]
+    return str(school_id), str(name)
 
 
 def _loaded_table_text(app_browser) -> str:

@@ -1,0 +1,15 @@
+-- Opening of every analysis statement (dashboard.analysis puts it first; the
+-- files that continue it start with a comma or with SELECT). It defines
+--   visible: the trainees the viewer may see.
+-- The scope is bound by dashboard.db for the handle's viewer: $scope_all for
+-- beheerder and management (management sees aggregates only, which the
+-- analysis functions enforce), else the trainees whose school is in
+-- $scope_schools or whose institute is in $scope_institutes.
+-- Every statement on personal data reads trainees through `visible`.
+WITH visible AS (
+    SELECT t.*
+    FROM trainees t
+    WHERE $scope_all::BOOLEAN
+       OR list_contains($scope_schools::VARCHAR[], t.school_id)
+       OR list_contains($scope_institutes::VARCHAR[], t.institute_id)
+)
