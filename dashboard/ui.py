@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 import re
 import tempfile
 import zipfile
@@ -30,8 +31,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import analysis, auth, i18n
-from dashboard.access import Viewer
+from dashboard import analysis, audit, auth, i18n
+from dashboard.access import LOCAL_VIEWER, Viewer
 from dashboard.analysis import Filters
 from dashboard.db import PROJECT_ROOT, Database, default_db_path, load_sql
 from dashboard.domain import WAVES
@@ -160,6 +161,40 @@ def forget_data_version() -> None:
 def has_data() -> bool:
     """Whether any trainee is loaded (from the run's data fingerprint)."""
     return _run_fingerprint()[1] > 0
+
+
+# --- audit trail ---------------------------------------------------------------------
+
+_RECORDED_KEY = "ui_audit_recorded"
+
+
+def record_once(action: str, subject_id: str | None = None, **detail: object) -> None:
+    """Record ``action`` about ``subject_id`` in the audit trail, once per session
+    (reruns of the same view are not new views; opening it again after another is)."""
+    key = (action, subject_id)
+    if st.session_state.get(_RECORDED_KEY) == key:
+        return
+    who = viewer()
+    audit.record(shared_database(), who.actor, who.role, action, subject_id, detail or None)
+    st.session_state[_RECORDED_KEY] = key
+
+
+def audited_download(make: Callable[[], bytes], what: str, subject_id: str | None = None) -> Callable[[], bytes]:
+    """``make`` for a download button's deferred data, recording the download in
+    the audit trail when the file is made (that is: when it is clicked).
+
+    Who and which filters are taken now, while the page runs: the file is made
+    outside the script run. ``what`` names the download, never its content.
+    """
+    who, db = viewer(), shared_database()
+    in_view = {name: value for name, value in vars(filters()).items() if value is not None}
+
+    def build() -> bytes:
+        data = make()
+        audit.record(db, who.actor, who.role, "download", subject_id, {"what": what, "filters": in_view})
+        return data
+
+    return build
 
 
 # --- language and text -----------------------------------------------------------
@@ -350,6 +385,25 @@ def write_url() -> None:
     st.session_state[_LAST_URL_KEY] = wanted
 
 
+# --- access -----------------------------------------------------------------------
+
+
+def allows_persons() -> bool:
+    """Whether this viewer may see persons; if not, says so on the page (management
+    sees aggregates only: the overview and the comparison)."""
+    if viewer().sees_persons:
+        return True
+    st.warning(t("access.aggregates_only"), icon=":material/lock:")
+    st.page_link(PAGE_FILES[""], label=t("nav.overview"), icon=":material/arrow_forward:")
+    st.page_link(PAGE_FILES["vergelijken"], label=t("nav.compare"), icon=":material/arrow_forward:")
+    return False
+
+
+def no_access() -> None:
+    """A trainee (or page) outside the viewer's scope: "geen toegang", and nothing about them."""
+    st.error(t("access.denied"), icon=":material/lock:")
+
+
 # --- empty state -------------------------------------------------------------------
 
 
@@ -421,10 +475,12 @@ def _changes_frame(result: object, language: str) -> pd.DataFrame:
 
 
 def run_upload(
-    db: Database, file_name: str, data: bytes, *, replace: bool, dry_run: bool, language: str = i18n.DEFAULT_LANGUAGE
+    db: Database, file_name: str, data: bytes, *, replace: bool, dry_run: bool, language: str = i18n.DEFAULT_LANGUAGE,
+    who: Viewer | None = None,
 ) -> UploadOutcome:
     """Validate (``dry_run``) or import an uploaded zip or workbook, exactly as
-    ``python -m dashboard import`` does: any error writes nothing."""
+    ``python -m dashboard import`` does: any error writes nothing. ``who`` is
+    recorded in the audit trail (default: local mode)."""
     from dashboard.importer import errors_frame, import_dataset
 
     with tempfile.TemporaryDirectory(prefix="constellatiemonitor-upload-") as folder:
@@ -432,7 +488,8 @@ def run_upload(
             source = stage_upload(file_name, data, Path(folder), language)
         except UploadError as exc:
             return UploadOutcome(False, False, pd.DataFrame(), pd.DataFrame(), str(exc))
-        result = import_dataset(db, source, replace=replace, dry_run=dry_run)
+        who = who or LOCAL_VIEWER
+        result = import_dataset(db, source, replace=replace, dry_run=dry_run, actor=who.actor, role=who.role)
     if getattr(result, "written", False):
         forget_data_version()  # the data changed within this run
     errors = errors_frame(result, language) if not result.ok else pd.DataFrame()

@@ -189,7 +189,7 @@ def test_a_failing_write_shows_the_dutch_message_and_changes_nothing(run_app, sa
 
     real_import = dashboard.importer.import_dataset
 
-    def failing_write(db, source, *, replace=False, dry_run=False, progress=None):
+    def failing_write(db, source, *, replace=False, dry_run=False, progress=None, **who):
         if dry_run:
             return real_import(db, source, replace=replace, dry_run=True)
         raise DatabaseError("disk full")

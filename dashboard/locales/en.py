@@ -307,6 +307,17 @@ TEXTS: dict[str, str] = {
     # platform: app shell, filters, errors, data page, serve (dashboard/app.py, ui.py, views/gegevens.py, server.py)
     "app.empty": "No data yet: import a zip of CSV files or an .xlsx workbook on the Data page.",
     "app.empty_link": "Go to Data to import",
+    # access: roles and scope (dashboard/access.py, ui.py, views)
+    "access.aggregates_only": "Your role shows totals per group only: no names, no constellations and no attention list of persons. The overview and the comparison are available.",
+    "access.denied": "No access: this trainee is outside your scope, or does not exist.",
+    "access.beheerder_only": "Importing, exporting and the audit trail are for the administrator only.",
+    "audit.page.title": "Audit trail",
+    "audit.page.caption": "Who did what with the data: logins, constellations viewed, downloads, imports, users and erasures. Times in UTC.",
+    "audit.page.action": "Action",
+    "audit.page.all": "All actions",
+    "audit.page.since": "From date",
+    "audit.page.count": "{n} rows; the newest {shown} are below.",
+    "audit.page.download_csv": "Audit trail as CSV",
     "nav.overview": "Overview",
     "nav.signals": "Signals",
     "nav.constellation": "Constellation",

@@ -307,6 +307,17 @@ TEXTS: dict[str, str] = {
     # platform: app shell, filters, errors, data page, serve (dashboard/app.py, ui.py, views/gegevens.py, server.py)
     "app.empty": "Nog geen gegevens: importeer een zip met CSV-bestanden of een .xlsx-werkmap op de pagina Gegevens.",
     "app.empty_link": "Naar Gegevens om te importeren",
+    # access: roles and scope (dashboard/access.py, ui.py, views)
+    "access.aggregates_only": "Met uw rol ziet u alleen totalen per groep: geen namen, geen constellaties en geen aandachtslijst van personen. Het overzicht en de vergelijking zijn wel beschikbaar.",
+    "access.denied": "Geen toegang: deze student valt buiten uw bereik, of bestaat niet.",
+    "access.beheerder_only": "Importeren, exporteren en het auditlogboek zijn alleen voor de beheerder.",
+    "audit.page.title": "Auditlogboek",
+    "audit.page.caption": "Wie heeft wat gedaan met de gegevens: inloggen, constellaties bekijken, downloads, imports, gebruikers en verwijderingen. Tijden in UTC.",
+    "audit.page.action": "Handeling",
+    "audit.page.all": "Alle handelingen",
+    "audit.page.since": "Vanaf datum",
+    "audit.page.count": "{n} regels; de nieuwste {shown} staan hieronder.",
+    "audit.page.download_csv": "Auditlogboek als CSV",
     "nav.overview": "Overzicht",
     "nav.signals": "Signalen",
     "nav.constellation": "Constellatie",

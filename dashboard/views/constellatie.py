@@ -141,11 +141,16 @@ def render() -> None:
     if not ui.has_data():
         ui.empty_state()
         return
+    if not ui.allows_persons():
+        return
     filters = ui.filters()
     trainee_id = st.query_params.get("trainee") or None
     constellation = loaders.constellation(trainee_id) if trainee_id else None
     if constellation is None:
-        if trainee_id:
+        if trainee_id and not ui.viewer().sees_all_trainees:
+            # Outside the scope or unknown: the same answer, so that ids cannot be probed.
+            ui.no_access()
+        elif trainee_id:
             st.warning(ui.t("constellation.unknown", id=ui.escape_markdown(trainee_id)), icon=":material/person_off:")
         else:
             st.info(ui.t("constellation.choose"), icon=":material/hub:")
@@ -153,6 +158,7 @@ def render() -> None:
         return
 
     trainee = constellation["trainee"]
+    ui.record_once("view_constellation", trainee_id)
     st.subheader(ui.escape_markdown(trainee.get("name", trainee_id)))
     st.caption(ui.t(
         "constellation.about",

@@ -29,7 +29,7 @@ _STATIC_TABLE_ROWS = 200
 
 def _loaded_section() -> None:
     st.header(ui.t("data.loaded.title"))
-    db = ui.database()
+    db = ui.shared_database()  # counts of the whole file: the beheerder's view
     if not ui.has_data():
         st.info(ui.t("app.empty"), icon=":material/upload_file:")
         return
@@ -84,7 +84,8 @@ def _preview(file_name: str, data: bytes, replace: bool):
     cached = st.session_state.get(_PREVIEW)
     if cached is None or cached[0] != key:
         with st.spinner(ui.t("data.import.checking")):
-            outcome = ui.run_upload(ui.database(), file_name, data, replace=replace, dry_run=True, language=ui.lang())
+            outcome = ui.run_upload(ui.shared_database(), file_name, data, replace=replace, dry_run=True,
+                                    language=ui.lang(), who=ui.viewer())
         cached = (key, outcome)
         st.session_state[_PREVIEW] = cached
     return cached[1]
@@ -141,7 +142,8 @@ def _import_section() -> None:
     if st.button(ui.t("data.import.button"), type="primary", disabled=not confirmed, key="data_import_button"):
         try:
             with st.spinner(ui.t("data.import.running")):
-                result = ui.run_upload(ui.database(), uploaded.name, data, replace=replace, dry_run=False, language=ui.lang())
+                result = ui.run_upload(ui.shared_database(), uploaded.name, data, replace=replace, dry_run=False,
+                                       language=ui.lang(), who=ui.viewer())
         except DatabaseError:
             # The write was rolled back as a whole; the details are for the server log.
             logger.exception("import of %s from the data page failed", uploaded.name)
@@ -163,7 +165,9 @@ def _import_section() -> None:
 def _export_bytes(kind: str) -> bytes:
     from dashboard.exporter import export_bytes
 
-    return export_bytes(ui.database(), kind)
+    who = ui.viewer()
+    # The whole dataset: only a beheerder gets here; the export records itself as a download.
+    return export_bytes(ui.shared_database(), kind, actor=who.actor, role=who.role)
 
 
 def _download_section() -> None:
@@ -173,7 +177,7 @@ def _download_section() -> None:
     if ui.TEMPLATE_PATH.is_file():
         buttons.append((ui.t("data.download.template"), ui.TEMPLATE_PATH.read_bytes(),
                         "constellatiemonitor-sjabloon.xlsx", xlsx_mime, ":material/description:"))
-    if ui.has_data():
+    if ui.has_data() and ui.viewer().is_beheerder:
         # Built only when clicked: an export of a large partnership takes a moment.
         buttons.append((ui.t("data.download.xlsx"), lambda: _export_bytes("xlsx"),
                         "constellatiemonitor.xlsx", xlsx_mime, ":material/download:"))
@@ -184,13 +188,42 @@ def _download_section() -> None:
     for column, (label, data, file_name, mime, icon) in zip(st.columns(len(buttons)), buttons):
         with column:
             st.download_button(label, data=data, file_name=file_name, mime=mime, icon=icon, on_click="ignore")
-    if ui.has_data():
+    if ui.has_data() and ui.viewer().is_beheerder:
         st.caption(ui.t("data.download.note"))
 
 
+AUDIT_ROWS_SHOWN = 500
+
+
+def _audit_section() -> None:
+    from dashboard import audit
+
+    st.header(ui.t("audit.page.title"))
+    st.caption(ui.t("audit.page.caption"))
+    left, right = st.columns(2)
+    labels = {None: ui.t("audit.page.all"), **{a: a for a in audit.ACTIONS}}
+    action = left.selectbox(ui.t("audit.page.action"), tuple(labels), format_func=labels.__getitem__, key="audit_action")
+    since = right.date_input(ui.t("audit.page.since"), value=None, key="audit_since", format="DD-MM-YYYY")
+    log = audit.audit_log(ui.shared_database(), since=since, action=action)
+    newest = log.iloc[::-1].head(AUDIT_ROWS_SHOWN)
+    st.caption(ui.t("audit.page.count", n=len(log), shown=len(newest)))
+    st.dataframe(newest, hide_index=True, width="stretch", key="audit_table")
+    st.download_button(
+        ui.t("audit.page.download_csv"),
+        ui.audited_download(lambda: audit.format_log(log, "csv").encode("utf-8-sig"), "auditlog.csv"),
+        file_name="auditlog.csv", mime="text/csv", icon=":material/download:", key="audit_csv", on_click="ignore",
+    )
+
+
 st.title(ui.t("nav.data"))
-_loaded_section()
-st.divider()
-_import_section()
-st.divider()
-_download_section()
+if ui.viewer().is_beheerder:
+    _loaded_section()
+    st.divider()
+    _import_section()
+    st.divider()
+    _download_section()
+    st.divider()
+    _audit_section()
+else:
+    st.info(ui.t("access.beheerder_only"), icon=":material/lock:")
+    _download_section()

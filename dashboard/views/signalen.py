@@ -78,11 +78,13 @@ def trainee_section(summary: pd.DataFrame, texts: dict[str, dict[str, str]]) -> 
     sheet = ui.t("signals.sheet")
     left, right = st.columns(2)
     left.download_button(
-        ui.t("signals.download_csv"), lambda: loaders.csv_bytes(attention_table(summary, texts)),
+        ui.t("signals.download_csv"),
+        ui.audited_download(lambda: loaders.csv_bytes(attention_table(summary, texts)), "signalen.csv"),
         file_name="signalen.csv", mime="text/csv", icon=":material/download:", key="signals_csv", on_click="ignore",
     )
     right.download_button(
-        ui.t("signals.download_xlsx"), lambda: loaders.xlsx_bytes(attention_table(summary, texts), sheet),
+        ui.t("signals.download_xlsx"),
+        ui.audited_download(lambda: loaders.xlsx_bytes(attention_table(summary, texts), sheet), "signalen.xlsx"),
         file_name="signalen.xlsx", mime=XLSX_MIME, icon=":material/download:", key="signals_xlsx", on_click="ignore",
     )
 
@@ -111,6 +113,8 @@ def render() -> None:
     st.title(ui.t("signals.title"))
     if not ui.has_data():
         ui.empty_state()
+        return
+    if not ui.allows_persons():
         return
     st.caption(ui.t("signals.intro"))
     summary, mentor = loaders.attention(ui.filters())
