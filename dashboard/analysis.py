@@ -20,16 +20,20 @@ may only see aggregates (management) with ``AccessDenied``.
 from __future__ import annotations
 
 import functools
+import re
 import string
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from dashboard import domain, network
+from dashboard import domain, network, suppression
 from dashboard.access import AccessDenied
 from dashboard.db import Database, load_sql
 from dashboard.i18n import normalise_language, t
@@ -319,7 +323,10 @@ def coverage_by(db: Database, by: str, filters: Filters = Filters(), norm: Norm 
     """Coverage counted per group and function.
 
     Columns: <school_id | institute_id | cohort | programme>, group_name,
-    function, n_trainees, n_sterk, n_zwak, n_geen, share_sterk.
+    function, n_trainees, n_sterk, n_zwak, n_geen, share_sterk. For a viewer
+    who suppresses small groups (management) also ``suppressed`` and
+    ``small_group``, with the figures of those groups NA
+    (``suppression.suppress_groups``).
     """
     _check_by(by)
     found = _run(
@@ -328,7 +335,11 @@ def coverage_by(db: Database, by: str, filters: Filters = Filters(), norm: Norm 
         {**_filter_params(filters), "by": by},
         _analysis_tables(db, norm),
     )
-    return found.rename(columns={"group_id": GROUP_COLUMNS[by]})
+    found = found.rename(columns={"group_id": GROUP_COLUMNS[by]})
+    viewer = getattr(db, "viewer", None)
+    if viewer is not None and viewer.suppresses_small_groups:
+        return suppression.suppress_groups(found, GROUP_COLUMNS[by])
+    return found
 
 
 # --- signals --------------------------------------------------------------------
@@ -477,11 +488,19 @@ def headline_figures(found_coverage: pd.DataFrame, found_signals: pd.DataFrame) 
 
 
 def headline(db: Database, filters: Filters = Filters(), norm: Norm | None = None) -> dict[str, Any]:
-    """The overview's headline figures (see :func:`headline_figures`); an aggregate, for every role."""
+    """The overview's headline figures (see :func:`headline_figures`); an aggregate, for every role.
+
+    For a viewer who suppresses small groups (management): small counts
+    suppressed, see ``suppression.suppress_headline``.
+    """
     with ThreadPoolExecutor(max_workers=2) as pool:  # two independent queries, side by side
         found_coverage = pool.submit(_coverage, db, filters, norm)
         found_signals = pool.submit(_signals, db, filters, norm, "nl")
-        return headline_figures(found_coverage.result(), found_signals.result())
+        head = headline_figures(found_coverage.result(), found_signals.result())
+    viewer = getattr(db, "viewer", None)
+    if viewer is not None and viewer.suppresses_small_groups:
+        return suppression.suppress_headline(head)
+    return head
 
 
 # --- measures -------------------------------------------------------------------
@@ -499,7 +518,11 @@ def measures(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
 
 
 def _measures(db: Database, params: Mapping[str, Any], tables: Mapping[str, pa.Table]) -> pd.DataFrame:
-    found = _run(db, [_SCOPE, "analysis/measures"], params, tables)
+    return _measure_columns(_run(db, [_SCOPE, "analysis/measures"], params, tables))
+
+
+def _measure_columns(found: pd.DataFrame) -> pd.DataFrame:
+    """measures.sql's rows with effective size and constraint (networkx) added."""
     pairs = [network.ego_measures(alters, ties) for alters, ties in zip(found["alter_ids"], found["tie_pairs"])]
     found["effective_size"] = pd.Series([p[0] for p in pairs], index=found.index, dtype="float64")
     found["constraint"] = pd.Series([p[1] for p in pairs], index=found.index, dtype="float64")
@@ -509,77 +532,242 @@ def _measures(db: Database, params: Mapping[str, Any], tables: Mapping[str, pa.T
 
 
 # --- one trainee ------------------------------------------------------------------
+#
+# The questions about one trainee read only that trainee's rows, but a filter
+# on trainee_id still scans most of a national table (rows are not stored in
+# trainee order), and each question scans several. So the trainee's rows are
+# read once (constellation_rows.sql) and every question runs its usual SQL
+# file on an empty in-memory DuckDB where those rows stand under the national
+# tables' names: the same rules (one definition each) on 20 rows instead of
+# 500,000. The scope holds as in every question: the copies are read through
+# _visible.sql, and a trainee the viewer may not see has no rows to copy.
+
+# The tables constellation_rows.sql copies; the questions about one trainee read no others.
+TRAINEE_TABLES: tuple[str, ...] = (
+    "trainees", "schools", "institutes", "relationships", "people", "relationship_functions",
+    "consultations", "needs",
+)
+CONSTELLATION_PARTS: tuple[str, ...] = ("trainee", "relationships", "consultations", "needs", "missing_roles")
+DETAIL_PARTS: dict[str, tuple[str, ...]] = {
+    "coverage": (_SCOPE, _COVERAGE, "analysis/coverage"),
+    "signals": (_SCOPE, _COVERAGE, "analysis/signals"),
+    "measures": (_SCOPE, "analysis/measures"),
+}
+
+_scratch_lock = threading.Lock()
+_scratch_connection: list[duckdb.DuckDBPyConnection] = []
 
 
-def constellation(db: Database, trainee_id: str, norm: Norm | None = None) -> dict | None:
-    """Everything about one trainee's network, all waves; None for an unknown trainee.
+def _scratch_cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on an empty in-memory DuckDB, for questions on copied rows.
 
-    Keys: trainee (dict), relationships, consultations, needs, missing_roles
-    (DataFrames, see the module docs) and waves (list, in order). None too
-    for a trainee outside the viewer's scope: a restricted viewer cannot tell
-    an unknown id from one they may not see.
+    It holds no data: each cursor registers the copies it needs and drops them
+    when closed, so concurrent sessions never see each other's. One thread per
+    query: the copies are tiny, and a page runs its questions side by side.
+    No optimizer passes: on a few dozen rows they cost more than they save
+    (a quarter of the time of the signals question) and change no result.
     """
-    _require_persons(db)
-    params = {"trainee_id": trainee_id}
-    found = _run(db, ["analysis/constellation_trainee"], params)
-    if found.empty:
-        return None
-    trainee = {k: (None if pd.isna(v) else v) for k, v in found.iloc[0].to_dict().items()}
+    with _scratch_lock:
+        if not _scratch_connection:
+            probe = duckdb.connect(":memory:")
+            try:
+                passes = [name for (name,) in probe.execute(load_sql("analysis/optimizer_names")).fetchall()]
+            finally:
+                probe.close()
+            _scratch_connection.append(
+                duckdb.connect(":memory:", config={"threads": 1, "disabled_optimizers": ",".join(passes)})
+            )
+        return _scratch_connection[0].cursor()
+
+
+@functools.cache
+def _parsed(sql: str) -> Any:
+    """``sql`` parsed once (a DuckDB Statement, safe to run from any thread):
+    running a parsed statement skips parsing its text again, a fifth of the
+    cost of a question on copied rows."""
+    cur = _scratch_cursor()
+    try:
+        [statement] = cur.extract_statements(sql)
+    finally:
+        cur.close()
+    return statement
+
+
+@functools.cache
+def _names_in(sql: str) -> frozenset[str]:
+    """The words of a statement (table names among them), to register only the tables it reads."""
+    return frozenset(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", sql))
+
+
+def _trainee_rows(db: Database, trainee_id: str) -> dict[str, pa.Table]:
+    """The trainee's rows of each of TRAINEE_TABLES, with the tables' own columns
+    and types; no rows at all for a trainee the viewer may not see (or unknown)."""
+    sql = "\n".join(load_sql(part) for part in (_VISIBLE, "analysis/constellation_rows"))
+    cur = db.cursor()
+    try:
+        found = cur.sql(sql, params=db.bind(sql, {"trainee_id": trainee_id})).to_arrow_table()
+    finally:
+        cur.close()
+    rows = {}
+    for name in TRAINEE_TABLES:
+        column = found.column(name)
+        rows[name] = pa.Table.from_struct_array(column.filter(pc.is_valid(column)).combine_chunks())
+    return rows
+
+
+Job = tuple[Sequence[str], Mapping[str, Any], Mapping[str, pa.Table]]
+
+
+def _run_on_rows(db: Database, rows: Mapping[str, pa.Table], jobs: Sequence[Job]) -> list[pd.DataFrame]:
+    """What :func:`_run` gives for each job (SQL parts, parameters, bound tables),
+    run on one scratch cursor where ``rows`` stand under the national tables' names."""
+    cur = _scratch_cursor()
+    try:
+        registered: dict[str, Any] = {}
+        found = []
+        for parts, params, tables in jobs:
+            sql = "\n".join(load_sql(part) for part in (_VISIBLE, *parts))
+            names = _names_in(sql)
+            for name, table in {**rows, **tables}.items():
+                if name in names and registered.get(name) is not table:
+                    cur.register(name, table)
+                    registered[name] = table
+            found.append(cur.execute(_parsed(sql), db.bind(sql, params)).df())
+        return found
+    finally:
+        cur.close()
+
+
+def _run_side_by_side(db: Database, rows: Mapping[str, pa.Table], first: Sequence[Job],
+                      second: Sequence[Job]) -> list[pd.DataFrame]:
+    """Two lists of jobs on two scratch cursors at once (DuckDB releases the GIL); results in order."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(_run_on_rows, db, rows, second)
+        return _run_on_rows(db, rows, first) + other.result()
+
+
+def _is_visible(rows: Mapping[str, pa.Table]) -> bool:
+    return rows["trainees"].num_rows > 0
+
+
+def _constellation_jobs(
+    db: Database, rows: Mapping[str, pa.Table], norm: Norm | None, norms: Mapping[str, Norm], taxonomy: pd.DataFrame
+) -> list[Job]:
     if norm is None:
-        norms = load_norms(db)
-        norm = norms.get(trainee["programme"] or domain.DEFAULT_PROGRAMME, norms[domain.DEFAULT_PROGRAMME])
+        programme = rows["trainees"].column("programme")[0].as_py() or domain.DEFAULT_PROGRAMME
+        norm = norms.get(programme, norms[domain.DEFAULT_PROGRAMME])
     tables = _norm_tables({domain.DEFAULT_PROGRAMME: norm})
     tables["roles_param"] = _roles_table()
-    tables["taxonomy_param"] = _taxonomy_table(db)
-    # Four independent queries, side by side.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        jobs = {
-            name: pool.submit(_run, db, [f"analysis/constellation_{name}"], params, tables)
-            for name in ("relationships", "consultations", "needs", "missing_roles")
-        }
-        found = {name: job.result() for name, job in jobs.items()}
-    relationships = found["relationships"]
+    tables["taxonomy_param"] = _taxonomy_table(db, taxonomy)
+    params = {"trainee_id": rows["trainees"].column("trainee_id")[0].as_py()}
+    return [([f"analysis/constellation_{name}"], params, tables) for name in CONSTELLATION_PARTS]
+
+
+def _constellation_result(found: Sequence[pd.DataFrame]) -> dict:
+    parts = dict(zip(CONSTELLATION_PARTS, found))
+    trainee = {k: (None if pd.isna(v) else v) for k, v in parts["trainee"].iloc[0].to_dict().items()}
+    relationships = parts["relationships"]
     relationships["functions"] = relationships["functions"].map(list)
     waves = [w for w in domain.WAVES if w in set(relationships["wave"])]
     return {
         "trainee": trainee,
         "relationships": relationships,
-        "consultations": found["consultations"],
-        "needs": found["needs"],
-        "missing_roles": found["missing_roles"],
+        "consultations": parts["consultations"],
+        "needs": parts["needs"],
+        "missing_roles": parts["missing_roles"],
         "waves": waves,
     }
 
 
+def _detail_jobs(
+    db: Database, trainee_id: str, wave: str | None, norm: Norm | None, norms: Mapping[str, Norm], taxonomy: pd.DataFrame,
+    lang: str,
+) -> dict[str, Job]:
+    tables = _norm_tables({domain.DEFAULT_PROGRAMME: norm} if norm is not None else norms)
+    tables["roles_param"] = _roles_table()
+    tables["taxonomy_param"] = _taxonomy_table(db, taxonomy)
+    tables.update(_message_tables(db, lang, taxonomy))
+    params = _filter_params(Filters(wave=wave), trainee=trainee_id)
+    return {name: (parts, params, tables) for name, parts in DETAIL_PARTS.items()}
+
+
+def _detail_result(coverage: pd.DataFrame, found_signals: pd.DataFrame, found_measures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    found_signals = found_signals[found_signals["trainee_id"].notna()]
+    # A column that is null throughout (function, for one trainee) arrives
+    # untyped; text, as in the signals of a larger group.
+    found_signals = found_signals.astype({c: "str" for c in found_signals.columns if found_signals[c].dtype == object})
+    return {
+        "coverage": coverage.reset_index(drop=True),
+        "signals": found_signals[list(SIGNAL_COLUMNS)].reset_index(drop=True),
+        "measures": _measure_columns(found_measures),
+    }
+
+
+def constellation(
+    db: Database, trainee_id: str, norm: Norm | None = None, *,
+    norms: Mapping[str, Norm] | None = None, taxonomy: pd.DataFrame | None = None,
+) -> dict | None:
+    """Everything about one trainee's network, all waves; None for an unknown trainee.
+
+    Keys: trainee (dict), relationships, consultations, needs, missing_roles
+    (DataFrames, see the module docs) and waves (list, in order). None too
+    for a trainee outside the viewer's scope: a restricted viewer cannot tell
+    an unknown id from one they may not see. ``norm`` None: the norm of the
+    trainee's programme. ``norms`` (:func:`load_norms`) and ``taxonomy``
+    (:func:`functions`) save reading them again when the caller has them.
+    """
+    return trainee_view(db, trainee_id, norm=norm, norms=norms, taxonomy=taxonomy, detail=False)[0]
+
+
 def trainee_detail(
-    db: Database, trainee_id: str, wave: str | None = None, norm: Norm | None = None, lang: str = "nl"
+    db: Database, trainee_id: str, wave: str | None = None, norm: Norm | None = None, lang: str = "nl", *,
+    norms: Mapping[str, Norm] | None = None, taxonomy: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """One trainee's coverage, signals and measures in ``wave`` (None: their latest).
 
     The rows :func:`coverage`, :func:`signals` (trainee-level only) and
     :func:`measures` give for this trainee under any filters that include
-    them, computed for this trainee alone: the tables are stored in trainee
-    order, so the scans skip all but the trainee's own rows.
+    them (the same SQL files), computed on the trainee's own rows only.
+    Empty frames for a trainee who is unknown or outside the viewer's scope.
     """
     _require_persons(db)
     lang = normalise_language(lang)
-    params = _filter_params(Filters(wave=wave), trainee=trainee_id)
-    tables = _signal_tables(db, norm, lang)
-    # Three independent queries, side by side (each on its own cursor; DuckDB releases the GIL).
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        coverage_job = pool.submit(_run, db, [_SCOPE, _COVERAGE, "analysis/coverage"], params, tables)
-        signals_job = pool.submit(_run, db, [_SCOPE, _COVERAGE, "analysis/signals"], params, tables)
-        measures_job = pool.submit(_measures, db, params, tables)
-        found_signals = signals_job.result()
-        found_signals = found_signals[found_signals["trainee_id"].notna()]
-        # A column that is null throughout (function, for one trainee) arrives
-        # untyped; text, as in the signals of a larger group.
-        found_signals = found_signals.astype({c: "str" for c in found_signals.columns if found_signals[c].dtype == object})
-        return {
-            "coverage": coverage_job.result().reset_index(drop=True),
-            "signals": found_signals[list(SIGNAL_COLUMNS)].reset_index(drop=True),
-            "measures": measures_job.result(),
-        }
+    norms = load_norms(db) if norms is None and norm is None else (norms or {})
+    taxonomy = functions(db) if taxonomy is None else taxonomy
+    rows = _trainee_rows(db, trainee_id)
+    jobs = _detail_jobs(db, trainee_id, wave, norm, norms, taxonomy, lang)
+    # signals alone costs about what coverage and measures cost together
+    found = _run_side_by_side(db, rows, [jobs["signals"]], [jobs["coverage"], jobs["measures"]])
+    return _detail_result(found[1], found[0], found[2])
+
+
+def trainee_view(
+    db: Database, trainee_id: str, lang: str = "nl", *, norm: Norm | None = None,
+    norms: Mapping[str, Norm] | None = None, taxonomy: pd.DataFrame | None = None, detail: bool = True,
+) -> tuple[dict | None, dict[str, pd.DataFrame] | None]:
+    """(:func:`constellation`, :func:`trainee_detail` of the latest wave) from
+    one read of the trainee's rows: what the constellation page shows first.
+    (None, None) for a trainee who is unknown or outside the viewer's scope;
+    the detail is None too when ``detail`` is False.
+    """
+    _require_persons(db)
+    lang = normalise_language(lang)
+    if norms is None:
+        norms = load_norms(db) if norm is None else {}
+    taxonomy = functions(db) if taxonomy is None else taxonomy
+    rows = _trainee_rows(db, trainee_id)
+    if not _is_visible(rows):
+        return None, None
+    network_jobs = _constellation_jobs(db, rows, norm, norms, taxonomy)
+    if not detail:
+        return _constellation_result(_run_side_by_side(db, rows, network_jobs[:2], network_jobs[2:])), None
+    detail_jobs = _detail_jobs(db, trainee_id, None, norm, norms, taxonomy, lang)
+    # Two cursors of about equal work: signals with the small questions, the rest beside it.
+    first = [detail_jobs["signals"], *network_jobs[:3]]
+    second = [detail_jobs["coverage"], detail_jobs["measures"], *network_jobs[3:]]
+    found = _run_side_by_side(db, rows, first, second)
+    signals_found, network_found = found[0], found[1:4] + found[6:]
+    return _constellation_result(network_found), _detail_result(found[4], signals_found, found[5])
 
 
 # --- comparing groups ---------------------------------------------------------------
@@ -596,7 +784,9 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
     rate_<code> per trainee-level signal code (share of trainees with at
     least one), share_coverage_informal, klik_ja, klik_twijfel, klik_nee,
     klik_onbekend, formal_sterk, formal_zwak, formal_geen (shares of formal
-    ties), share_guide_assesses.
+    ties), share_guide_assesses. For a viewer who suppresses small groups
+    (management) also ``suppressed`` and ``small_group``, with the figures
+    of those groups NA (``suppression.suppress_groups``).
     """
     _check_by(by)
     id_column = GROUP_COLUMNS[by]
@@ -649,4 +839,8 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
 
     result = result.reset_index().rename(columns={"group_id": id_column})
     result.insert(1, "group_name", result[id_column].map(name_of))
-    return result.sort_values(["group_name", id_column], na_position="last", kind="stable").reset_index(drop=True)
+    result = result.sort_values(["group_name", id_column], na_position="last", kind="stable").reset_index(drop=True)
+    viewer = getattr(db, "viewer", None)
+    if viewer is not None and viewer.suppresses_small_groups:
+        return suppression.suppress_groups(result, id_column)
+    return result

@@ -5,6 +5,10 @@ Sets up the page, the navigation with its fixed URL paths (coordinators send
 each other links), the shared sidebar (language and filters, kept in the URL)
 and runs the chosen page inside an error boundary: a failing page shows a
 short Dutch message, the traceback goes to the server log only.
+
+Before any of that, ``auth.gate()`` decides who is looking (local mode, or a
+login in server mode). A session without access gets the gate's page (login,
+no access) and nothing else: no filters, no navigation, no data.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from dashboard import ui
+from dashboard import auth, ui
 from dashboard.db import DatabaseError, default_db_path
 
 logger = logging.getLogger("dashboard")
@@ -67,7 +71,12 @@ def main() -> None:
     # which offline installations cannot reach and which tells a third party who visits.
     st.set_page_config(page_title="Constellatiemonitor", page_icon=str(FAVICON), layout="wide")
     try:
+        viewer = auth.gate()
+        if viewer is None:
+            return  # the gate drew the login or no-access page
         options = _filter_options()
+    except ScriptControlException:
+        raise
     except DatabaseError:
         logger.exception("cannot open the database")
         ui.sync_from_url(None)
@@ -81,6 +90,7 @@ def main() -> None:
     ui.sync_from_url(options)
     page = _navigation()
     ui.draw_sidebar(options)
+    auth.draw_sidebar_status(viewer)
     ui.write_url()
     ui.draw_url_warnings()
     try:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import suppression
 from dashboard.domain import ROLE_BY_CODE, STRENGTH_RANK, WAVES, role_label
 from dashboard.i18n import t
 
@@ -53,6 +54,8 @@ WARNING_COLOUR = OKABE_ITO["vermillion"]
 EDGE_COLOUR = "#4D4D4D"
 CONSULTATION_COLOUR = OKABE_ITO["bluish_green"]
 GHOST_COLOUR = "#B3B3B3"
+# Suppressed cells and groups (small-group rule): grey, outside the colour scale.
+SUPPRESSED_COLOUR = "#D9D9D9"
 TRAINEE_COLOUR = "#222222"
 GROUP_COLOURS: tuple[str, ...] = (
     OKABE_ITO["blue"],
@@ -91,11 +94,19 @@ HEATMAP_MAX_GROUPS = 60
 _FAST: dict = {"_validate": False}
 
 
+# Characters plotly gives a meaning in label and hover text, as the entities
+# plotly turns back into the character when it draws: ``<``/``>`` open tags
+# (plotly draws <b>, <a href>, <br>...), ``&`` starts an entity, ``$`` opens
+# TeX (two of them in one label make plotly try MathJax) and ``%`` opens a
+# ``%{...}`` placeholder in a hovertemplate that a name is put into.
+_PLOTLY_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;", "%": "&#37;"})
+
+
 def escape(value: object) -> str:
-    """Text safe for plotly labels: ``&``, ``<`` and ``>`` as entities."""
+    """Text safe for plotly labels, hover text and hovertemplates: drawn literally."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return str(value).translate(_PLOTLY_ENTITIES)
 
 
 def _side(value: object, role: str | None = None) -> str:
@@ -148,6 +159,11 @@ def coverage_heatmap(
     column, group_name, function, n_trainees, n_sterk, n_zwak, n_geen,
     share_sterk. Hover shows the counts behind each share. At most
     ``max_groups`` groups are drawn: the largest ones (the page says so).
+
+    A suppressed frame (``suppression.suppress_groups``: columns
+    ``suppressed`` and ``small_group``) draws its suppressed groups as grey
+    cells outside the colour scale that read "< k" (or "verborgen"), also
+    in the hover; the figures of those groups are not in the figure at all.
     """
     if coverage_by.empty:
         return _empty_figure(t("chart.no_data", lang))
@@ -155,6 +171,10 @@ def coverage_heatmap(
     present = set(coverage_by["function"])
     function_codes = [f for f in _function_order(functions, present) if f in present]
     cells = coverage_by.assign(group_key=coverage_by[group_column].astype(str))
+    suppressed_rows = cells[suppression.SUPPRESSED] if suppression.SUPPRESSED in cells.columns else None
+    if suppressed_rows is not None:
+        figures = ["share_sterk", "n_sterk", "n_zwak", "n_geen", "n_trainees"]
+        cells = cells.assign(**{c: cells[c].astype("float64") for c in figures})
     groups = cells.groupby("group_key", sort=False).agg(group_name=("group_name", "first"), size=("n_trainees", "max"))
     groups = shown_groups(groups, max_groups)
     wide = cells.pivot_table(
@@ -174,11 +194,13 @@ def coverage_heatmap(
         f"{escape(t('chart.level.zwak', lang))}: %{{customdata[1]}}<br>"
         f"{escape(t('chart.level.geen', lang))}: %{{customdata[2]}}<extra></extra>"
     )
-    fig = go.Figure(
+    x_labels = [escape(n) or "–" for n in groups["group_name"]]
+    y_labels = [escape(labels.get(c, c)) for c in function_codes]
+    traces = [
         go.Heatmap(
             z=[[None if math.isnan(v) else float(v) for v in row] for row in share],
-            x=[escape(n) or "–" for n in groups["group_name"]],
-            y=[escape(labels.get(c, c)) for c in function_codes],
+            x=x_labels,
+            y=y_labels,
             customdata=counts.tolist(),
             zmin=0,
             zmax=1,
@@ -189,9 +211,18 @@ def coverage_heatmap(
             xgap=2,
             ygap=2,
             **_FAST,
-        ),
-        **_FAST,
-    )
+        )
+    ]
+    if suppressed_rows is not None and bool(suppressed_rows.any()):
+        overlay = _suppressed_cells(cells, list(groups.index), function_codes, x_labels, y_labels, lang)
+        # No counts of a suppressed group in the figure, not even as zeros behind the overlay.
+        hidden_columns = [j for j, label in enumerate(overlay.text[0]) if label] if overlay.text else []
+        custom = counts.astype(object)
+        custom[:, hidden_columns, :] = None
+        traces[0].customdata = custom.tolist()
+        traces[0].hoverongaps = False
+        traces.append(overlay)
+    fig = go.Figure(traces, **_FAST)
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(type="category", tickangle=-30 if len(groups) > 6 else 0)
     fig.update_layout(
@@ -199,6 +230,27 @@ def coverage_heatmap(
         margin=dict(l=10, r=10, t=30, b=10),
     )
     return fig
+
+
+def _suppressed_cells(
+    cells: pd.DataFrame, group_keys: list[str], function_codes: list[str], x_labels: list[str], y_labels: list[str],
+    lang: str,
+) -> go.Heatmap:
+    """The grey overlay of suppressed groups: one flat colour, the label as text and hover."""
+    label_of = dict(zip(cells["group_key"], suppression.row_labels(cells, lang)))
+    column_labels = [label_of.get(key) for key in group_keys]
+    z = [[1.0 if label is not None else None for label in column_labels] for _ in function_codes]
+    text = [[escape(label) if label is not None else "" for label in column_labels] for _ in function_codes]
+    hover = (
+        f"{escape(t('chart.group', lang))}: %{{x}}<br>"
+        f"{escape(t('chart.function', lang))}: %{{y}}<br>"
+        f"{escape(t('chart.share_sterk', lang))}: %{{text}}<extra></extra>"
+    )
+    return go.Heatmap(
+        z=z, x=x_labels, y=y_labels, text=text, texttemplate="%{text}", hovertemplate=hover,
+        colorscale=[[0.0, SUPPRESSED_COLOUR], [1.0, SUPPRESSED_COLOUR]], showscale=False, hoverongaps=False,
+        xgap=2, ygap=2, name=escape(t("suppression.hidden", lang)), meta={"kind": "suppressed"}, **_FAST,
+    )
 
 
 def shown_groups(groups: pd.DataFrame, max_groups: int = HEATMAP_MAX_GROUPS) -> pd.DataFrame:
@@ -429,11 +481,13 @@ def _constellation_traces(
     *,
     legend: bool = True,
     labels: bool = True,
+    axes: tuple[str, str] = ("x", "y"),
 ) -> list[go.Scatter]:
-    """The traces of one wave: edges, consultations, people, ghosts, trainee."""
+    """The traces of one wave: edges, consultations, people, ghosts, trainee (on ``axes``)."""
     positions = _positions(rel_records, angles, missing)
     traces: list[go.Scatter] = []
     size = 22 if labels else 14
+    fast = dict(_FAST, xaxis=axes[0], yaxis=axes[1])
 
     # Edges trainee–person, one trace per style (plotly has one dash per trace).
     edge_groups: dict[tuple[str, bool], tuple[list, list]] = {}
@@ -449,7 +503,7 @@ def _constellation_traces(
             x=xs, y=ys, mode="lines", line=_edge_style(strength, negative),
             opacity=0.35 if strength == "geen" else 1.0, name=escape(name), hoverinfo="skip",
             legendgroup=f"edge-{strength}-{negative}", showlegend=legend,
-            meta={"kind": "edge", "strength": strength, "negative": negative}, **_FAST,
+            meta={"kind": "edge", "strength": strength, "negative": negative}, **fast,
         ))
     # Consultations between mentors: their own dotted edges.
     xs, ys = [], []
@@ -462,7 +516,7 @@ def _constellation_traces(
         traces.append(go.Scatter(
             x=xs, y=ys, mode="lines", line=dict(width=2.2, dash="dot", color=CONSULTATION_COLOUR),
             name=escape(t("chart.edge.consultation", lang)), hoverinfo="skip",
-            legendgroup="consultation", showlegend=legend, meta={"kind": "consultation"}, **_FAST,
+            legendgroup="consultation", showlegend=legend, meta={"kind": "consultation"}, **fast,
         ))
     # People, one trace per role (legend by role); filled = formal, hollow = informal.
     by_role: dict[str, list[dict]] = {}
@@ -488,7 +542,7 @@ def _constellation_traces(
             hovertext=[_hover_text(m, function_labels, lang) for m in members],
             hovertemplate="%{hovertext}<extra></extra>",
             name=escape(role_label(role, lang)), legendgroup=f"role-{role}", showlegend=legend,
-            meta={"kind": "person", "role": role}, **_FAST,
+            meta={"kind": "person", "role": role}, **fast,
         ))
     # Ghost nodes: roles the norm expects that the trainee lacks.
     if missing:
@@ -500,7 +554,7 @@ def _constellation_traces(
             textposition="bottom center", textfont=dict(color="#767676"),
             hovertext=[escape(t("chart.ghost_hover", lang, role=role_label(r, lang))) for r in missing],
             hovertemplate="%{hovertext}<extra></extra>",
-            name=escape(t("chart.ghost", lang)), legendgroup="ghost", showlegend=legend, meta={"kind": "ghost"}, **_FAST,
+            name=escape(t("chart.ghost", lang)), legendgroup="ghost", showlegend=legend, meta={"kind": "ghost"}, **fast,
         ))
     # The trainee in the centre.
     name = escape(trainee.get("name", ""))
@@ -510,7 +564,7 @@ def _constellation_traces(
         text=[name], textposition="top center",
         hovertext=[f"<b>{name}</b><br>{escape(t('chart.trainee', lang))}"],
         hovertemplate="%{hovertext}<extra></extra>",
-        name=escape(t("chart.trainee", lang)), legendgroup="trainee", showlegend=legend, meta={"kind": "trainee"}, **_FAST,
+        name=escape(t("chart.trainee", lang)), legendgroup="trainee", showlegend=legend, meta={"kind": "trainee"}, **fast,
     ))
     return traces
 
@@ -536,22 +590,12 @@ def _axis() -> dict:
     return dict(visible=False, range=[-limit, limit], zeroline=False, showgrid=False)
 
 
-def constellation_figure(
-    constellation: dict,
-    wave: str,
-    functions: pd.DataFrame | None = None,
-    lang: str = "nl",
+def _wave_figure(
+    constellation: dict, records: dict[str, list[dict]], angles: dict[str, float], wave: str,
+    labels: dict[str, str], lang: str,
 ) -> go.Figure:
-    """One wave of a trainee's constellation, drawn the way the research draws it.
-
-    ``constellation`` is what ``analysis.constellation`` returns.
-    """
-    records = _constellation_records(constellation)
     rel, cons, missing = _wave_parts(records, wave)
-    angles = _angles(records["relationships"], constellation.get("missing_roles"))
-    traces = _constellation_traces(
-        constellation["trainee"], rel, cons, missing, angles, _function_labels(functions, lang), lang
-    )
+    traces = _constellation_traces(constellation["trainee"], rel, cons, missing, angles, labels, lang)
     side_label = dict(y=RADIUS["geen"] + 0.35, showarrow=False, font=dict(color="#595959"))
     layout = dict(
         height=620, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white",
@@ -565,18 +609,17 @@ def constellation_figure(
     return go.Figure(data=traces, layout=layout, **_FAST)
 
 
-def constellation_waves_figure(
-    constellation: dict,
-    functions: pd.DataFrame | None = None,
-    lang: str = "nl",
+def _waves(constellation: dict) -> list[str]:
+    return [w for w in WAVES if w in set(constellation.get("waves") or [])] or list(constellation.get("waves") or [])
+
+
+def _waves_figure(
+    constellation: dict, records: dict[str, list[dict]], angles: dict[str, float], labels: dict[str, str],
+    lang: str,
 ) -> go.Figure:
-    """All waves side by side (same positions per person), so change is visible."""
-    waves = [w for w in WAVES if w in set(constellation.get("waves") or [])] or list(constellation.get("waves") or [])
+    waves = _waves(constellation)
     if not waves:
         return _empty_figure(t("chart.no_data", lang))
-    records = _constellation_records(constellation)
-    angles = _angles(records["relationships"], constellation.get("missing_roles"))
-    labels = _function_labels(functions, lang)
     n = len(waves)
     gap = 0.02
     width = (1 - gap * (n - 1)) / n
@@ -595,12 +638,53 @@ def constellation_waves_figure(
             xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=16),
         ))
         rel, cons, missing = _wave_parts(records, wave)
-        for trace in _constellation_traces(
-            constellation["trainee"], rel, cons, missing, angles, labels, lang, legend=False, labels=False
-        ):
-            trace.xaxis, trace.yaxis = f"x{suffix}", f"y{suffix}"
-            data.append(trace)
+        data += _constellation_traces(
+            constellation["trainee"], rel, cons, missing, angles, labels, lang, legend=False, labels=False,
+            axes=(f"x{suffix}", f"y{suffix}"),
+        )
     return go.Figure(data=data, layout=layout, **_FAST)
+
+
+def constellation_figure(
+    constellation: dict,
+    wave: str,
+    functions: pd.DataFrame | None = None,
+    lang: str = "nl",
+) -> go.Figure:
+    """One wave of a trainee's constellation, drawn the way the research draws it.
+
+    ``constellation`` is what ``analysis.constellation`` returns.
+    """
+    records = _constellation_records(constellation)
+    angles = _angles(records["relationships"], constellation.get("missing_roles"))
+    return _wave_figure(constellation, records, angles, wave, _function_labels(functions, lang), lang)
+
+
+def constellation_waves_figure(
+    constellation: dict,
+    functions: pd.DataFrame | None = None,
+    lang: str = "nl",
+) -> go.Figure:
+    """All waves side by side (same positions per person), so change is visible."""
+    records = _constellation_records(constellation)
+    angles = _angles(records["relationships"], constellation.get("missing_roles"))
+    return _waves_figure(constellation, records, angles, _function_labels(functions, lang), lang)
+
+
+def constellation_figures(
+    constellation: dict,
+    wave: str,
+    functions: pd.DataFrame | None = None,
+    lang: str = "nl",
+) -> tuple[go.Figure, go.Figure | None]:
+    """(:func:`constellation_figure` of ``wave``, :func:`constellation_waves_figure`
+    or None with fewer than two waves), the frames converted once for both."""
+    records = _constellation_records(constellation)
+    angles = _angles(records["relationships"], constellation.get("missing_roles"))
+    labels = _function_labels(functions, lang)
+    figure = _wave_figure(constellation, records, angles, wave, labels, lang)
+    waves = _waves_figure(constellation, records, angles, labels, lang) if len(_waves(constellation)) > 1 else None
+    return figure, waves
 
 
 # --- comparisons --------------------------------------------------------------------
@@ -616,15 +700,25 @@ def grouped_bars(
     """One bar group per metric, one bar (colour) per group of ``frame``.
 
     ``frame`` has a ``group_name`` column and the metric columns;
-    ``metrics`` is a list of (column, label).
+    ``metrics`` is a list of (column, label). A suppressed group (column
+    ``suppressed``, see ``suppression.suppress_groups``) draws no bars: its
+    legend entry is grey and reads "name (< k)" (or "name (verborgen)").
     """
     metrics = [(c, label) for c, label in metrics if c in frame.columns]
     if frame.empty or not metrics:
         return _empty_figure(t("chart.no_data", lang))
     fig = go.Figure()
+    hidden_labels = suppression.row_labels(frame, lang).tolist()
     for i, row in enumerate(frame.itertuples(index=False)):
+        if hidden_labels[i] is not None:
+            fig.add_trace(go.Bar(
+                x=[escape(label) for _, label in metrics], y=[None] * len(metrics),
+                name=f"{escape(row.group_name)} ({escape(hidden_labels[i])})",
+                marker_color=SUPPRESSED_COLOUR, hoverinfo="skip", meta={"kind": "suppressed"}, **_FAST,
+            ))
+            continue
         values = [getattr(row, c) for c, _ in metrics]
-        values = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values]
+        values = [None if _missing(v) or (isinstance(v, float) and math.isnan(v)) else float(v) for v in values]
         fig.add_trace(
             go.Bar(
                 x=[escape(label) for _, label in metrics],

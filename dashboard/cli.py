@@ -80,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("serve", help="start the dashboard (Streamlit, headless)")
     _add_db(p)
     p.add_argument("--port", type=int, default=8501, metavar="P", help="port (default 8501)")
-    p.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--address", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; other addresses need login: --auth)")
+    p.add_argument("--auth", metavar="FILE",
+                   help="secrets TOML with an [auth] section: server mode with OpenID Connect login "
+                        "(default: .streamlit/secrets.toml if it has [auth]; else local mode)")
 
     p = commands.add_parser("flags", help="attention signals per trainee (and per mentor)")
     _add_db(p)
@@ -94,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("trainee", "school", "institute", "cohort", "programme"),
         default="trainee",
         help="per trainee (default) or per group",
+    )
+    p.add_argument(
+        "--min-group",
+        metavar="K",
+        help="with --by: a group of fewer than K trainees is suppressed, and a second group where the total "
+             "would reveal it; suppressed figures read '< K' (or 'verborgen'). Default: "
+             "$CONSTELLATIEMONITOR_MIN_GROUP or 5; --min-group 1 turns suppression off",
     )
 
     p = commands.add_parser("measures", help="network measures per trainee and wave")

@@ -272,11 +272,15 @@ class Database:
     # -- writing ----------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, integrity: str = "integrity_violations") -> Iterator[duckdb.DuckDBPyConnection]:
         """A write transaction on its own cursor.
 
         Commits only when the block finishes and no reference is broken;
         otherwise rolls back, so the database is exactly as it was.
+        ``integrity`` names the check (``queries/<name>.sql``, run on the
+        block's cursor, so it sees what the block registered there); a writer
+        that knows which rows it touched may name a check of only those
+        (the import does: ``import/integrity_violations``).
         """
         if self.read_only:
             raise DatabaseError(f"{self.path} is open read-only")
@@ -285,7 +289,7 @@ class Database:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-                violations = cur.execute(load_sql("integrity_violations")).df()
+                violations = cur.execute(load_sql(integrity)).df()
                 if len(violations):
                     raise IntegrityError(violations)
                 cur.execute("COMMIT")

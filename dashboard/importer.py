@@ -42,20 +42,23 @@ import json
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from dashboard import audit, domain
-from dashboard.db import Database, DatabaseError, load_sql
+from dashboard.db import Database, DatabaseError, execute_statements, load_sql
 from dashboard.i18n import normalise_language, t
 from dashboard.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
-from dashboard.spreadsheet_safety import restore_formulas
+from dashboard.spreadsheet_safety import restore_text
 
-_KEY_SEPARATOR = "\x1f"  # joins key parts; cannot occur in a trimmed cell from a spreadsheet
 _LINE = "_line"
 
 # Order of allowed values in messages (strength: strongest first, as people say it).
@@ -117,6 +120,8 @@ _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "norm_consultations": ("programme", "role_a", "role_b", "extra"),
 }
 _INT_COLUMNS = {("trainees", "study_year"), ("functions", "position")}
+# Stored keys read into Python (small, or ids that other files reference); see _stored_keys.
+_STORED_KEY_TABLES = ("functions", "schools", "institutes", "trainees", "people", "norm_roles", "norm_consultations")
 _DEFAULTED_FILES = ("functions", "norm_roles", "norm_consultations")
 
 
@@ -234,19 +239,26 @@ class _Source:
     issues: list[ImportIssue] = field(default_factory=list)
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 (what older Excel writes)."""
+def _decode(data: bytes) -> tuple[str, bytes | None]:
+    """UTF-8 (with or without BOM), else Windows-1252 (what older Excel writes).
+
+    Returns the text, and the UTF-8 bytes without BOM when the data was UTF-8.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), data
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return data.decode("cp1252", errors="replace"), None
 
 
 def _detect_separator(text: str) -> str:
     """The separator of the header line: the most frequent of `,` `;` tab outside quotes."""
-    for line in io.StringIO(text):  # lazily: only the first non-blank line is needed
+    start = 0
+    while start < len(text):  # line by line ("\n" ends a line), only up to the first non-blank one
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        line, start = text[start:end], end
         if line.strip():
             unquoted = re.sub(r'"[^"]*"', "", line)
             counts = {sep: unquoted.count(sep) for sep in (",", ";", "\t")}
@@ -281,35 +293,56 @@ def _table_from_records(
             issues.append(ImportIssue(display, first_line + offset, None, None, "too_many_values",
                                       (("count", str(width)),)))
     padded = [row[:width] if len(row) >= width else row + [""] * (width - len(row)) for row in records[start:]]
-    raw = pd.DataFrame(padded, columns=range(width), dtype="str")
-    return _table_from_frame(spec, display, raw, first_line + start, issues)
+    columns = [pa.array([row[position] for row in padded], type=pa.string()) for position in range(width)]
+    return _table_from_columns(spec, display, columns, first_line + start, issues)
 
 
-def _table_from_frame(
-    spec: FileSpec, display: str, raw: pd.DataFrame, first_line: int, issues: list[ImportIssue]
+def _restore_formulas(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``spreadsheet_safety.restore_text`` on every cell; only cells starting with an apostrophe can change."""
+    marked = pc.starts_with(values, "'")
+    if not pc.any(marked).as_py():
+        return values
+    candidates = pc.filter(values, marked).to_pylist()
+    restored = pa.array([restore_text(value) for value in candidates], type=pa.string())
+    return pc.replace_with_mask(values.combine_chunks(), marked.combine_chunks(), restored)
+
+
+def _table_from_columns(
+    spec: FileSpec, display: str, raw: list[pa.Array | pa.ChunkedArray], first_line: int,
+    issues: list[ImportIssue]
 ) -> _RawTable | None:
     """Build a table from positional text columns whose first row is the header (at ``first_line``)."""
-    stripped = [raw[position].fillna("").astype("str").str.strip() for position in raw.columns]
-    nonblank = np.zeros(len(raw), dtype=bool)
+    stripped = [pc.utf8_trim_whitespace(pa.chunked_array([values]) if isinstance(values, pa.Array) else values)
+                for values in raw]
+    nonblank = np.zeros(len(stripped[0]) if stripped else 0, dtype=bool)
     for values in stripped:
-        nonblank |= (values != "").to_numpy(dtype=bool)
+        nonblank |= pc.not_equal(values, "").to_numpy()
     rows = np.flatnonzero(nonblank)
     if len(rows) == 0:
         issues.append(ImportIssue(display, None, None, None, "no_header"))
         return None
     header_row = int(rows[0])
     header_line = first_line + header_row
-    header = [values.iloc[header_row].lstrip("\ufeff").strip().lower() for values in stripped]
+    header = [values[header_row].as_py().lstrip("\ufeff").strip().lower() for values in stripped]
     body = rows[1:]  # blank rows are skipped but keep their line numbers
     lines = first_line + body
+    # Usually no blank row at all: then the body is one slice, no copy.
+    contiguous = len(body) == 0 or int(body[-1]) - int(body[0]) + 1 == len(body)
+    body_take = pa.array(body)
+
+    def body_of(values: pa.ChunkedArray) -> pa.ChunkedArray:
+        if contiguous:
+            return values.slice(int(body[0]) if len(body) else 0, len(body))
+        return values.take(body_take)
+
     data: dict[str, pd.Series] = {}
     columns: list[str] = []
     seen: set[str] = set()
     allowed = set(spec.columns)
     for position, name in enumerate(header):
-        values = stripped[position].iloc[body].reset_index(drop=True)
+        values = body_of(stripped[position])
         if name == "":
-            if (values != "").any():
+            if pc.any(pc.not_equal(values, "")).as_py():
                 issues.append(ImportIssue(display, header_line, _spreadsheet_column(position), None,
                                           "unnamed_column"))
             continue
@@ -321,39 +354,75 @@ def _table_from_frame(
             issues.append(ImportIssue(display, header_line, name, name, "unknown_column",
                                       (("allowed", ", ".join(spec.columns)),)))
             continue
-        data[name] = values
+        data[name] = pd.Series(_restore_formulas(values), dtype="str")
         columns.append(name)
     for name in spec.required:
         if name not in seen:
             issues.append(ImportIssue(display, header_line, name, None, "missing_column",
                                       (("required", ", ".join(spec.required)),)))
-    frame = restore_formulas(pd.DataFrame(data)) if data else pd.DataFrame(index=range(len(body)))
+    frame = pd.DataFrame(data) if data else pd.DataFrame(index=range(len(body)))
     return _RawTable(spec, display, columns, frame, lines)
 
 
+def _parse_csv(data: bytes, separator: str) -> list[pa.ChunkedArray] | None:
+    """Every record of UTF-8 ``data`` as text columns (header included), or None if a record is not
+    as wide as the first: then the csv module reads the file, and the rows are reported.
+
+    Arrow's reader parses in parallel and keeps every record (also a blank one,
+    as a row of empty cells) as one spreadsheet line, like the csv module.
+    """
+    ragged = False
+
+    def on_invalid(row: object) -> str:
+        nonlocal ragged
+        ragged = True
+        return "skip"
+
+    ends = [end for end in (data.find(b"\n"), data.find(b"\r")) if end >= 0]
+    first_line = data[:min(ends)] if ends else data
+    # Type every column as text (an id like 007 stays 007): at most one column per separator, plus one.
+    width = first_line.count(separator.encode()) + 1
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(data),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(delimiter=separator, quote_char='"', double_quote=True,
+                                              escape_char=False, newlines_in_values=True,
+                                              ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pa_csv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if ragged or any(not pa.types.is_string(column.type) for column in table.columns):
+        return None
+    return list(table.columns)
+
+
 def _read_csv_bytes(spec: FileSpec, display: str, data: bytes, issues: list[ImportIssue]) -> _RawTable | None:
-    text = _decode(data)
+    text, utf8 = _decode(data)
     if "\x00" in text:
         issues.append(ImportIssue(display, None, None, None, "unreadable_file", (("detail", "NUL"),)))
         return None
-    if not text.strip():
+    if not text or text.isspace():
         issues.append(ImportIssue(display, None, None, None, "no_header"))
         return None
     separator = _detect_separator(text)
+    # Fast path: Arrow's CSV reader on the UTF-8 bytes (Windows-1252 text re-encoded first).
+    columns = _parse_csv(utf8 if utf8 is not None else text.encode("utf-8"), separator)
+    if columns is not None:
+        return _table_from_columns(spec, display, columns, 1, issues)
+    return _read_csv_text(spec, display, text, separator, issues)
+
+
+def _read_csv_text(spec: FileSpec, display: str, text: str, separator: str,
+                   issues: list[ImportIssue]) -> _RawTable | None:
+    """The csv module's reading, for rows wider than the header (reported) or narrower (padded)."""
     try:
-        # Fast path: pandas' C parser; every record (also a blank one) is one spreadsheet line.
-        raw = pd.read_csv(io.StringIO(text), sep=separator, header=None, dtype="str", na_filter=False,
-                          skip_blank_lines=False, engine="c", quotechar='"', doublequote=True)
-    except (pd.errors.ParserError, ValueError):
-        # Rows with more cells than the header: the csv module reads them, and the rows are reported.
-        try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-        except csv.Error as exc:
-            issues.append(ImportIssue(display, None, None, None, "unreadable_file", (("detail", str(exc)),)))
-            return None
-        return _table_from_records(spec, display, records, 1, issues)
-    raw.columns = range(raw.shape[1])
-    return _table_from_frame(spec, display, raw, 1, issues)
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error as exc:
+        issues.append(ImportIssue(display, None, None, None, "unreadable_file", (("detail", str(exc)),)))
+        return None
+    return _table_from_records(spec, display, records, 1, issues)
 
 
 def _classify_name(name: str) -> str | None:
@@ -415,7 +484,12 @@ def _read_zip(path: Path) -> _Source:
             source.issues.append(ImportIssue(path.name, None, None, None, "zip_folders",
                                              (("folders", ", ".join(folders)),)))
             return source
-        entries = [(Path(info.filename).name, archive.read(info)) for info in members]
+        try:
+            entries = [(Path(info.filename).name, archive.read(info)) for info in members]
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+            # A damaged member (bad CRC, truncated), an encrypted one or an unknown compression.
+            source.issues.append(ImportIssue(path.name, None, None, None, "unreadable_file", (("detail", str(exc)),)))
+            return source
     _read_csv_files(entries, source)
     if not source.tables and not source.issues:
         source.issues.append(ImportIssue(path.name, None, None, None, "no_files"))
@@ -495,41 +569,40 @@ def read_source(path: Path) -> _Source:
 # --- validation --------------------------------------------------------------
 
 
-def _map_values(values: pd.Series, lookup: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
-    """Map each text through ``lookup`` via its distinct values (few), not cell by cell.
+def _arrow_text(values: pd.Series) -> pa.ChunkedArray:
+    """A text column as Arrow (no copy for pandas' Arrow-backed ``str``)."""
+    array = pa.array(values if values.dtype == "str" else values.astype("str"))
+    array = array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+    return array
 
-    Returns (mapped values as an object array, mask of cells that were found).
+
+def _map_values(values: pd.Series, lookup: Mapping[str, object],
+                value_type: pa.DataType) -> tuple[pa.Array, np.ndarray]:
+    """Map each text, lower-cased, through ``lookup`` via its distinct values (few), not cell by cell.
+
+    Returns (mapped values, missing where not found; mask of cells that were found).
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped_uniques = np.array([lookup.get(value) for value in uniques] + [None], dtype=object)
-    mapped = mapped_uniques[codes]  # code -1 (missing) takes the trailing None
-    return mapped, np.array([value is not None for value in mapped_uniques], dtype=bool)[codes]
+    mapped = [lookup.get(value.lower()) for value in uniques]
+    codes = np.where(codes < 0, len(mapped), codes)  # a missing cell (-1) takes the trailing None
+    found = np.array([value is not None for value in mapped] + [False], dtype=bool)[codes]
+    return pa.array([*mapped, None], type=value_type).take(pa.array(codes)), found
 
 
 def _isin(values: pd.Series, known: pd.Series) -> pd.Series:
     """``values.isin(known)`` for text, via Arrow (pandas' own is slow for Arrow strings)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    value_set = pa.array(known.astype("str")).unique()
-    found = pc.is_in(pa.array(values.astype("str")), value_set=value_set).fill_null(False)
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
-
-
-def _key_strings(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
-    columns = list(columns)
-    keys = frame[columns[0]].astype("str")
-    for column in columns[1:]:
-        keys = keys + _KEY_SEPARATOR + frame[column].astype("str")
-    return keys
+    value_set = _arrow_text(known).unique()
+    found = pc.is_in(_arrow_text(values), value_set=value_set).fill_null(False)
+    return pd.Series(found.to_numpy(), index=values.index)
 
 
 class _Validator:
     """Checks the raw tables and builds the staged frames, collecting every issue."""
 
-    def __init__(self, source: _Source, stored_keys: Mapping[str, pd.DataFrame], *, replace: bool,
+    def __init__(self, source: _Source, db: Database, stored_keys: Mapping[str, pd.DataFrame], *, replace: bool,
                  empty_db: bool, next_function_position: int):
         self.raw = source.tables
+        self.db = db  # read only: some checks join the stored tables
         self.issues: list[ImportIssue] = list(source.issues)
         self.stored = stored_keys
         self.replace = replace
@@ -566,8 +639,9 @@ class _Validator:
         """A trimmed text column; empty cells become missing. Absent columns are all missing."""
         if column not in table.data:
             return pd.Series(pd.NA, index=table.data.index, dtype="str")
-        values = table.data[column]
-        return values.where(values != "", None).astype("str")
+        values = _arrow_text(table.data[column])
+        return pd.Series(pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values),
+                         index=table.data.index, dtype="str")
 
     def _required(self, table: _RawTable, frame: pd.DataFrame) -> None:
         for column in table.spec.required:
@@ -580,7 +654,7 @@ class _Validator:
         lookup = {code: code for code in domain.DOMAINS[domain_name]}
         lookup.update(domain.ALIASES[domain_name])
         given = frame[column]
-        mapped, found = _map_values(given.str.lower(), lookup)
+        mapped, found = _map_values(given, lookup, pa.string())
         self._issue_rows(table, given.notna() & ~pd.Series(found, index=given.index), column, "invalid_value",
                          params=(("domain", domain_name),))
         frame[column] = pd.Series(mapped, index=given.index, dtype="str")
@@ -591,22 +665,24 @@ class _Validator:
             return
         lookup = {**{v: True for v in domain.BOOLEAN_TRUE}, **{v: False for v in domain.BOOLEAN_FALSE}}
         given = frame[column]
-        mapped, found = _map_values(given.str.lower(), lookup)
+        mapped, found = _map_values(given, lookup, pa.bool_())
         self._issue_rows(table, given.notna() & ~pd.Series(found, index=given.index), column, "invalid_value",
                          params=(("domain", "boolean"),))
-        values = pd.array(np.where(found, mapped, False).astype(bool), dtype="boolean")
-        values[~found] = pd.NA
-        frame[column] = values
+        values = mapped.fill_null(False).to_numpy(zero_copy_only=False)
+        frame[column] = pd.arrays.BooleanArray(values.astype(bool), ~found)
 
     def _duplicates(self, table: _RawTable, frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Series:
         """Report rows whose key occurred before; returns the mask of complete, unique keys."""
         complete = frame[list(key)].notna().all(axis=1)
         if not complete.any():
             return complete
-        keys = _key_strings(frame.loc[complete], key)
+        keys = frame[list(key)] if complete.all() else frame.loc[complete, list(key)]
         duplicated = keys.duplicated(keep="first")
         if duplicated.any():
-            first_line = pd.Series(table.lines[complete.to_numpy()], index=keys.index).groupby(keys).transform("first")
+            # Only the rows of repeated keys are grouped, to name the line of each key's first row.
+            involved = keys[keys.duplicated(keep=False)]
+            first_line = pd.Series(table.lines[frame.index.get_indexer(involved.index)], index=involved.index) \
+                .groupby([involved[column] for column in key]).transform("first")
             for index in keys.index[duplicated]:
                 position = frame.index.get_loc(index)
                 shown = " / ".join(str(frame.at[index, column]) for column in key)
@@ -737,11 +813,15 @@ class _Validator:
         list_codes, distinct_lists = pd.factorize(frame["functions"], use_na_sentinel=True)
         parsed = [list(dict.fromkeys(code for code in (part.strip().lower() for part in text.split(";")) if code))
                   for text in distinct_lists]
-        pairs = pd.DataFrame({"list": [i for i, codes in enumerate(parsed) for _ in codes],
-                              "function": [code for codes in parsed for code in codes]})
-        spread = pd.DataFrame({"row": np.arange(len(frame)), "list": list_codes}).merge(pairs, on="list")
-        spread = spread.sort_values("row", kind="stable")
-        listed = pd.Series(spread["function"].to_numpy(), index=frame.index[spread["row"].to_numpy()], dtype="str")
+        list_of_row = np.where(list_codes < 0, len(parsed), list_codes)  # no list: the trailing empty one
+        per_list = np.array([len(codes) for codes in parsed] + [0], dtype=np.int64)
+        per_row = per_list[list_of_row]
+        rows = np.repeat(np.arange(len(frame)), per_row)  # each row once per code, in row order
+        list_start = (np.cumsum(per_list) - per_list)[list_of_row]
+        within = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+        codes = pa.array([code for codes in parsed for code in codes], type=pa.string())
+        function = codes.take(pa.array(np.repeat(list_start, per_row) + within))
+        listed = pd.Series(function, index=frame.index[rows], dtype="str")
         known = self._function_codes()
         unknown = ~_isin(listed, known)
         if unknown.any():
@@ -750,37 +830,52 @@ class _Validator:
                 position = frame.index.get_loc(index)
                 self.issues.append(ImportIssue(table.display, int(table.lines[position]), "functions", code,
                                                "unknown_function", (("known", known_text),)))
-        rows = frame.loc[listed.index, ["trainee_id", "person_id", "wave"]].reset_index(drop=True)
-        rows["function"] = listed.to_numpy()
-        self.staged["relationship_functions"] = rows.astype("str")
+        taken = pa.array(rows)
+        self.staged["relationship_functions"] = pd.DataFrame({
+            **{column: pd.Series(_arrow_text(frame[column]).take(taken), dtype="str")
+               for column in ("trainee_id", "person_id", "wave")},
+            "function": pd.Series(function, dtype="str")})
         self.staged["relationships"] = frame
         # A relationship row with an invalid key cannot be matched; do not blame its consultations too.
         broken = frame[["person_id", "wave"]].isna().any(axis=1)
         self.uncertain_trainees = frame.loc[broken, "trainee_id"].dropna()
 
-    def _relationship_keys(self) -> pd.Series:
-        parts = []
-        if "relationships" in self.staged:
-            parts.append(_key_strings(self.staged["relationships"].dropna(subset=["trainee_id", "person_id", "wave"]),
-                                      ("trainee_id", "person_id", "wave")))
-        if not self.replace and len(self.stored["relationships"]):
-            parts.append(_key_strings(self.stored["relationships"], ("trainee_id", "person_id", "wave")))
-        return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype="str")
+    def _without_relationship(self, frame: pd.DataFrame, column: str, complete: pd.Series) -> np.ndarray:
+        """Mask of the complete rows whose (trainee_id, ``column``, wave) is no relationship known after
+        the import: neither imported nor, in a merge, stored. A hash anti-join in DuckDB."""
+        rows = np.flatnonzero(complete.to_numpy(dtype=bool))
+        taken = pa.array(rows)
+        consulted = pa.table({"row": pa.array(rows, type=pa.int64()),
+                              "trainee_id": _arrow_text(frame["trainee_id"]).take(taken),
+                              "person_id": _arrow_text(frame[column]).take(taken),
+                              "wave": _arrow_text(frame["wave"]).take(taken)})
+        staged = self.staged.get("relationships")
+        imported = pa.table({name: _arrow_text(staged[name]) if staged is not None else pa.array([], pa.string())
+                             for name in ("trainee_id", "person_id", "wave")})
+        cursor = self.db.cursor()
+        try:
+            cursor.register("consulted", consulted)
+            cursor.register("imported_relationships", imported)
+            found = cursor.execute(load_sql("import/consultations_without_relationship"),
+                                   {"replace": self.replace}).fetchnumpy()["row"]
+        finally:
+            cursor.close()
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[np.asarray(found, dtype=np.int64)] = True
+        return mask
 
     def _check_consultations(self, table: _RawTable, frame: pd.DataFrame) -> None:
         self._references(table, frame)
         same = (frame["person_a"] == frame["person_b"]).fillna(False).astype(bool)
         self._issue_rows(table, same, "person_b", "self_consultation")
-        known = self._relationship_keys()
         relationships_knowable = not (("relationships" not in self.raw and (self.replace or self.empty_db))
                                       or ("relationships" in self.raw
                                           and not {"trainee_id", "person_id", "wave"} <= set(self.raw["relationships"].data)))
         if relationships_knowable:
             for column in ("person_a", "person_b"):
                 complete = frame[["trainee_id", column, "wave"]].notna().all(axis=1)
-                keys = _key_strings(frame.fillna(""), ("trainee_id", column, "wave"))
                 uncertain = _isin(frame["trainee_id"].fillna(""), self.uncertain_trainees)
-                bad = (complete & ~_isin(keys, known) & ~same & ~uncertain).to_numpy(dtype=bool)
+                bad = self._without_relationship(frame, column, complete) & ~(same | uncertain).to_numpy(dtype=bool)
                 for position in np.flatnonzero(bad):
                     self.issues.append(ImportIssue(
                         table.display, int(table.lines[position]), column, str(frame[column].iloc[position]),
@@ -871,39 +966,47 @@ class _Validator:
 # --- writing -----------------------------------------------------------------
 
 
-def _sql_params(sql: str, values: Mapping[str, object]) -> dict[str, object]:
-    """Exactly the named parameters a statement uses (DuckDB rejects extra ones)."""
-    return {name: values[name] for name in dict.fromkeys(re.findall(r"\$([a-z_]+)", sql))}
-
-
 def _execute(cursor, name: str, values: Mapping[str, object] | None = None) -> None:
-    sql = load_sql(name)
-    params = _sql_params(sql, values or {})
-    cursor.execute(sql, params) if params else cursor.execute(sql)
+    """Every statement of ``queries/<name>.sql``, each with the parameters it uses."""
+    execute_statements(cursor, name, values or {})
 
 
 def _stored_keys(db: Database) -> dict[str, pd.DataFrame]:
-    return {spec.name: db.query(f"import/keys_{spec.name}") for spec in FILES}
+    """The stored keys the checks look up in Python: ids that others reference, and the small tables.
+    The large tables (relationships, consultations, needs) are only ever joined in SQL."""
+    return {name: db.query(f"import/keys_{name}") for name in _STORED_KEY_TABLES}
 
 
-def _count_changes(validator: _Validator, stored: Mapping[str, pd.DataFrame],
+def _arrow_tables(staged: Mapping[str, pd.DataFrame]) -> dict[str, pa.Table]:
+    """The staged frames as Arrow tables, the cheapest input for DuckDB to scan."""
+    return {table: pa.Table.from_pandas(frame, preserve_index=False) for table, frame in staged.items()}
+
+
+def _count_changes(db: Database, validator: _Validator, staged: Mapping[str, pa.Table],
                    result: ImportResult) -> None:
+    cursor = db.cursor()
+    try:
+        for table, frame in staged.items():
+            cursor.register(f"staged_{table}", frame)
+        counts = cursor.execute(load_sql("import/count_existing")).fetchall()
+    finally:
+        cursor.close()
+    existing = {table: int(count) for table, count in counts}
     for spec in FILES:
-        frame = validator.staged.get(spec.name)
-        if frame is None:
+        if spec.name not in validator.staged:
             continue
-        keys = _key_strings(frame, spec.key)
-        existing = _key_strings(stored[spec.name].astype("str"), spec.key) if len(stored[spec.name]) else pd.Series([], dtype="str")
-        updated = int(_isin(keys, existing).sum())
-        result.updated[spec.file_name] = updated
-        result.inserted[spec.file_name] = len(frame) - updated
+        result.updated[spec.file_name] = existing[spec.name]
+        result.inserted[spec.file_name] = staged[spec.name].num_rows - existing[spec.name]
 
 
-def _write(db: Database, validator: _Validator, result: ImportResult, progress, actor: str,
-           role: str | None) -> None:
-    staged = validator.staged_tables()
+def _write(db: Database, validator: _Validator, staged: Mapping[str, pa.Table], result: ImportResult, progress,
+           actor: str, role: str | None) -> None:
     mode = "replace" if validator.replace else "merge"
-    with db.transaction() as cursor:
+    # Only what the import touched can break a reference (a merge deletes nothing that others
+    # reference); into an empty database or with --replace that is every row, and the plain
+    # check of every table is then the cheaper one.
+    touched_only = not (validator.replace or validator.empty_db)
+    with db.transaction("import/integrity_violations" if touched_only else "integrity_violations") as cursor:
         if progress:
             progress()
         for table, frame in staged.items():
@@ -928,8 +1031,7 @@ def _write(db: Database, validator: _Validator, result: ImportResult, progress, 
             "source": result.source, "mode": mode,
             "row_counts": json.dumps(result.counts, sort_keys=True)})
         audit.record(cursor, actor, role, "import", detail=_audit_detail(result))
-        for table in staged:
-            cursor.unregister(f"staged_{table}")
+        # The staged tables stay registered: the integrity check before commit reads them.
     result.written = True
 
 
@@ -960,7 +1062,8 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
     stored = _stored_keys(db)
     empty_db = len(stored["trainees"]) == 0
     next_position = int(db.query("import/next_function_position")["next_position"].iloc[0])
-    validator = _Validator(raw, stored, replace=replace, empty_db=empty_db, next_function_position=next_position)
+    validator = _Validator(raw, db, stored, replace=replace, empty_db=empty_db,
+                           next_function_position=next_position)
     validator.run()
     result.counts = {FILE_BY_NAME[name].file_name: len(table.data) for name, table in
                      sorted(raw.tables.items(), key=lambda item: [s.name for s in FILES].index(item[0]))}
@@ -970,11 +1073,12 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
         if not dry_run:
             _record_failure(db, result, actor, role, errors=len(result.errors))
         return result
-    _count_changes(validator, stored, result)
+    staged = _arrow_tables(validator.staged_tables())
+    _count_changes(db, validator, staged, result)
     if dry_run:
         return result
     try:
-        _write(db, validator, result, progress, actor, role)
+        _write(db, validator, staged, result, progress, actor, role)
     except DatabaseError:
         _record_failure(db, result, actor, role, refused_by_database=True)
         raise

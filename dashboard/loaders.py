@@ -179,37 +179,36 @@ def trainee_choices(filters: Filters, limit: int) -> tuple[dict[str, str], int]:
 @st.cache_data(**_CACHE)
 def _constellation(version: str, who: Viewer, trainee_id: str, lang: str) -> tuple[dict | None, dict[str, pd.DataFrame] | None]:
     # The page shows the trainee's latest wave first: its detail (coverage,
-    # signals, measures) is computed side by side with the network.
-    db = ui.database_for(who)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        detail = pool.submit(analysis.trainee_detail, db, trainee_id, None, None, lang)
-        found = analysis.constellation(db, trainee_id)
-        latest = detail.result()
-    return found, (latest if found is not None else None)
+    # signals, measures) comes with the network, from one read of the
+    # trainee's rows; norms and taxonomy are the cached ones of this version.
+    return analysis.trainee_view(
+        ui.database_for(who), trainee_id, lang, norms=_norms(version), taxonomy=_functions(version)
+    )
 
 
-def constellation(trainee_id: str) -> dict | None:
-    """The trainee's network in every wave (see analysis.constellation); None if unknown."""
-    return _constellation(ui.data_version(), ui.viewer(), trainee_id, ui.lang())[0]
+def constellation(trainee_id: str) -> tuple[dict | None, dict[str, pd.DataFrame] | None]:
+    """(the trainee's network in every wave (see analysis.constellation), their
+    coverage, signals and measures in their latest wave); (None, None) if unknown.
+
+    One cached lookup for what the page shows first; other waves: :func:`trainee_detail`.
+    """
+    return _constellation(ui.data_version(), ui.viewer(), trainee_id, ui.lang())
 
 
 @st.cache_data(**_CACHE)
 def _trainee_detail(version: str, who: Viewer, trainee_id: str, wave: str | None, lang: str) -> dict[str, pd.DataFrame]:
-    return analysis.trainee_detail(ui.database_for(who), trainee_id, wave, None, lang)
+    return analysis.trainee_detail(
+        ui.database_for(who), trainee_id, wave, None, lang, norms=_norms(version), taxonomy=_functions(version)
+    )
 
 
 def trainee_detail(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]:
     """This trainee's coverage, signals and measures in ``wave``.
 
-    Computed for the trainee alone (the scans skip the other trainees' rows),
-    not for their whole school or cohort. The latest wave comes with
-    :func:`constellation` (None = latest gives the same rows).
+    Computed on the trainee's own rows (read once), not for their whole
+    school or cohort. Their latest wave comes with :func:`constellation`.
     """
-    version, who, lang = ui.data_version(), ui.viewer(), ui.lang()
-    found, latest = _constellation(version, who, trainee_id, lang)
-    if found is not None and latest is not None and found["waves"] and wave in (None, found["waves"][-1]):
-        return latest
-    return _trainee_detail(version, who, trainee_id, wave, lang)
+    return _trainee_detail(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
 
 
 # --- comparison --------------------------------------------------------------------------

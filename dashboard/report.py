@@ -4,6 +4,9 @@ Each opens the database read-only, asks ``dashboard.analysis`` one question
 and prints the answer as a readable table (default), CSV or JSON (one record
 per row). Problems with the database file end in a short message in the
 user's language and exit code 2, never a traceback.
+
+``coverage --by GROUP`` is an aggregate export: small groups are suppressed
+by default (``dashboard.suppression``; ``--min-group K``, 1 turns it off).
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from typing import TextIO
 import duckdb
 import pandas as pd
 
-from dashboard import analysis
+from dashboard import analysis, suppression
 from dashboard.db import Database, DatabaseError, default_db_path
 from dashboard.i18n import t
+from dashboard.spreadsheet_safety import neutralise_formulas
 
 EXIT_DB_PROBLEM = 2
 
 COVERAGE_TRAINEE_COLUMNS = ("trainee_id", "wave", "function", "level", "level_formal", "level_informal")
 COVERAGE_GROUP_COLUMNS = ("function", "n_trainees", "n_sterk", "n_zwak", "n_geen", "share_sterk")
+EXIT_USAGE = 2
 
 
 def _filters(args: argparse.Namespace) -> analysis.Filters:
@@ -74,7 +79,8 @@ def write_frame(frame: pd.DataFrame, output_format: str, lang: str, out: TextIO)
             [{k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in r.items()} for r in records],
             columns=list(frame.columns),
         )
-        flat.to_csv(out, index=False, lineterminator="\n")
+        # Redirected into a .csv and opened in a spreadsheet: no cell may run as a formula.
+        neutralise_formulas(flat).to_csv(out, index=False, lineterminator="\n")
         return
     if frame.empty:
         out.write(t("report.no_rows", lang) + "\n")
@@ -104,15 +110,39 @@ def command_flags(args: argparse.Namespace) -> int:
     return _report(args, lambda db: analysis.signals(db, _filters(args), lang=getattr(args, "lang", "nl")))
 
 
+def min_group(raw: object) -> int | None:
+    """``--min-group``: a whole number of at least 1; None when it is not one
+    (no value: the configured k, ``access.min_group_size()``)."""
+    if raw is None:
+        return suppression.effective_k()
+    try:
+        k = int(str(raw).strip())
+    except ValueError:
+        return None
+    return k if k >= 1 else None
+
+
 def command_coverage(args: argparse.Namespace) -> int:
-    """Coverage per trainee (default) or per group (--by school|institute|cohort|programme)."""
+    """Coverage per trainee (default) or per group (--by school|institute|cohort|programme).
+
+    Per group it is an aggregate: groups below ``--min-group`` (default the
+    configured k) are suppressed, a suppressed figure reads "< k" (or
+    "verborgen" for the second group of the complementary rule), and a
+    ``suppressed`` column says which rows are hidden.
+    """
     by = getattr(args, "by", "trainee") or "trainee"
+    lang = getattr(args, "lang", "nl")
+    k = min_group(getattr(args, "min_group", None))
+    if k is None:
+        print(t("suppression.bad_min_group", lang, value=getattr(args, "min_group", None)), file=sys.stderr)
+        return EXIT_USAGE
 
     def ask(db: Database) -> pd.DataFrame:
         if by == "trainee":
             return analysis.coverage(db, _filters(args))[list(COVERAGE_TRAINEE_COLUMNS)]
-        found = analysis.coverage_by(db, by, _filters(args))
-        return found[[analysis.GROUP_COLUMNS[by], *COVERAGE_GROUP_COLUMNS]]
+        id_column = analysis.GROUP_COLUMNS[by]
+        found = analysis.coverage_by(db, by, _filters(args))[[id_column, *COVERAGE_GROUP_COLUMNS]]
+        return suppression.export_frame(suppression.suppress_groups(found, id_column, k), lang)
 
     return _report(args, ask)
 

@@ -213,13 +213,23 @@ def t(key: str, **values: object) -> str:
     return i18n.t(key, lang(), **values)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
 def escape_markdown(text: object) -> str:
     """``text`` made inert for Streamlit markdown: names and values from data or
     from the URL must never become links, images, emphasis or HTML."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def literal_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for ``st.table``, which renders every cell as Markdown:
+    text cells escaped so that values from data or uploads show literally."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_string_dtype(shown[column]) or shown[column].dtype == object:
+            shown[column] = shown[column].map(lambda v: escape_markdown(v) if isinstance(v, str) else v).astype(object)
+    return shown
 
 
 # --- filters ---------------------------------------------------------------------
@@ -434,14 +444,16 @@ def stage_upload(file_name: str, data: bytes, folder: Path, language: str = i18n
     shown = PurePosixPath(file_name.replace("\\", "/")).name.strip() or "upload"
     if PurePosixPath(shown).suffix.lower().lstrip(".") not in UPLOAD_TYPES:
         raise UploadError(i18n.t("data.upload.type", language, file=shown))
-    if shown.lower().endswith(".zip"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                unpacked = sum(member.file_size for member in archive.infolist())
-        except zipfile.BadZipFile as exc:
+    try:
+        # An .xlsx is a zip too: a workbook can hide a huge sheet just as well.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        if shown.lower().endswith(".zip"):
             raise UploadError(i18n.t("data.upload.bad_zip", language, file=shown)) from exc
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise UploadError(i18n.t("data.upload.too_big", language, file=shown))
+        unpacked = 0  # a damaged workbook: the import names it
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise UploadError(i18n.t("data.upload.too_big", language, file=shown))
     target = folder / shown
     target.write_bytes(data)
     return target

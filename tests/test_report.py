@@ -95,10 +95,37 @@ def test_coverage_by_trainee_fields(capsys, db_path):
 @pytest.mark.parametrize("by, id_column", [("school", "school_id"), ("institute", "institute_id"),
                                            ("cohort", "cohort"), ("programme", "programme")])
 def test_coverage_by_group_fields(capsys, db_path, by, id_column):
-    _, out, _ = run(capsys, "coverage", "--db", str(db_path), "--by", by, "--format", "json")
+    # --min-group 1: no group is too small, so the real counts of these one-trainee groups show.
+    _, out, _ = run(capsys, "coverage", "--db", str(db_path), "--by", by, "--min-group", "1", "--format", "json")
     records = json.loads(out)
-    assert list(records[0]) == [id_column, "function", "n_trainees", "n_sterk", "n_zwak", "n_geen", "share_sterk"]
+    assert list(records[0]) == [id_column, "function", "n_trainees", "n_sterk", "n_zwak", "n_geen", "share_sterk",
+                                "suppressed"]
     assert sum(r["n_trainees"] for r in records if r["function"] == "gastheer") == 2
+    assert not any(r["suppressed"] for r in records)
+
+
+def test_coverage_by_group_suppresses_small_groups_by_default(capsys, db_path, monkeypatch):
+    monkeypatch.delenv("CONSTELLATIEMONITOR_MIN_GROUP", raising=False)
+    code, out, _ = run(capsys, "coverage", "--db", str(db_path), "--by", "school", "--format", "json")
+    records = json.loads(out)
+    assert code == 0 and {r["school_id"] for r in records} == {"S1", "S2"}
+    # Both schools have one trainee (< 5): every figure reads "< 5", never a number or 0.
+    for record in records:
+        assert record["suppressed"] is True
+        assert [record[c] for c in ("n_trainees", "n_sterk", "n_zwak", "n_geen", "share_sterk")] == ["< 5"] * 5
+    _, out, _ = run(capsys, "coverage", "--db", str(db_path), "--by", "school", "--min-group", "2", "--format", "csv")
+    assert {r["n_trainees"] for r in csv.DictReader(io.StringIO(out))} == {"< 2"}
+    _, out, _ = run(capsys, "coverage", "--db", str(db_path), "--by", "school")
+    assert "< 5" in out and " 0 " not in out
+
+
+def test_coverage_min_group_from_environment_and_bad_values(capsys, db_path, monkeypatch):
+    monkeypatch.setenv("CONSTELLATIEMONITOR_MIN_GROUP", "1")
+    _, out, _ = run(capsys, "coverage", "--db", str(db_path), "--by", "cohort", "--format", "json")
+    assert {r["n_trainees"] for r in json.loads(out)} == {1}
+    for bad in ("0", "-3", "vijf"):
+        code, out, err = run(capsys, "coverage", "--db", str(db_path), "--by", "cohort", "--min-group", bad)
+        assert code == 2 and out == "" and f"--min-group '{bad}'" in err and "Traceback" not in err
 
 
 def test_measures_fields_and_nulls(capsys, db_path):

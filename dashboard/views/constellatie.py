@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, loaders, ui
-from dashboard.domain import WAVES, role_label
+from dashboard.domain import STRENGTHS, WAVES, role_label
 
 PICKER_LIMIT = 1000
 MEASURES = (
@@ -31,6 +31,16 @@ def _text(value: object) -> str:
     return str(value)
 
 
+PICKER_KEY = "constellation_picker"
+
+
+def _open_chosen() -> None:
+    # A callback runs before the rerun: the page then opens the chosen trainee at once.
+    chosen = st.session_state.get(PICKER_KEY)
+    if chosen is not None:
+        st.query_params["trainee"] = chosen
+
+
 def picker(filters, current: str | None) -> None:
     """A selectbox of the trainees in the current filters; choosing one opens them."""
     names, total = loaders.trainee_choices(filters, PICKER_LIMIT)
@@ -39,17 +49,17 @@ def picker(filters, current: str | None) -> None:
         return
     if total > PICKER_LIMIT:
         st.caption(ui.t("constellation.picker_capped", shown=PICKER_LIMIT, total=total))
-    ids = list(names)
-    chosen = st.selectbox(
-        ui.t("constellation.picker"), ids,
-        index=ids.index(current) if current in names else None,
+    # The picker shows the trainee on the page, also when a link or the URL
+    # opened another one (a widget keeps its old value otherwise, and choosing
+    # it again would send the page back to the previous trainee).
+    st.session_state[PICKER_KEY] = current if current in names else None
+    st.selectbox(
+        ui.t("constellation.picker"), list(names),
+        index=None,
         placeholder=ui.t("constellation.picker_placeholder"),
         format_func=lambda tid: f"{names.get(tid, tid)} ({tid})",
-        key="constellation_picker",
+        key=PICKER_KEY, on_change=_open_chosen,
     )
-    if chosen is not None and chosen != current:
-        st.query_params["trainee"] = chosen
-        st.rerun()
 
 
 def relationships_table(relationships: pd.DataFrame, function_labels: dict[str, str]) -> pd.DataFrame:
@@ -75,6 +85,27 @@ def relationships_table(relationships: pd.DataFrame, function_labels: dict[str, 
         ],
         ui.t("constellation.col.assesses"): relationships["assesses"].map(
             lambda a: ui.t("chart.unknown") if not _text(a) else (ui.t("chart.yes") if bool(a) else ui.t("chart.no"))),
+    })
+
+
+def waves_table(relationships: pd.DataFrame, waves: list[str]) -> pd.DataFrame:
+    """One row per person (name, role), their strength in each wave ("–" without a rating then)."""
+    strengths: dict[tuple[str, str], dict[str, str]] = {}
+    for name, role, wave, strength in zip(
+        relationships["name"], relationships["role"], relationships["wave"], relationships["strength"]
+    ):
+        strengths.setdefault((name, role), {}).setdefault(wave, strength)
+    people = sorted(strengths)
+    levels = {level: ui.t(f"chart.level.{level}") for level in STRENGTHS}
+
+    def shown(value: str | None) -> str:
+        return levels.get(value, value) if value else "–"
+
+    lang = ui.lang()
+    return pd.DataFrame({
+        ui.t("constellation.col.name"): [name for name, _ in people],
+        ui.t("constellation.col.role"): [role_label(role, lang) for _, role in people],
+        **{ui.t(f"chart.wave.{wave}"): [shown(strengths[person].get(wave)) for person in people] for wave in waves},
     })
 
 
@@ -145,7 +176,7 @@ def render() -> None:
         return
     filters = ui.filters()
     trainee_id = st.query_params.get("trainee") or None
-    constellation = loaders.constellation(trainee_id) if trainee_id else None
+    constellation, latest = loaders.constellation(trainee_id) if trainee_id else (None, None)
     if constellation is None:
         if trainee_id and not ui.viewer().sees_all_trainees:
             # Outside the scope or unknown: the same answer, so that ids cannot be probed.
@@ -185,9 +216,10 @@ def render() -> None:
     needs_all = constellation.get("needs")
     needs = needs_all[needs_all["wave"] == wave] if needs_all is not None and not needs_all.empty else pd.DataFrame(columns=["wave", "function"])
 
+    figure, waves_figure = charts.constellation_figures(constellation, wave, functions, ui.lang())
     picture, beside = st.columns([3, 2])
     with picture:
-        st.plotly_chart(charts.constellation_figure(constellation, wave, functions, ui.lang()), key="constellation_figure")
+        st.plotly_chart(figure, key="constellation_figure")
         st.caption(ui.t("constellation.legend"))
         if not needs.empty:
             st.markdown(ui.t("constellation.needs", needs=ui.escape_markdown(
@@ -196,21 +228,15 @@ def render() -> None:
             st.dataframe(relationships_table(relationships[relationships["wave"] == wave], function_labels),
                          hide_index=True, key="constellation_table")
     with beside:
-        side_panel(loaders.trainee_detail(trainee_id, wave), needs, function_labels)
+        # The latest wave's detail came with the network; another wave is its own question.
+        detail = latest if latest is not None and wave == waves[-1] else loaders.trainee_detail(trainee_id, wave)
+        side_panel(detail, needs, function_labels)
 
-    if len(waves) > 1:
+    if waves_figure is not None:
         st.subheader(ui.t("constellation.waves_title"))
-        st.plotly_chart(charts.constellation_waves_figure(constellation, functions, ui.lang()), key="constellation_waves")
+        st.plotly_chart(waves_figure, key="constellation_waves")
         with st.expander(ui.t("constellation.waves_table")):
-            # what pivot_table(aggfunc="first") gives, at a third of its cost
-            wide = relationships.groupby(["name", "role", "wave"])["strength"].first().unstack("wave")
-            wide = wide[[w for w in waves if w in wide.columns]].fillna("")
-            wide = wide.apply(lambda column: column.map(lambda s: ui.t(f"chart.level.{s}") if s else "–"))
-            wide.columns = [ui.t(f"chart.wave.{w}") for w in wide.columns]
-            wide = wide.reset_index()
-            wide["role"] = wide["role"].map(lambda r: role_label(r, ui.lang()))
-            wide = wide.rename(columns={"name": ui.t("constellation.col.name"), "role": ui.t("constellation.col.role")})
-            st.dataframe(wide, hide_index=True, key="constellation_waves_table")
+            st.dataframe(waves_table(relationships, waves), hide_index=True, key="constellation_waves_table")
 
 
 render()

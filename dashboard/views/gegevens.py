@@ -46,8 +46,8 @@ def _loaded_section() -> None:
     with right:
         cohorts = db.query("app/loaded_cohorts")
         st.markdown(f"**{ui.t('data.loaded.cohorts')}**")
-        st.table(
-            cohorts.rename(columns={"cohort": ui.t("filters.cohort"), "trainees": ui.t("data.loaded.trainees")}),
+        st.table(  # cohort labels are data: st.table would render them as Markdown
+            ui.literal_table(cohorts.rename(columns={"cohort": ui.t("filters.cohort"), "trainees": ui.t("data.loaded.trainees")})),
             hide_index=True,
         )
         waves = db.query("app/loaded_waves")
@@ -93,12 +93,12 @@ def _preview(file_name: str, data: bytes, replace: bool):
 
 def _show_errors(outcome: ui.UploadOutcome) -> None:
     if outcome.message:
-        st.error(outcome.message, icon=":material/error:")
+        st.error(ui.escape_markdown(outcome.message), icon=":material/error:")  # it names the uploaded file
         return
     st.error(ui.t("data.import.errors", count=len(outcome.errors)), icon=":material/error:")
     errors = outcome.errors.astype(object).fillna("")  # a file-level error has no line: show nothing
     if len(errors) <= _STATIC_TABLE_ROWS:
-        st.table(errors, hide_index=True)
+        st.table(ui.literal_table(errors), hide_index=True)  # values from the upload, shown literally
     else:
         st.dataframe(errors, hide_index=True, width="stretch")
 

@@ -3,6 +3,11 @@
 Headline figures, a heatmap of functions × group (share of trainees with
 strong coverage), a toggle that counts formal relationships only, and for one
 chosen group the trainees × functions levels with links to constellations.
+
+Small groups (``dashboard.suppression``): for management the data layer has
+already suppressed them (the cells read "< k"), and management gets no
+trainee × function part. The coverage-by-group downloads are aggregate
+exports: suppressed for every role.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, loaders, ui
+from dashboard import charts, loaders, suppression, ui
 
 GROUPINGS = ("school", "institute", "cohort", "programme")
 TABLE_MAX_ROWS = 1000
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _percent(value: float) -> str:
@@ -28,29 +34,102 @@ def _constellation_params(trainee_id: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(ui.page_url("constellatie", trainee=trainee_id)).query))
 
 
+def _count(value) -> str:
+    return f"{int(value):,}".replace(",", ".")
+
+
 def headline_figures(head: dict, filters, formal_only: bool) -> bool:
-    """The numbers at the top; False when no trainee is in view."""
+    """The numbers at the top; False when no trainee is in view (or, for
+    management, fewer than k: then every figure is suppressed)."""
+    suppressed = head.get("suppressed", ())
+    if "n_trainees" in suppressed:
+        st.info(ui.t("suppression.headline_small", k=suppression.k_of(head)), icon=":material/visibility_off:")
+        return False
     if head["n_trainees"] == 0:
         st.info(ui.t("overview.no_trainees"), icon=":material/filter_alt_off:")
         return False
+    lang = ui.lang()
     delta = None
     if formal_only:
         with_informal = loaders.headline(filters, None)["share_all_strong"]
-        delta = ui.t("overview.delta_formal_only", delta=_percent(with_informal - head["share_all_strong"]))
+        difference = with_informal - head["share_all_strong"]
+        delta = None if math.isnan(difference) else ui.t("overview.delta_formal_only", delta=_percent(difference))
     first, second, third = st.columns(3)
-    first.metric(ui.t("overview.n_trainees"), f"{head['n_trainees']:,}".replace(",", "."))
+    first.metric(ui.t("overview.n_trainees"), _count(head["n_trainees"]))
     second.metric(
-        ui.t("overview.share_all_strong"), _percent(head["share_all_strong"]),
+        ui.t("overview.share_all_strong"),
+        suppression.headline_value(head, "share_all_strong", _percent(head["share_all_strong"]), lang),
         delta=delta, delta_color="off", help=ui.t("overview.share_all_strong_help"),
     )
-    third.metric(ui.t("overview.n_with_signal"), f"{head['n_with_signal']:,}".replace(",", "."))
+    n_with_signal = head["n_with_signal"]
+    third.metric(
+        ui.t("overview.n_with_signal"),
+        suppression.headline_value(head, "n_with_signal", "" if n_with_signal is None else _count(n_with_signal), lang),
+    )
     counts = head["signal_counts"]
     if not counts.empty:
         st.caption(ui.t("overview.signals_caption"))
+        small = suppression.small_label(suppression.k_of(head), lang)
         columns = st.columns(4)
-        for i, row in enumerate(counts.sort_values("n_trainees", ascending=False).itertuples(index=False)):
-            columns[i % 4].metric(ui.t(f"signals.code.{row.code}"), int(row.n_trainees))
+        # Largest first; suppressed counts (fewer than k) last.
+        ordered = counts.sort_values("n_trainees", ascending=False, na_position="last")
+        for i, row in enumerate(ordered.itertuples(index=False)):
+            value = small if pd.isna(row.n_trainees) else _count(row.n_trainees)
+            columns[i % 4].metric(ui.t(f"signals.code.{row.code}"), value)
+    if suppressed or (suppression.SUPPRESSED in counts.columns and counts[suppression.SUPPRESSED].any()):
+        st.caption(ui.t("suppression.headline_caption", k=suppression.k_of(head)))
     return True
+
+
+COUNT_COLUMNS = ("n_trainees", "n_sterk", "n_zwak", "n_geen")
+
+
+def coverage_table(
+    coverage: pd.DataFrame, function_labels: dict[str, str], download_id: str | None = None
+) -> pd.DataFrame:
+    """Coverage by group with translated headers. Suppressed groups read "< k"
+    (or "verborgen") in every figure. On screen shares are percentages; a
+    download (``download_id``: the group id column it starts with) gives
+    shares as fractions and keeps numbers numbers."""
+    lang = ui.lang()
+    for_download = download_id is not None
+    columns: dict[str, pd.Series] = {}
+    if for_download:
+        columns[download_id] = coverage[download_id]
+    columns[ui.t("overview.col.group")] = coverage["group_name"]
+    columns[ui.t("overview.col.function")] = coverage["function"].map(lambda c: function_labels.get(c, c))
+    for name in COUNT_COLUMNS:
+        columns[ui.t(f"overview.col.{name}")] = suppression.display_column(
+            coverage, name, lang, lambda v: None if pd.isna(v) else int(v), mixed=for_download)
+    share = (lambda v: None if pd.isna(v) else round(float(v), 4)) if for_download else _percent
+    columns[ui.t("overview.col.share_sterk")] = suppression.display_column(
+        coverage, "share_sterk", lang, share, mixed=for_download)
+    return pd.DataFrame(columns)
+
+
+def coverage_downloads(coverage: pd.DataFrame, by: str, function_labels: dict[str, str]) -> None:
+    """CSV and Excel of the coverage by group: an aggregate export, so small
+    groups are suppressed for every role (k of the configuration)."""
+    id_column = loaders.GROUP_COLUMNS[by]
+    exported = suppression.suppress_groups(coverage, id_column)
+    k = suppression.k_of(exported)
+    st.caption(ui.t("suppression.export_caption", k=k))
+    name = f"dekking-per-{by}"
+    sheet = ui.t("suppression.sheet_coverage")
+    left, right = st.columns(2)
+    left.download_button(
+        ui.t("suppression.download_csv"),
+        ui.audited_download(lambda: loaders.csv_bytes(coverage_table(exported, function_labels, id_column)),
+                            f"{name}.csv"),
+        file_name=f"{name}.csv", mime="text/csv", icon=":material/download:", key="overview_csv", on_click="ignore",
+    )
+    right.download_button(
+        ui.t("suppression.download_xlsx"),
+        ui.audited_download(
+            lambda: loaders.xlsx_bytes(coverage_table(exported, function_labels, id_column), sheet),
+            f"{name}.xlsx"),
+        file_name=f"{name}.xlsx", mime=XLSX_MIME, icon=":material/download:", key="overview_xlsx", on_click="ignore",
+    )
 
 
 def coverage_section(coverage: pd.DataFrame, by: str) -> None:
@@ -59,18 +138,12 @@ def coverage_section(coverage: pd.DataFrame, by: str) -> None:
     if n_groups > charts.HEATMAP_MAX_GROUPS:
         st.caption(ui.t("overview.groups_capped", shown=charts.HEATMAP_MAX_GROUPS, total=n_groups))
     st.plotly_chart(charts.coverage_heatmap(coverage, loaders.GROUP_COLUMNS[by], functions, ui.lang()), key="overview_heatmap")
+    if suppression.SUPPRESSED in coverage.columns and coverage[suppression.SUPPRESSED].any():
+        st.caption(ui.t("suppression.caption", k=suppression.k_of(coverage)))
+    labels = dict(zip(functions["code"], functions["label_en" if ui.lang() == "en" else "label_nl"]))
     with st.expander(ui.t("overview.table")):
-        labels = dict(zip(functions["code"], functions["label_en" if ui.lang() == "en" else "label_nl"]))
-        table = pd.DataFrame({
-            ui.t("overview.col.group"): coverage["group_name"],
-            ui.t("overview.col.function"): coverage["function"].map(lambda c: labels.get(c, c)),
-            ui.t("overview.col.n_trainees"): coverage["n_trainees"],
-            ui.t("overview.col.n_sterk"): coverage["n_sterk"],
-            ui.t("overview.col.n_zwak"): coverage["n_zwak"],
-            ui.t("overview.col.n_geen"): coverage["n_geen"],
-            ui.t("overview.col.share_sterk"): coverage["share_sterk"].map(_percent),
-        })
-        st.dataframe(table, hide_index=True)
+        st.dataframe(coverage_table(coverage, labels), hide_index=True)
+    coverage_downloads(coverage, by, labels)
 
 
 def group_section(filters, norm, by: str, coverage: pd.DataFrame, filtered_group: tuple | None) -> None:
@@ -161,6 +234,10 @@ def render() -> None:
     )
     st.caption(ui.t("overview.heatmap_caption_formal" if formal_only else "overview.heatmap_caption"))
     coverage_section(coverage, by)
+    if not ui.viewer().sees_persons:
+        # Aggregates only: no trainees × functions, no names (loaders gives no group part).
+        st.info(ui.t("suppression.no_trainees_management"), icon=":material/groups:")
+        return
     group_section(filters, norm, by, coverage, filtered_group)
 
 

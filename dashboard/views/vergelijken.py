@@ -1,5 +1,9 @@
 """Vergelijken (`/vergelijken`): schools, institutes, cohorts or programmes side
 by side, for management meetings. Aggregates only, never a list of names.
+
+Small groups (``dashboard.suppression``): for management the data layer has
+already suppressed them: no bars, "< k" (or "verborgen") in the tables. The
+comparison download is an aggregate export: suppressed for every role.
 """
 
 from __future__ import annotations
@@ -9,10 +13,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, loaders, ui
+from dashboard import charts, loaders, suppression, ui
 
 GROUPINGS = ("school", "institute", "cohort", "programme")
 DEFAULT_SELECTED = 3
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _percent(value: object) -> str:
@@ -26,13 +31,68 @@ def metric_section(title: str, caption: str, groups: pd.DataFrame, metrics: list
     st.subheader(title)
     st.caption(caption)
     st.plotly_chart(charts.grouped_bars(groups, metrics, ui.lang()), key=f"compare_{key}")
+    hidden = suppression.row_labels(groups, ui.lang()).tolist()
     with st.expander(ui.t("compare.table")):
         table = pd.DataFrame(
-            {name: [_percent(getattr(row, column)) for column, _ in metrics]
-             for name, row in zip(groups["group_name"].astype(str), groups.itertuples(index=False))},
+            {name: [label if label is not None else _percent(getattr(row, column)) for column, _ in metrics]
+             for name, label, row in zip(groups["group_name"].astype(str), hidden, groups.itertuples(index=False))},
             index=[label for _, label in metrics],
         )
         st.dataframe(table, key=f"compare_{key}_table")
+
+
+def metric_labels(columns) -> dict[str, str]:
+    """Column of ``analysis.compare`` -> its label on this page."""
+    labels = {
+        "group_name": ui.t("compare.col.group"),
+        "n_trainees": ui.t("compare.col.n_trainees"),
+        "share_all_functions_strong": ui.t("compare.metric.share_all_functions_strong"),
+        "share_coverage_informal": ui.t("compare.metric.share_coverage_informal"),
+        "share_guide_assesses": ui.t("compare.metric.share_guide_assesses"),
+    }
+    for column in columns:
+        if column.startswith("rate_"):
+            labels[column] = ui.t(f"signals.code.{column.removeprefix('rate_')}")
+        elif column.startswith("klik_"):
+            labels[column] = ui.t("chart.klik") + ": " + ui.t("chart.klik." + column.removeprefix("klik_"))
+        elif column.startswith("formal_"):
+            labels[column] = ui.t("chart.formal") + ": " + ui.t("chart.level." + column.removeprefix("formal_"))
+    return labels
+
+
+def comparison_table(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """The comparison as downloaded: group id, translated headers, shares as
+    fractions; every figure of a suppressed group reads "< k" / "verborgen"."""
+    lang = ui.lang()
+    labels = metric_labels(frame.columns)
+    columns: dict[str, pd.Series] = {id_column: frame[id_column], labels["group_name"]: frame["group_name"]}
+    columns[labels["n_trainees"]] = suppression.display_column(
+        frame, "n_trainees", lang, lambda v: None if pd.isna(v) else int(v), mixed=True)
+    for column in [c for c in frame.columns if c in labels and c not in ("group_name", "n_trainees")]:
+        columns[labels[column]] = suppression.display_column(
+            frame, column, lang, lambda v: None if pd.isna(v) else round(float(v), 4), mixed=True)
+    return pd.DataFrame(columns)
+
+
+def comparison_downloads(frame: pd.DataFrame, by: str) -> None:
+    """CSV and Excel of every group in view: an aggregate export, so small
+    groups are suppressed for every role (k of the configuration)."""
+    id_column = loaders.GROUP_COLUMNS[by]
+    exported = suppression.suppress_groups(frame, id_column)
+    st.caption(ui.t("suppression.export_caption", k=suppression.k_of(exported)))
+    name = f"vergelijking-per-{by}"
+    sheet = ui.t("suppression.sheet_compare")
+    left, right = st.columns(2)
+    left.download_button(
+        ui.t("suppression.download_csv"),
+        ui.audited_download(lambda: loaders.csv_bytes(comparison_table(exported, id_column)), f"{name}.csv"),
+        file_name=f"{name}.csv", mime="text/csv", icon=":material/download:", key="compare_csv", on_click="ignore",
+    )
+    right.download_button(
+        ui.t("suppression.download_xlsx"),
+        ui.audited_download(lambda: loaders.xlsx_bytes(comparison_table(exported, id_column), sheet), f"{name}.xlsx"),
+        file_name=f"{name}.xlsx", mime=XLSX_MIME, icon=":material/download:", key="compare_xlsx", on_click="ignore",
+    )
 
 
 def render() -> None:
@@ -62,15 +122,22 @@ def render() -> None:
     )
     if len(chosen) < 2:
         st.info(ui.t("compare.pick_two"), icon=":material/info:")
-        return
-    groups = frame.set_index(frame[id_column].astype(str)).loc[chosen].reset_index(drop=True)
+    else:
+        sections(frame, frame.set_index(frame[id_column].astype(str)).loc[chosen].reset_index(drop=True))
+    comparison_downloads(frame, by)
+
+
+def sections(frame: pd.DataFrame, groups: pd.DataFrame) -> None:
+    """The chosen ``groups`` (rows of ``frame``) side by side."""
     st.dataframe(
         pd.DataFrame({
             ui.t("compare.col.group"): groups["group_name"],
-            ui.t("compare.col.n_trainees"): groups["n_trainees"].astype(int),
+            ui.t("compare.col.n_trainees"): suppression.display_column(groups, "n_trainees", ui.lang(), int),
         }),
         hide_index=True, key="compare_sizes",
     )
+    if suppression.SUPPRESSED in groups.columns and groups[suppression.SUPPRESSED].any():
+        st.caption(ui.t("suppression.caption", k=suppression.k_of(groups)))
     metric_section(
         ui.t("compare.coverage_title"), ui.t("compare.coverage_caption"), groups,
         [("share_all_functions_strong", ui.t("compare.metric.share_all_functions_strong")),

@@ -1,9 +1,10 @@
 -- Insert or update the functions trainees say they need.
+-- Two statements, no ON CONFLICT: first the stored rows that change, then the new keys.
+UPDATE needs AS t SET extra = s.extra
+FROM staged_needs AS s
+WHERE s.trainee_id = t.trainee_id AND s.wave = t.wave AND s.function = t.function
+  AND $has_extra AND t.extra IS DISTINCT FROM s.extra;
 INSERT INTO needs (trainee_id, wave, function, extra)
 SELECT trainee_id, wave, function, extra
-FROM staged_needs
-ON CONFLICT (trainee_id, wave, function) DO UPDATE SET
-    extra = CASE WHEN $has_extra THEN excluded.extra ELSE needs.extra END
--- Only rows that change are updated: DuckDB rewrites an updated row of a table
--- with a multi-column CHECK slowly, and most rows of a re-import are unchanged.
-WHERE ($has_extra AND needs.extra IS DISTINCT FROM excluded.extra);
+FROM staged_needs s
+WHERE NOT EXISTS (SELECT 1 FROM needs t WHERE t.trainee_id = s.trainee_id AND t.wave = s.wave AND t.function = s.function);

@@ -1,26 +1,29 @@
 -- Insert or update relationships; a column absent from the file keeps its stored value.
+-- Two statements, no ON CONFLICT: first the stored rows that change, then the new keys.
+UPDATE relationships AS t SET
+    formal = s.formal,
+    strength = s.strength,
+    klik = CASE WHEN $has_klik THEN s.klik ELSE t.klik END,
+    contribution = CASE WHEN $has_contribution THEN s.contribution ELSE t.contribution END,
+    assesses = CASE WHEN $has_assesses THEN s.assesses ELSE t.assesses END,
+    contact_frequency = CASE WHEN $has_contact_frequency THEN s.contact_frequency ELSE t.contact_frequency END,
+    contact_note = CASE WHEN $has_contact_note THEN s.contact_note ELSE t.contact_note END,
+    extra = CASE WHEN $has_extra THEN s.extra ELSE t.extra END
+FROM staged_relationships AS s
+WHERE s.trainee_id = t.trainee_id AND s.person_id = t.person_id AND s.wave = t.wave
+  -- Only rows that change are updated: most rows of a re-import are unchanged.
+  AND (t.formal IS DISTINCT FROM s.formal
+       OR t.strength IS DISTINCT FROM s.strength
+       OR ($has_klik AND t.klik IS DISTINCT FROM s.klik)
+       OR ($has_contribution AND t.contribution IS DISTINCT FROM s.contribution)
+       OR ($has_assesses AND t.assesses IS DISTINCT FROM s.assesses)
+       OR ($has_contact_frequency AND t.contact_frequency IS DISTINCT FROM s.contact_frequency)
+       OR ($has_contact_note AND t.contact_note IS DISTINCT FROM s.contact_note)
+       OR ($has_extra AND t.extra IS DISTINCT FROM s.extra));
 INSERT INTO relationships (trainee_id, person_id, wave, formal, strength, klik, contribution,
                            assesses, contact_frequency, contact_note, extra)
 SELECT trainee_id, person_id, wave, formal, strength, klik, contribution,
        assesses, contact_frequency, contact_note, extra
-FROM staged_relationships
-ON CONFLICT (trainee_id, person_id, wave) DO UPDATE SET
-    formal = excluded.formal,
-    strength = excluded.strength,
-    klik = CASE WHEN $has_klik THEN excluded.klik ELSE relationships.klik END,
-    contribution = CASE WHEN $has_contribution THEN excluded.contribution ELSE relationships.contribution END,
-    assesses = CASE WHEN $has_assesses THEN excluded.assesses ELSE relationships.assesses END,
-    contact_frequency = CASE WHEN $has_contact_frequency THEN excluded.contact_frequency
-                             ELSE relationships.contact_frequency END,
-    contact_note = CASE WHEN $has_contact_note THEN excluded.contact_note ELSE relationships.contact_note END,
-    extra = CASE WHEN $has_extra THEN excluded.extra ELSE relationships.extra END
--- Only rows that change are updated: DuckDB rewrites an updated row of a table
--- with a multi-column CHECK slowly, and most rows of a re-import are unchanged.
-WHERE relationships.formal IS DISTINCT FROM excluded.formal
-   OR relationships.strength IS DISTINCT FROM excluded.strength
-   OR ($has_klik AND relationships.klik IS DISTINCT FROM excluded.klik)
-   OR ($has_contribution AND relationships.contribution IS DISTINCT FROM excluded.contribution)
-   OR ($has_assesses AND relationships.assesses IS DISTINCT FROM excluded.assesses)
-   OR ($has_contact_frequency AND relationships.contact_frequency IS DISTINCT FROM excluded.contact_frequency)
-   OR ($has_contact_note AND relationships.contact_note IS DISTINCT FROM excluded.contact_note)
-   OR ($has_extra AND relationships.extra IS DISTINCT FROM excluded.extra);
+FROM staged_relationships s
+WHERE NOT EXISTS (SELECT 1 FROM relationships t
+                  WHERE t.trainee_id = s.trainee_id AND t.person_id = s.person_id AND t.wave = s.wave);

@@ -1,0 +1,263 @@
+"""One trainee's questions run on that trainee's copied rows (issue 6: the
+constellation page under 150 ms).
+
+``analysis.trainee_view``, ``constellation`` and ``trainee_detail`` read the
+trainee's rows once (``constellation_rows.sql``) and run the usual SQL files
+on those copies. The oracle is the same SQL on the national tables (the
+constellation parts) and the group questions of the whole database (coverage,
+signals, measures), for random datasets with shared mentors, programme norms
+and viewers of one school. Hand-built cases check what is copied, the scope,
+the page (a new trainee from the URL in the same session) and its wave table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard import analysis, domain
+from dashboard.access import Viewer
+from dashboard.analysis import Filters, Norm
+from dashboard.db import Database
+from tests.analysis_fixtures import ALL_FUNCTIONS, Dataset, base, healthy_trainee
+from tests.app_fixtures import *  # noqa: F403
+
+TRAINEES = {"T1": "S1", "T2": "S1", "T3": "S2"}
+PEOPLE = {
+    "W1": "werkplekbegeleider", "W2": "werkplekbegeleider", "SO": "schoolopleider", "IO": "instituutsopleider",
+    "SL": "studieloopbaanbegeleider", "C1": "collega", "M1": "medestudent", "L1": "leidinggevende",
+}
+CONSTELLATION = "views/constellatie.py"
+
+
+@st.composite
+def datasets(draw) -> Dataset:
+    """Three trainees at two schools sharing their mentors; any waves (also none),
+    ratings, functions, consultations and needs; sometimes a programme with its own norm."""
+    data = base().school("S2")
+    for person, role in PEOPLE.items():
+        data.person(person, role)
+    if draw(st.booleans()):
+        for role in draw(st.lists(st.sampled_from(sorted(set(PEOPLE.values()))), unique=True, min_size=1, max_size=3)):
+            data.norm_role("pabo", role, draw(st.sampled_from(domain.STRENGTHS)))
+        data.norm_consultation("pabo", "werkplekbegeleider", "leidinggevende")
+    for trainee, school in TRAINEES.items():
+        data.trainee(trainee, school=school, programme=draw(st.sampled_from([None, "pabo", "lio"])))
+        for wave in draw(st.lists(st.sampled_from(domain.WAVES), unique=True, max_size=3)):
+            related = draw(st.lists(st.sampled_from(sorted(PEOPLE)), unique=True, min_size=1, max_size=6))
+            for person in related:
+                data.rel(
+                    trainee, person, wave,
+                    formal=draw(st.booleans()),
+                    strength=draw(st.sampled_from(domain.STRENGTHS)),
+                    klik=draw(st.sampled_from([None, *domain.KLIK])),
+                    contribution=draw(st.sampled_from(domain.CONTRIBUTIONS)),
+                    functions=draw(st.lists(st.sampled_from(ALL_FUNCTIONS), unique=True, max_size=3)),
+                )
+            pairs = [(a, b) for i, a in enumerate(sorted(related)) for b in sorted(related)[i + 1:]]
+            if pairs:
+                for a, b in draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)):
+                    data.consult(trainee, a, b, wave)
+            for function in draw(st.lists(st.sampled_from(ALL_FUNCTIONS), unique=True, max_size=2)):
+                data.need(trainee, function, wave)
+    return data
+
+
+def national_constellation(db: Database, trainee_id: str, norm: Norm | None = None) -> dict | None:
+    """The constellation SQL files run on the national tables (the path before the copies)."""
+    params = {"trainee_id": trainee_id}
+    found = analysis._run(db, ["analysis/constellation_trainee"], params)
+    if found.empty:
+        return None
+    trainee = {k: (None if pd.isna(v) else v) for k, v in found.iloc[0].to_dict().items()}
+    if norm is None:
+        norms = analysis.load_norms(db)
+        norm = norms.get(trainee["programme"] or "*", norms["*"])
+    tables = analysis._norm_tables({"*": norm})
+    tables["roles_param"] = analysis._roles_table()
+    tables["taxonomy_param"] = analysis._taxonomy_table(db)
+    parts = {name: analysis._run(db, [f"analysis/constellation_{name}"], params, tables)
+             for name in ("relationships", "consultations", "needs", "missing_roles")}
+    parts["relationships"]["functions"] = parts["relationships"]["functions"].map(list)
+    return {"trainee": trainee, **parts, "waves": [w for w in domain.WAVES if w in set(parts["relationships"]["wave"])]}
+
+
+def group_questions(db: Database, wave: str | None, norm: Norm | None = None) -> dict[str, pd.DataFrame]:
+    """The public questions about everyone in view (coverage, signals, measures)."""
+    filters = Filters(wave=wave)
+    return {"coverage": analysis.coverage(db, filters, norm), "signals": analysis.signals(db, filters, norm),
+            "measures": analysis.measures(db, filters)}
+
+
+def rows_of(found: dict[str, pd.DataFrame], trainee_id: str) -> dict[str, pd.DataFrame]:
+    return {name: frame[frame["trainee_id"] == trainee_id].reset_index(drop=True) for name, frame in found.items()}
+
+
+def same_frame(left: pd.DataFrame, right: pd.DataFrame) -> bool:
+    return list(left.columns) == list(right.columns) and left.astype(object).equals(right.astype(object))
+
+
+def assert_same_constellation(found: dict | None, expected: dict | None) -> None:
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None
+    assert found["trainee"] == expected["trainee"]
+    assert found["waves"] == expected["waves"]
+    for name in ("relationships", "consultations", "needs", "missing_roles"):
+        assert same_frame(found[name], expected[name]), name
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(), st.sampled_from([None, ("S1",)]))
+def test_questions_on_the_copied_rows_equal_the_questions_on_the_national_tables(data, schools):
+    with data.write(Database.in_memory()) as full:
+        db = full if schools is None else full.scoped(Viewer("so@school.nl", "schoolopleider", schools=schools))
+        everyone = {wave: group_questions(db, wave) for wave in (None, *domain.WAVES)}
+        for trainee_id in (*TRAINEES, "T9"):
+            found, latest = analysis.trainee_view(db, trainee_id)
+            expected = national_constellation(db, trainee_id)
+            assert_same_constellation(found, expected)
+            if trainee_id == "T1":  # the same path without the detail
+                assert_same_constellation(analysis.constellation(db, trainee_id), expected)
+            for wave, group in everyone.items():
+                detail = analysis.trainee_detail(db, trainee_id, wave)
+                rows = rows_of(group, trainee_id)
+                for name in ("coverage", "signals", "measures"):
+                    assert same_frame(detail[name], rows[name]), (trainee_id, wave, name)
+            if found is None:
+                assert latest is None
+            else:
+                rows = rows_of(everyone[None], trainee_id)
+                for name in ("coverage", "signals", "measures"):
+                    assert same_frame(latest[name], rows[name]), name
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(), st.booleans())
+def test_an_in_memory_norm_applies_on_the_copied_rows_as_on_the_national_tables(data, informal_counts):
+    norm = Norm(roles=(("werkplekbegeleider", "sterk"), ("collega", "zwak")),
+                consultations=(("collega", "werkplekbegeleider"),), informal_counts=informal_counts)
+    with data.write(Database.in_memory()) as db:
+        group = group_questions(db, None, norm)
+        for trainee_id in TRAINEES:
+            found, latest = analysis.trainee_view(db, trainee_id, norm=norm)
+            assert_same_constellation(found, national_constellation(db, trainee_id, norm))
+            detail = analysis.trainee_detail(db, trainee_id, None, norm)
+            rows = rows_of(group, trainee_id)
+            for name in ("coverage", "signals"):
+                assert same_frame(detail[name], rows[name]), name
+                if latest is not None:
+                    assert same_frame(latest[name], rows[name]), name
+
+
+def shared_mentor_data() -> Dataset:
+    data = base().school("S2")
+    healthy_trainee(data, "T1", "begin")
+    healthy_trainee(data, "T2", "begin", school="S2")
+    data.person("W", "werkplekbegeleider").rel("T1", "W", "midden", strength="zwak").rel("T2", "W", "eind")
+    data.need("T1", "reflectie", "midden").need("T2", "gastheer", "eind")
+    return data
+
+
+def test_the_copies_hold_the_trainee_s_own_rows_and_nobody_else_s():
+    with shared_mentor_data().write(Database.in_memory()) as db:
+        rows = analysis._trainee_rows(db, "T1")
+        assert set(rows) == set(analysis.TRAINEE_TABLES)
+        assert rows["trainees"].column("trainee_id").to_pylist() == ["T1"]
+        assert rows["schools"].column("school_id").to_pylist() == ["S1"]
+        assert rows["institutes"].column("institute_id").to_pylist() == ["I1"]
+        for table in ("relationships", "relationship_functions", "consultations", "needs"):
+            assert set(rows[table].column("trainee_id").to_pylist()) == {"T1"}, table
+        # only the people T1 rates: W, whom T2 rates too, and T1's own mentors; none of T2's
+        assert set(rows["people"].column("person_id").to_pylist()) == set(
+            rows["relationships"].column("person_id").to_pylist())
+        assert not any(p.startswith("T2-") for p in rows["people"].column("person_id").to_pylist())
+        # the tables' own columns and types, also for a table with no rows of this trainee
+        cursor = db.cursor()
+        try:
+            for table in analysis.TRAINEE_TABLES:
+                stored = cursor.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema  # noqa: S608 - test
+                assert rows[table].schema.names == stored.names, table
+                assert rows[table].schema.types == stored.types, table
+        finally:
+            cursor.close()
+        assert rows["relationships"].num_rows == 5 and rows["needs"].num_rows == 1
+
+
+def test_a_trainee_outside_the_scope_has_no_rows_to_copy():
+    with shared_mentor_data().write(Database.in_memory()) as full:
+        db = full.scoped(Viewer("so@school.nl", "schoolopleider", schools=("S1",)))
+        assert all(table.num_rows == 0 for table in analysis._trainee_rows(db, "T2").values())
+        assert analysis.trainee_view(db, "T2") == (None, None)
+        assert analysis.constellation(db, "T2") is None
+        assert all(frame.empty for frame in analysis.trainee_detail(db, "T2").values())
+        mine, latest = analysis.trainee_view(db, "T1")
+        assert mine is not None and mine["waves"] == ["begin", "midden"]
+        assert set(latest["coverage"]["wave"]) == {"midden"}
+
+
+def test_the_scratch_database_holds_no_data_between_questions():
+    with shared_mentor_data().write(Database.in_memory()) as db:
+        analysis.trainee_view(db, "T1")
+        cursor = analysis._scratch_cursor()
+        try:
+            assert cursor.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (0,)
+            assert cursor.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone() == (0,)
+        finally:
+            cursor.close()
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def test_another_trainee_from_the_url_in_the_same_session_is_shown(run_app, sample_db_path):
+    with Database(sample_db_path) as db:
+        people = analysis.trainees(db)
+    first, second, third = people.iloc[0], people.iloc[1], people.iloc[2]
+    app = run_app(sample_db_path, CONSTELLATION, trainee=first["trainee_id"])
+    for trainee in (second, third):
+        app.query_params["trainee"] = trainee["trainee_id"]  # a link to another trainee, same session
+        app.run()
+        assert not app.exception and not app.error
+        assert app.query_params["trainee"] == trainee["trainee_id"]  # not sent back to the previous one
+        assert app.subheader[0].value.replace("\\", "") == trainee["name"]
+        assert app.selectbox(key="constellation_picker").value == trainee["trainee_id"]
+    app.selectbox(key="constellation_picker").set_value(first["trainee_id"]).run()
+    assert app.query_params["trainee"] == first["trainee_id"]
+    assert app.subheader[0].value.replace("\\", "") == first["name"]
+
+
+def test_the_side_panel_of_an_earlier_wave_is_that_wave_s_detail(run_app, sample_db_path):
+    with Database(sample_db_path) as db:
+        people = analysis.trainees(db)
+        multi = people[people["waves"].map(len) > 1].iloc[0]
+        earliest = multi["waves"][0]
+        expected = analysis.trainee_detail(db, multi["trainee_id"], earliest)["coverage"]
+    app = run_app(sample_db_path, CONSTELLATION, trainee=multi["trainee_id"])
+    app.radio(key=f"constellation_wave_{multi['trainee_id']}").set_value(earliest).run()
+    assert not app.exception and not app.error
+    shown = next(d.value for d in app.dataframe if "Dekking" in d.value.columns)
+    assert shown["Dekking"].tolist() == [f"{level}" for level in expected["level"]]
+
+
+def test_the_waves_table_shows_each_person_s_strength_per_wave(run_app, sample_db_path):
+    with Database(sample_db_path) as db:
+        people = analysis.trainees(db)
+        multi = people[people["waves"].map(len) > 1].iloc[0]
+        relationships = analysis.constellation(db, multi["trainee_id"])["relationships"]
+    # the oracle: the pandas pivot the page used before (first rating per name, role and wave)
+    wide = relationships.groupby(["name", "role", "wave"])["strength"].first().unstack("wave")
+    wide = wide[[w for w in domain.WAVES if w in wide.columns]].fillna("")
+    labels = {"sterk": "sterk", "zwak": "zwak", "geen": "geen", "": "–"}
+    app = run_app(sample_db_path, CONSTELLATION, trainee=multi["trainee_id"])
+    assert not app.exception and not app.error
+    [shown] = [d.value for d in app.dataframe if "Naam" in d.value.columns and "Fase" not in d.value.columns]
+    assert shown["Naam"].tolist() == [name for name, _ in wide.index]
+    assert shown["Rol"].tolist() == [domain.role_label(role, "nl") for _, role in wide.index]
+    wave_labels = {"begin": "begin", "midden": "midden", "eind": "eind"}
+    for wave in wide.columns:
+        column = next(c for c in shown.columns if c.lower().startswith(wave_labels[wave]))
+        assert shown[column].tolist() == [labels[v] for v in wide[wave]], wave

@@ -1,0 +1,213 @@
+"""Small-group suppression on the pages (AppTest): management sees "< 5" for a
+small group and no names on `/` and `/vergelijken`; the aggregate downloads
+of both pages are suppressed for every role, also for a beheerder who sees
+the real numbers on screen.
+
+The sample partnership's school S04 has 8 eerstegraads, 19 tweedegraads and
+2 zij-instroom trainees; 2 of its trainees are at institute I1, 27 at I2.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import analysis, auth, ui
+from dashboard.access import CLI_VIEWER, MIN_GROUP_ENV_VAR, Viewer
+from dashboard.db import Database
+from tests.app_fixtures import *  # noqa: F403
+
+MANAGEMENT = Viewer(actor="m@x.nl", role="management")
+
+
+@pytest.fixture(autouse=True)
+def default_k(monkeypatch):
+    monkeypatch.delenv(MIN_GROUP_ENV_VAR, raising=False)
+
+
+@pytest.fixture(scope="module")
+def names(sample_db_path) -> list[str]:
+    with Database(sample_db_path) as db:
+        people = analysis.trainees(db.scoped(CLI_VIEWER))
+    return list(people["name"])
+
+
+@pytest.fixture
+def as_management(monkeypatch):
+    monkeypatch.setattr(auth, "current_viewer", lambda: MANAGEMENT)
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """The files the download buttons would serve, by name (made on demand, as on a click)."""
+    made: dict = {}
+    real = ui.audited_download
+
+    def capture(make, what, subject_id=None):
+        made[what] = make
+        return real(make, what, subject_id)
+
+    monkeypatch.setattr(ui, "audited_download", capture)
+    return made
+
+
+def _walk(node, out: list[str]) -> None:
+    proto = getattr(node, "proto", None)
+    if proto is not None:
+        out.append(str(proto))
+    value = getattr(node, "value", None)
+    if isinstance(value, pd.DataFrame):
+        out.append(value.to_csv())
+    for child in getattr(node, "children", {}).values():
+        _walk(child, out)
+
+
+def page_text(app: AppTest) -> str:
+    """Everything the page sent to the browser, as text (element protos, tables, chart specs)."""
+    out: list[str] = []
+    _walk(app._tree, out)
+    for chart in app.get("plotly_chart"):
+        out.append(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False))
+    return "\n".join(out)
+
+
+def clean(app: AppTest) -> AppTest:
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def tables(app: AppTest) -> list[pd.DataFrame]:
+    return [frame.value for frame in app.dataframe]
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_overview_for_management_shows_lt5_and_no_names(run_app, sample_db_path, names, as_management, downloads):
+    app = clean(run_app(sample_db_path, school="S04"))
+    app.radio(key="overview_by").set_value("programme").run()
+    clean(app)
+    text = page_text(app)
+    for name in names:
+        assert name not in text
+    # The table under the heatmap: zij-instroom (2 trainees) reads "< 5", eerstegraads is hidden with it.
+    (table,) = tables(app)
+    rows = {row["Groep"]: row for row in table.to_dict("records")}
+    assert rows["zij-instroom"]["Studenten"] == "< 5" and rows["zij-instroom"]["Aandeel sterk"] == "< 5"
+    assert rows["eerstegraads"]["Studenten"] == "< 5"
+    assert rows["tweedegraads"]["Studenten"] == "19"
+    # The heatmap: grey cells with the label as text, no share for those groups.
+    (chart,) = app.get("plotly_chart")
+    spec = json.loads(chart.proto.spec)
+    overlay = spec["data"][1]
+    assert overlay["text"][0].count("&lt; 5") == 2
+    assert any("minder dan 5 studenten" in c.value for c in app.caption)
+    # No trainee × function part for management, an explanation instead.
+    assert any("Als management ziet u totalen" in i.value for i in app.info)
+    assert not [s for s in app.selectbox if s.key and s.key.startswith("overview_trainee")]
+    exported = csv_rows(downloads["dekking-per-programme.csv"]())
+    assert {r["Studenten"] for r in exported if r["programme"] == "zij-instroom"} == {"< 5"}
+    assert "2" not in {r["Studenten"] for r in exported}
+
+
+def test_overview_headline_for_management_below_k(run_app, sample_db_path, names, as_management):
+    app = clean(run_app(sample_db_path, school="S04", programme="zij-instroom"))
+    assert any("minder dan 5 studenten in beeld" in i.value for i in app.info)
+    assert not app.metric and not app.get("plotly_chart")
+    text = page_text(app)
+    assert all(name not in text for name in names)
+
+
+def test_overview_headline_for_management_hides_small_signal_counts(run_app, sample_db_path, as_management):
+    with Database(sample_db_path) as db:
+        head = analysis.headline(db.scoped(CLI_VIEWER), analysis.Filters(school="S04"))
+    counts = head["signal_counts"]
+    small = counts[(counts["n_trainees"] > 0) & (counts["n_trainees"] < 5)]
+    assert not small.empty, "the sample should have a signal that few trainees of S04 have"
+    app = clean(run_app(sample_db_path, school="S04"))
+    values = {m.label: m.value for m in app.metric}
+    assert values["Studenten in beeld"] == "29"
+    for code in small["code"]:
+        label = analysis_label(code)
+        assert values[label] == "< 5", (code, values)
+    assert any("„< 5”" in c.value for c in app.caption)
+
+
+def analysis_label(code: str) -> str:
+    from dashboard.i18n import t
+
+    return t(f"signals.code.{code}", "nl")
+
+
+def test_compare_for_management_shows_lt5_and_no_names(run_app, sample_db_path, names, as_management, downloads):
+    app = clean(run_app(sample_db_path, "views/vergelijken.py", school="S04"))
+    app.radio(key="compare_by").set_value("programme").run()
+    clean(app)
+    text = page_text(app)
+    for name in names:
+        assert name not in text
+    sizes = next(t for t in tables(app) if "Studenten" in t.columns)
+    assert dict(zip(sizes["Groep"], sizes["Studenten"])) == {
+        "eerstegraads": "< 5", "tweedegraads": "19", "zij-instroom": "< 5"}
+    coverage = next(t for t in tables(app) if "zij-instroom" in t.columns)
+    assert set(coverage["zij-instroom"]) == {"< 5"} and set(coverage["eerstegraads"]) == {"< 5"}
+    assert all(value.endswith("%") for value in coverage["tweedegraads"])
+    bars = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    assert [b["name"] for b in bars] == ["eerstegraads (&lt; 5)", "tweedegraads", "zij-instroom (&lt; 5)"]
+    assert all(v is None for v in bars[2]["y"])
+    assert any("minder dan 5 studenten" in c.value for c in app.caption)
+    exported = csv_rows(downloads["vergelijking-per-programme.csv"]())
+    by_group = {r["programme"]: r for r in exported}
+    assert by_group["zij-instroom"]["Studenten"] == "< 5" and by_group["eerstegraads"]["Studenten"] == "< 5"
+    assert by_group["tweedegraads"]["Studenten"] == "19"
+
+
+def test_aggregate_downloads_are_suppressed_for_a_beheerder_too(run_app, sample_db_path, downloads):
+    # Local mode: the beheerder sees the real numbers on screen ...
+    app = clean(run_app(sample_db_path, school="S04"))
+    app.radio(key="overview_by").set_value("institute").run()
+    clean(app)
+    table = tables(app)[0]
+    assert sorted(table["Studenten"].unique()) == [2, 27]
+    assert not any("minder dan 5 studenten" in c.value for c in app.caption if "Privacy" in c.value)
+    # ... but the download is an aggregate export: I1 (2) reads "< 5", I2 hidden with it.
+    rows = csv_rows(downloads["dekking-per-institute.csv"]())
+    assert {r["institute_id"]: r["Studenten"] for r in rows} == {"I1": "< 5", "I2": "< 5"}
+    assert any("In de downloads zijn groepen met minder dan 5" in c.value for c in app.caption)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(downloads["dekking-per-institute.xlsx"]())).active
+    values = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert "< 5" in values and 2 not in values and 27 not in values
+
+    app = clean(run_app(sample_db_path, "views/vergelijken.py", school="S04"))
+    app.radio(key="compare_by").set_value("institute").run()
+    clean(app)
+    sizes = next(t for t in tables(app) if "Studenten" in t.columns)
+    assert sorted(sizes["Studenten"]) == [2, 27]
+    rows = csv_rows(downloads["vergelijking-per-institute.csv"]())
+    assert {r["institute_id"]: r["Studenten"] for r in rows} == {"I1": "< 5", "I2": "< 5"}
+    assert all(v == "< 5" for r in rows for k, v in r.items() if k not in ("institute_id", "Groep"))
+
+
+def test_min_group_from_the_environment_reaches_the_pages(run_app, sample_db_path, as_management, monkeypatch,
+                                                         request):
+    monkeypatch.setenv(MIN_GROUP_ENV_VAR, "10")
+    # k is fixed for a server process (read at each question, not part of cache keys):
+    # start from empty caches, as a dashboard started with this setting would.
+    st.cache_data.clear()
+    request.addfinalizer(st.cache_data.clear)
+    app = clean(run_app(sample_db_path, "views/vergelijken.py", school="S04"))
+    app.radio(key="compare_by").set_value("programme").run()
+    clean(app)
+    sizes = next(t for t in tables(app) if "Studenten" in t.columns)
+    # eerstegraads (8) and zij-instroom (2) are both below 10; together 10: nothing else hidden.
+    assert dict(zip(sizes["Groep"], sizes["Studenten"])) == {
+        "eerstegraads": "< 10", "tweedegraads": "19", "zij-instroom": "< 10"}
