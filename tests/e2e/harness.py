@@ -100,15 +100,28 @@ def start_server(db_path: Path, log_path: Path) -> ServerHandle:
     raise RuntimeError(f"the server did not answer /_stcore/health within {SERVER_START_TIMEOUT} s:\n{handle.log()}")
 
 
-def stop_server(handle: ServerHandle) -> None:
-    if handle.process.poll() is not None:
-        return
-    os.killpg(handle.process.pid, signal.SIGTERM)
-    try:
-        handle.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(handle.process.pid, signal.SIGKILL)
-        handle.process.wait(timeout=20)
+def stop_server(handle: ServerHandle, timeout: float = 30) -> None:
+    """End ``serve`` and wait until its whole process group (Streamlit, serve's
+    child) has gone: Streamlit holds the database file until it exits."""
+    group = handle.process.pid  # start_new_session: serve leads its own process group
+    if handle.process.poll() is None:
+        os.killpg(group, signal.SIGTERM)
+        try:
+            handle.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(group, signal.SIGKILL)
+            handle.process.wait(timeout=20)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.killpg(group, signal.SIGKILL)
+
+
+_ABORTED_ASSET = re.compile(r"^request failed: \S+/static/\S+ \(net::ERR_ABORTED\)$")
 
 
 @dataclass
@@ -161,6 +174,9 @@ class AppBrowser:
         """No exception element, no console errors; save the screenshot ``name``
         (scrolled to the last element matching the selector ``show``, if given:
         Streamlit scrolls inside the page, so a full-page shot shows no more)."""
+        # Script chunks the previous page was still loading when the browser left
+        # it (Chromium aborts them) are not errors of this page.
+        self.console_errors[:] = [error for error in self.console_errors if not _ABORTED_ASSET.match(error)]
         exceptions = self.page.locator('[data-testid="stException"]')
         assert exceptions.count() == 0, exceptions.first.inner_text()
         assert self.console_errors == [], self.console_errors

@@ -16,10 +16,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import threading
@@ -97,19 +95,9 @@ def start_login_server(db_path: Path, secrets_path: Path, port: int, log_path: P
     raise RuntimeError(f"the server did not answer /_stcore/health within {SERVER_START_TIMEOUT} s:\n{handle.log()}")
 
 
-def stop_login_server(handle: ServerHandle, timeout: float = 30) -> None:
-    """``harness.stop_server``, then wait until Streamlit (serve's child) has gone too:
-    it holds the database file until it exits, and the audit test reads that file."""
+def stop_login_server(handle: ServerHandle) -> None:
+    """``harness.stop_server``: it waits until the database file is free (the audit test reads it)."""
     stop_server(handle)
-    group = handle.process.pid  # start_new_session: serve leads its own process group
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.2)
-    os.killpg(group, signal.SIGKILL)
 
 
 def offline_provider_pages(page) -> None:
@@ -117,13 +105,8 @@ def offline_provider_pages(page) -> None:
     page.route(_CDN, lambda route: route.fulfill(status=200, content_type="text/css", body=""))
 
 
-_ABORTED_ASSET = re.compile(r"^request failed: \S+/static/\S+ \(net::ERR_ABORTED\)$")
-
-
 def check(app: AppBrowser, name: str) -> None:
-    """``app.check(name)``, without the script chunks that the previous page was still
-    loading when the browser left it (Chromium aborts them; the page was not broken)."""
-    app.console_errors[:] = [error for error in app.console_errors if not _ABORTED_ASSET.match(error)]
+    """``app.check(name)`` (kept as a name of its own for the login tests)."""
     app.check(name)
 
 
