@@ -651,14 +651,14 @@ def _is_visible(rows: Mapping[str, pa.Table]) -> bool:
 
 
 def _constellation_jobs(
-    db: Database, rows: Mapping[str, pa.Table], norm: Norm | None, norms: Mapping[str, Norm], taxonomy: pd.DataFrame
+    rows: Mapping[str, pa.Table], norm: Norm | None, norms: Mapping[str, Norm], taxonomy: pa.Table
 ) -> list[Job]:
     if norm is None:
         programme = rows["trainees"].column("programme")[0].as_py() or domain.DEFAULT_PROGRAMME
         norm = norms.get(programme, norms[domain.DEFAULT_PROGRAMME])
     tables = _norm_tables({domain.DEFAULT_PROGRAMME: norm})
     tables["roles_param"] = _roles_table()
-    tables["taxonomy_param"] = _taxonomy_table(db, taxonomy)
+    tables["taxonomy_param"] = taxonomy
     params = {"trainee_id": rows["trainees"].column("trainee_id")[0].as_py()}
     return [([f"analysis/constellation_{name}"], params, tables) for name in CONSTELLATION_PARTS]
 
@@ -680,18 +680,20 @@ def _constellation_result(found: Sequence[pd.DataFrame]) -> dict:
 
 
 def _detail_jobs(
-    db: Database, trainee_id: str, wave: str | None, norm: Norm | None, norms: Mapping[str, Norm], taxonomy: pd.DataFrame,
-    lang: str,
+    db: Database, trainee_id: str, wave: str | None, norm: Norm | None, norms: Mapping[str, Norm],
+    taxonomy: pd.DataFrame, taxonomy_table: pa.Table, lang: str,
 ) -> dict[str, Job]:
     tables = _norm_tables({domain.DEFAULT_PROGRAMME: norm} if norm is not None else norms)
     tables["roles_param"] = _roles_table()
-    tables["taxonomy_param"] = _taxonomy_table(db, taxonomy)
+    tables["taxonomy_param"] = taxonomy_table
     tables.update(_message_tables(db, lang, taxonomy))
     params = _filter_params(Filters(wave=wave), trainee=trainee_id)
     return {name: (parts, params, tables) for name, parts in DETAIL_PARTS.items()}
 
 
-def _detail_result(coverage: pd.DataFrame, found_signals: pd.DataFrame, found_measures: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def _detail_result(
+    coverage: pd.DataFrame, found_signals: pd.DataFrame, found_measures: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
     found_signals = found_signals[found_signals["trainee_id"].notna()]
     # A column that is null throughout (function, for one trainee) arrives
     # untyped; text, as in the signals of a larger group.
@@ -735,7 +737,7 @@ def trainee_detail(
     norms = load_norms(db) if norms is None and norm is None else (norms or {})
     taxonomy = functions(db) if taxonomy is None else taxonomy
     rows = _trainee_rows(db, trainee_id)
-    jobs = _detail_jobs(db, trainee_id, wave, norm, norms, taxonomy, lang)
+    jobs = _detail_jobs(db, trainee_id, wave, norm, norms, taxonomy, _taxonomy_table(db, taxonomy), lang)
     # signals alone costs about what coverage and measures cost together
     found = _run_side_by_side(db, rows, [jobs["signals"]], [jobs["coverage"], jobs["measures"]])
     return _detail_result(found[1], found[0], found[2])
@@ -758,16 +760,21 @@ def trainee_view(
     rows = _trainee_rows(db, trainee_id)
     if not _is_visible(rows):
         return None, None
-    network_jobs = _constellation_jobs(db, rows, norm, norms, taxonomy)
+    taxonomy_table = _taxonomy_table(db, taxonomy)  # one table for both: registered once per cursor
+    network_jobs = _constellation_jobs(rows, norm, norms, taxonomy_table)
     if not detail:
         return _constellation_result(_run_side_by_side(db, rows, network_jobs[:2], network_jobs[2:])), None
-    detail_jobs = _detail_jobs(db, trainee_id, None, norm, norms, taxonomy, lang)
-    # Two cursors of about equal work: signals with the small questions, the rest beside it.
-    first = [detail_jobs["signals"], *network_jobs[:3]]
-    second = [detail_jobs["coverage"], detail_jobs["measures"], *network_jobs[3:]]
-    found = _run_side_by_side(db, rows, first, second)
-    signals_found, network_found = found[0], found[1:4] + found[6:]
-    return _constellation_result(network_found), _detail_result(found[4], signals_found, found[5])
+    detail_jobs = _detail_jobs(db, trainee_id, None, norm, norms, taxonomy, taxonomy_table, lang)
+    # Two cursors of about equal work (signals costs as much as the other seven together).
+    trainee, relationships, consultations, needs, missing_roles = network_jobs
+    found = _run_side_by_side(
+        db, rows,
+        [detail_jobs["signals"], trainee, consultations],
+        [detail_jobs["coverage"], detail_jobs["measures"], relationships, needs, missing_roles],
+    )
+    signals_found, trainee_found, consultations_found, coverage_found, measures_found = found[:5]
+    network_found = [trainee_found, found[5], consultations_found, *found[6:]]
+    return _constellation_result(network_found), _detail_result(coverage_found, signals_found, measures_found)
 
 
 # --- comparing groups ---------------------------------------------------------------

@@ -97,8 +97,8 @@ def test_lower_priority_sets_every_thread_and_what_it_starts_later():
     script = ("import os, threading, time, subprocess, sys\n"
               "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
               "sys.stdin.readline()\n"
-              "child = subprocess.run([sys.executable, '-c', 'import os; print(os.getpriority(os.PRIO_PROCESS, 0))'],"
-              " capture_output=True, text=True)\n"
+              "child = subprocess.run([sys.executable, '-c', 'import os; print(os.getpriority(os.PRIO_PROCESS, 0),"
+              " os.sched_getscheduler(0))'], capture_output=True, text=True)\n"
               "print(child.stdout.strip(), flush=True)\n")
     process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                text=True)
@@ -111,7 +111,8 @@ def test_lower_priority_sets_every_thread_and_what_it_starts_later():
         threads = [int(entry.name) for entry in Path(f"/proc/{process.pid}/task").iterdir()]
         assert len(threads) >= 2
         assert {os.getpriority(os.PRIO_PROCESS, thread) for thread in threads} == {15}
+        assert {os.sched_getscheduler(thread) for thread in threads} == {os.SCHED_IDLE}
         out, _ = process.communicate("\n", timeout=60)
-        assert out.strip() == "15"  # a process started afterwards inherits it
+        assert out.split() == ["15", str(os.SCHED_IDLE)]  # a process started afterwards inherits both
     finally:
         process.kill()
