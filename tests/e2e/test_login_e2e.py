@@ -117,6 +117,8 @@ def _downloads(app: AppBrowser) -> str:
 
     texts = []
     buttons = app.page.locator('[data-testid="stDownloadButton"] button')
+    # The buttons come after the tables: they can still be painting when the run has finished.
+    buttons.first.wait_for(timeout=PAGE_TIMEOUT_MS)
     assert buttons.count(), f"no download buttons on {app.page.url}"
     for index in range(buttons.count()):
         with app.page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
