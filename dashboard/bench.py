@@ -1059,7 +1059,7 @@ def bench_browser(db_path: Path, n_trainees: int, runs: int, sessions: int, work
     server_single_p95 = percentile(server_single, 0.95) if server_single else None
     server_concurrent_p95 = percentile(server_concurrent, 0.95) if server_concurrent else None
     server_ratio = _ratio(server_concurrent_p95, server_single_p95)
-    browser_note = "in the browser: the browsers' own drawing included (see docs/performance.md)"
+    browser_note = "none here: timed in the browser, its drawing included"
     figures.append(Figure(
         "concurrency", "single session (school filter change)", n_trainees, "s", statistics.median(single),
         single_p95, samples=len(single), target=browser_note,

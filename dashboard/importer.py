@@ -4,13 +4,16 @@ A dataset is a folder of CSV files, a ``.zip`` of such a folder, or one
 ``.xlsx`` workbook. The import runs in three steps:
 
 1. Read every file as text (separator and encoding detected for CSV), with the
-   spreadsheet line number of every row.
-2. Validate everything, vectorised per column with pandas, against the import
-   itself and (when merging) the database. Every problem becomes an
+   spreadsheet line number of every row: Arrow's CSV reader, or the csv
+   module for rows wider or narrower than the header.
+2. Validate everything, vectorised per column (Arrow and pandas), against the
+   import itself and (when merging) the database; comparisons of keys with
+   the stored tables are hash joins in DuckDB. Every problem becomes an
    ``ImportIssue``; all of them are reported, not just the first.
-3. Only when there is no issue at all: write in one transaction with bulk
-   upserts from staged DataFrames (``queries/import/``), so a failed or killed
-   import leaves the database exactly as it was.
+3. Only when there is no issue at all: write in one transaction from the
+   staged tables as Arrow (``queries/import/``), so a failed or killed import
+   leaves the database exactly as it was. A merge into a database with data
+   checks integrity over the rows it wrote only.
 
 Decisions the contract leaves open (documented in docs/gegevensformaat.md):
 files that do not end in ``.csv``, hidden files and files or sheets whose name
