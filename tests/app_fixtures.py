@@ -8,16 +8,19 @@ Use them with ``from tests.app_fixtures import *`` (or ``pytest_plugins``):
 * ``empty_db_path``: a database with the schema and no data.
 * ``run_app(db_path, page=None, **query)``: an ``AppTest`` of ``dashboard/app.py``
   on that database, with those query parameters, after its first run.
+* ``page_text(app)``: everything a page sent to the browser, as text.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -32,6 +35,7 @@ __all__ = [
     "SMALL_DATASET",
     "empty_db_path",
     "make_zip",
+    "page_text",
     "run_app",
     "sample_db_copy",
     "sample_db_path",
@@ -115,3 +119,23 @@ def make_zip(files: Mapping[str, str | bytes], folder: str = "") -> bytes:
         for name, content in files.items():
             archive.writestr(f"{folder}{name}", content.encode("utf-8") if isinstance(content, str) else content)
     return buffer.getvalue()
+
+
+def _walk(node, out: list[str]) -> None:
+    proto = getattr(node, "proto", None)
+    if proto is not None:
+        out.append(str(proto))
+    value = getattr(node, "value", None)
+    if isinstance(value, pd.DataFrame):
+        out.append(value.to_csv())
+    for child in getattr(node, "children", {}).values():
+        _walk(child, out)
+
+
+def page_text(app: AppTest) -> str:
+    """Everything the page sent to the browser, as text (element protos, tables, chart specs)."""
+    out: list[str] = []
+    _walk(app._tree, out)
+    for chart in app.get("plotly_chart"):
+        out.append(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False))
+    return "\n".join(out)

@@ -57,26 +57,6 @@ def downloads(monkeypatch) -> dict:
     return made
 
 
-def _walk(node, out: list[str]) -> None:
-    proto = getattr(node, "proto", None)
-    if proto is not None:
-        out.append(str(proto))
-    value = getattr(node, "value", None)
-    if isinstance(value, pd.DataFrame):
-        out.append(value.to_csv())
-    for child in getattr(node, "children", {}).values():
-        _walk(child, out)
-
-
-def page_text(app: AppTest) -> str:
-    """Everything the page sent to the browser, as text (element protos, tables, chart specs)."""
-    out: list[str] = []
-    _walk(app._tree, out)
-    for chart in app.get("plotly_chart"):
-        out.append(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False))
-    return "\n".join(out)
-
-
 def clean(app: AppTest) -> AppTest:
     assert not app.exception, [e.value for e in app.exception]
     return app
