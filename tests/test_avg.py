@@ -51,7 +51,7 @@ def _texts_in_database(db: Database) -> list[str]:
         " WHERE data_type = 'VARCHAR' AND table_schema = 'main'")
     texts = []
     for table, column in columns.itertuples(index=False):
-        values = db.query_sql(f'SELECT "{column}" AS v FROM "{table}" WHERE "{column}" IS NOT NULL')["v"]
+        values = db.query_sql("SELECT * FROM query_table($table)", {"table": table})[column].dropna()
         texts.extend(f"{table}.{column}={v}" for v in values)
     return texts
 
