@@ -7,7 +7,8 @@
 * Running them: every query gets a fresh cursor, because a DuckDB connection
   must not be shared across threads and Streamlit runs each session on its own
   thread. Values are always bound as parameters.
-* Write transactions that check referential integrity before they commit.
+* Write transactions that check integrity before they commit: references,
+  the rules that compare two columns, and the keys that are not PRIMARY KEYs.
 * Scope: a handle made with ``Database.scoped(viewer)`` binds that viewer's
   scope (``dashboard.access``) into every statement it runs, and refuses a
   statement on personal data that does not apply it.
@@ -27,6 +28,8 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+
+from dashboard.i18n import DEFAULT_LANGUAGE, t
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = PROJECT_ROOT / "queries"
@@ -61,6 +64,19 @@ SCOPE_PARAMETER = "$scope_all"
 
 _SCHEMA_FILE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
+# The keys of the four large tables are not PRIMARY KEYs (their indexes cost
+# most of an import: queries/schema/003_unindexed_keys.sql). The integrity
+# checks report a key stored more than once as a row whose column_name is the
+# key's columns joined by ", " and whose value is the number of rows.
+UNINDEXED_KEYS: dict[str, tuple[str, ...]] = {
+    "relationships": ("trainee_id", "person_id", "wave"),
+    "relationship_functions": ("trainee_id", "person_id", "wave", "function"),
+    "consultations": ("trainee_id", "person_a", "person_b", "wave"),
+    "needs": ("trainee_id", "wave", "function"),
+}
+# The integrity checks return at most this many rows (their LIMIT).
+INTEGRITY_ROWS_SHOWN = 100
+
 
 class DatabaseError(Exception):
     """A problem with the database file that the user can act on."""
@@ -75,11 +91,40 @@ class ScopeError(PermissionError):
 
 
 class IntegrityError(DatabaseError):
-    """A write would leave a broken reference; nothing was written."""
+    """A write would leave a broken reference, a broken two-column rule or a
+    repeated key; nothing was written. ``violations`` holds the rows of the
+    integrity check (table_name, row_key, column_name, value)."""
 
     def __init__(self, violations: pd.DataFrame):
         self.violations = violations
-        super().__init__(f"{len(violations)} broken reference(s), first: {violations.iloc[0].to_dict()}")
+        super().__init__(self.message(DEFAULT_LANGUAGE))
+
+    @property
+    def repeated_keys(self) -> pd.DataFrame:
+        """The violations that are a key stored more than once (see ``UNINDEXED_KEYS``)."""
+        return self.violations[[_is_repeated_key(row) for _, row in self.violations.iterrows()]]
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """What was refused, for people: the first violation, and how many more."""
+        first = self.violations.iloc[0]
+        if _is_repeated_key(first):
+            text = t("db.integrity.repeated_key", lang, table=first["table_name"], columns=first["column_name"],
+                     key=first["row_key"], count=first["value"])
+        else:
+            text = t("db.integrity.broken_rule", lang, table=first["table_name"], key=first["row_key"],
+                     column=first["column_name"], value=first["value"])
+        others = len(self.violations) - 1
+        if others >= INTEGRITY_ROWS_SHOWN - 1:  # the check stopped counting
+            text += " " + t("db.integrity.more_at_least", lang, count=others)
+        elif others:
+            text += " " + t("db.integrity.more", lang, count=others)
+        return text
+
+
+def _is_repeated_key(violation: pd.Series) -> bool:
+    """Whether a row of the integrity check is a key stored more than once."""
+    columns = UNINDEXED_KEYS.get(violation["table_name"])
+    return columns is not None and violation["column_name"] == ", ".join(columns)
 
 
 def default_db_path() -> Path:
@@ -275,7 +320,8 @@ class Database:
     def transaction(self, integrity: str = "integrity_violations") -> Iterator[duckdb.DuckDBPyConnection]:
         """A write transaction on its own cursor.
 
-        Commits only when the block finishes and no reference is broken;
+        Commits only when the block finishes and the integrity check finds
+        nothing (no broken reference or two-column rule, no repeated key);
         otherwise rolls back, so the database is exactly as it was.
         ``integrity`` names the check (``queries/<name>.sql``, run on the
         block's cursor, so it sees what the block registered there); a writer

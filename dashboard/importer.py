@@ -57,7 +57,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from dashboard import audit, domain
-from dashboard.db import Database, DatabaseError, execute_statements, load_sql
+from dashboard.db import Database, DatabaseError, IntegrityError, execute_statements, load_sql
 from dashboard.i18n import normalise_language, t
 from dashboard.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
 from dashboard.spreadsheet_safety import restore_text
@@ -1103,6 +1103,9 @@ def _sorted_issues(issues: list[ImportIssue]) -> list[ImportIssue]:
 
 
 def _database_message(exc: Exception, path: object, lang: str) -> str:
+    if isinstance(exc, IntegrityError):
+        # The write was refused before commit (a check the validation should already have made).
+        return exc.message(lang)
     text = str(exc).lower()
     if "lock" in text:
         return t("import.db_locked", lang, path=path)

@@ -1,6 +1,11 @@
--- Every row returned is a broken reference; a write transaction that leaves
--- any commits nothing. (References and the rules that compare two columns are
--- checked here, not as FOREIGN KEYs or CHECKs: see schema/001_initial.sql.)
+-- Every row returned is a broken reference, a broken two-column rule or a
+-- repeated key; a write transaction that leaves any commits nothing.
+-- (References and the rules that compare two columns are checked here, not as
+-- FOREIGN KEYs or CHECKs: see schema/001_initial.sql; the keys of the four
+-- large tables likewise, not as PRIMARY KEYs: see schema/003_unindexed_keys.sql.)
+-- Every row: table_name, row_key (the key columns' values joined by '/'),
+-- column_name, value. A repeated key has as column_name its key columns joined
+-- by ', ' and as value how many rows have it (dashboard/db.py: UNINDEXED_KEYS).
 SELECT 'trainees' AS table_name, trainee_id AS row_key, 'school_id' AS column_name, school_id AS value
 FROM trainees WHERE school_id NOT IN (SELECT school_id FROM schools)
 UNION ALL
@@ -51,5 +56,21 @@ FROM needs WHERE trainee_id NOT IN (SELECT trainee_id FROM trainees)
 UNION ALL
 SELECT 'needs', trainee_id || '/' || wave, 'function', function
 FROM needs WHERE function NOT IN (SELECT code FROM functions)
+UNION ALL
+SELECT 'relationships', trainee_id || '/' || person_id || '/' || wave,
+       'trainee_id, person_id, wave', count(*)::VARCHAR
+FROM relationships GROUP BY trainee_id, person_id, wave HAVING count(*) > 1
+UNION ALL
+SELECT 'relationship_functions', trainee_id || '/' || person_id || '/' || wave || '/' || function,
+       'trainee_id, person_id, wave, function', count(*)::VARCHAR
+FROM relationship_functions GROUP BY trainee_id, person_id, wave, function HAVING count(*) > 1
+UNION ALL
+SELECT 'consultations', trainee_id || '/' || person_a || '/' || person_b || '/' || wave,
+       'trainee_id, person_a, person_b, wave', count(*)::VARCHAR
+FROM consultations GROUP BY trainee_id, person_a, person_b, wave HAVING count(*) > 1
+UNION ALL
+SELECT 'needs', trainee_id || '/' || wave || '/' || function,
+       'trainee_id, wave, function', count(*)::VARCHAR
+FROM needs GROUP BY trainee_id, wave, function HAVING count(*) > 1
 ORDER BY 1, 2, 3
 LIMIT 100;

@@ -1,4 +1,4 @@
-"""Schema versions: a version-1 database file is upgraded in place, all at once or not at all."""
+"""Schema versions: an older database file is upgraded in place, all at once or not at all."""
 
 from __future__ import annotations
 
@@ -6,7 +6,17 @@ import duckdb
 import pytest
 
 from dashboard import db as db_module
-from dashboard.db import LATEST_SCHEMA_VERSION, Database, schema_migrations, schema_version
+from dashboard.db import (
+    LATEST_SCHEMA_VERSION,
+    Database,
+    IntegrityError,
+    load_sql,
+    schema_migrations,
+    schema_version,
+)
+
+# The tables whose PRIMARY KEY version 3 drops (their keys are checked before commit instead).
+_LARGE_TABLES = ("relationships", "relationship_functions", "consultations", "needs")
 
 
 def _version_1_file(path) -> None:
@@ -25,20 +35,77 @@ def _version_1_file(path) -> None:
     con.close()
 
 
+def _version_2_file(path) -> tuple[dict[str, list[tuple]], tuple[list[tuple], list[tuple]]]:
+    """A database as version 2 of the program left it, with rows in the four large
+    tables (every column used); returns each table's rows and the tables' shape."""
+    con = duckdb.connect(str(path))
+    con.execute(load_sql("meta/create_schema_version"))
+    for version, file_name, sql in schema_migrations()[:2]:
+        con.execute(sql)
+        con.execute(load_sql("meta/record_schema_version"), {"version": version, "file": file_name})
+    for statement in (
+        "INSERT INTO schools VALUES ('S1', 'Het Baken', 'vo', NULL)",
+        "INSERT INTO institutes VALUES ('I1', 'Hogeschool Noord', NULL)",
+        "INSERT INTO functions VALUES ('gastheer', 'Gastheer', 'Host', 'socialisatie', NULL, 0, NULL),"
+        " ('reflectie', 'Reflectie', 'Reflection', 'ontwikkeling', NULL, 1, NULL)",
+        "INSERT INTO trainees VALUES ('007', 'Anna de Vries', 'S1', 'I1', '2025-2026', NULL, 3, NULL, NULL)",
+        "INSERT INTO people VALUES ('P1', 'Wim Peters', 'werkplekbegeleider', 'S1', NULL, 'technisch', NULL, NULL),"
+        " ('P2', 'Sara Bakker', 'schoolopleider', 'S1', NULL, NULL, NULL, NULL)",
+        "INSERT INTO relationships VALUES"
+        " ('007', 'P1', 'begin', true, 'sterk', 'ja', 'negatief', false, 'dagelijks', 'elke ochtend', '{\"x_a\": \"1\"}'),"
+        " ('007', 'P2', 'begin', false, 'zwak', NULL, 'positief', NULL, NULL, NULL, NULL),"
+        " ('007', 'P1', 'midden', true, 'geen', 'nee', 'positief', true, 'zelden', NULL, NULL)",
+        "INSERT INTO relationship_functions VALUES ('007', 'P1', 'begin', 'gastheer'),"
+        " ('007', 'P1', 'begin', 'reflectie'), ('007', 'P2', 'begin', 'reflectie')",
+        "INSERT INTO consultations VALUES ('007', 'P1', 'P2', 'begin', 'wekelijks', '{\"x_b\": \"2\"}')",
+        "INSERT INTO needs VALUES ('007', 'begin', 'reflectie', '{\"x_c\": \"3\"}'), ('007', 'midden', 'gastheer', NULL)",
+    ):
+        con.execute(statement)
+    try:
+        return _rows(con), _shape(con)
+    finally:
+        con.close()
+
+
+def _rows(con) -> dict[str, list[tuple]]:
+    return {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in _LARGE_TABLES}
+
+
+def _shape(con) -> tuple[list[tuple], list[tuple]]:
+    """Columns (position, name, type, nullable, default) and constraints of the four large tables."""
+    columns = con.execute(
+        "SELECT table_name, column_index, column_name, data_type, is_nullable, column_default"
+        " FROM duckdb_columns() WHERE list_contains(?, table_name) ORDER BY ALL", [list(_LARGE_TABLES)]).fetchall()
+    constraints = con.execute(
+        "SELECT table_name, constraint_type, constraint_text, constraint_column_names"
+        " FROM duckdb_constraints() WHERE list_contains(?, table_name) ORDER BY ALL", [list(_LARGE_TABLES)]).fetchall()
+    return columns, constraints
+
+
+def _break_the_next_version(monkeypatch) -> None:
+    """A further schema file that fails halfway, after it created a table."""
+    shipped = schema_migrations()
+    version = len(shipped) + 1
+    broken = (version, f"{version:03d}_broken.sql", "CREATE TABLE half_done (a INTEGER); SELECT * FROM no_such_table;")
+    monkeypatch.setattr(db_module, "schema_migrations", lambda: [*shipped, broken])
+    monkeypatch.setattr(db_module, "LATEST_SCHEMA_VERSION", version)
+
+
 def _tables(con) -> set[str]:
     return set(con.execute("SELECT table_name FROM information_schema.tables").df()["table_name"])
 
 
-def test_latest_version_is_2_and_numbered_without_gaps():
-    assert LATEST_SCHEMA_VERSION == 2
-    assert [name for _, name, _ in schema_migrations()] == ["001_initial.sql", "002_users_and_audit.sql"]
+def test_latest_version_is_3_and_numbered_without_gaps():
+    assert LATEST_SCHEMA_VERSION == 3
+    assert [name for _, name, _ in schema_migrations()] == [
+        "001_initial.sql", "002_users_and_audit.sql", "003_unindexed_keys.sql"]
 
 
 def test_a_version_1_file_is_upgraded_in_place_with_its_data(tmp_path):
     path = tmp_path / "old.duckdb"
     _version_1_file(path)
     with Database(path) as db:
-        assert db.scalar("SELECT max(version) FROM schema_version") == 2
+        assert db.scalar("SELECT max(version) FROM schema_version") == 3
         trainee = db.query_sql("SELECT * FROM trainees").iloc[0].to_dict()
         assert trainee["name"] == "Anna de Vries" and trainee["extra"] == '{"x_a": "1"}'
         assert {"users", "user_scopes", "audit_log"} <= _tables(db.cursor())
@@ -58,9 +125,7 @@ def test_a_version_1_file_cannot_be_read_only_before_the_upgrade(tmp_path):
 def test_a_failing_upgrade_leaves_the_version_1_file_as_it_was(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
     _version_1_file(path)
-    broken = (3, "003_broken.sql", "CREATE TABLE half_done (a INTEGER); SELECT * FROM no_such_table;")
-    monkeypatch.setattr(db_module, "schema_migrations", lambda: [*schema_migrations(), broken])
-    monkeypatch.setattr(db_module, "LATEST_SCHEMA_VERSION", 3)
+    _break_the_next_version(monkeypatch)
     with pytest.raises(duckdb.Error):
         Database(path)
     con = duckdb.connect(str(path))
@@ -72,7 +137,66 @@ def test_a_failing_upgrade_leaves_the_version_1_file_as_it_was(tmp_path, monkeyp
         con.close()
 
 
-def test_new_database_gets_both_versions_and_a_working_audit_sequence(empty_db):
-    assert empty_db.scalar("SELECT count(*) FROM schema_version") == 2
+def test_new_database_gets_every_version_and_a_working_audit_sequence(empty_db):
+    assert empty_db.scalar("SELECT count(*) FROM schema_version") == 3
     first = empty_db.scalar("SELECT nextval('audit_log_id')")
     assert empty_db.scalar("SELECT nextval('audit_log_id')") == first + 1
+
+
+def test_a_version_2_file_keeps_its_rows_columns_and_rules_without_the_four_primary_keys(tmp_path):
+    path = tmp_path / "v2.duckdb"
+    rows, (columns, constraints) = _version_2_file(path)
+    primary_keys = [c for c in constraints if c[1] == "PRIMARY KEY"]
+    assert sorted(c[0] for c in primary_keys) == sorted(_LARGE_TABLES)  # version 2 had them
+    with Database(path) as db:
+        cursor = db.cursor()
+        assert schema_version(cursor) == 3
+        assert _rows(cursor) == rows
+        # Same columns in the same order, types, NOT NULLs, defaults and CHECKs; only the keys went.
+        assert _shape(cursor) == (columns, [c for c in constraints if c[1] != "PRIMARY KEY"])
+        assert not {f"{table}_v3" for table in _LARGE_TABLES} & _tables(cursor)
+        for bad in (
+            "INSERT INTO relationships (trainee_id, person_id, wave, formal, strength) VALUES ('007', 'P2', 'eind', true, 'heel sterk')",
+            "INSERT INTO relationships (trainee_id, person_id, wave, formal, strength) VALUES ('007', NULL, 'eind', true, 'sterk')",
+            "INSERT INTO relationships (trainee_id, person_id, wave, formal, strength, klik) VALUES ('007', 'P2', 'eind', true, 'sterk', 'misschien')",
+            "INSERT INTO relationship_functions VALUES ('007', 'P1', 'later', 'gastheer')",
+            "INSERT INTO relationship_functions VALUES ('007', 'P1', 'begin', NULL)",
+            "INSERT INTO consultations VALUES ('007', 'P1', 'P2', 'midden', 'soms', NULL)",
+            "INSERT INTO consultations VALUES ('007', NULL, 'P2', 'midden', NULL, NULL)",
+            "INSERT INTO needs VALUES ('007', 'eind', NULL, NULL)",
+            "INSERT INTO needs VALUES ('007', 'ooit', 'gastheer', NULL)",
+        ):
+            with pytest.raises(duckdb.ConstraintException):
+                cursor.execute(bad)
+        cursor.execute("BEGIN TRANSACTION")
+        cursor.execute("INSERT INTO relationships (trainee_id, person_id, wave, formal, strength)"
+                       " VALUES ('007', 'P2', 'eind', true, 'sterk')")
+        assert cursor.execute("SELECT contribution FROM relationships WHERE wave = 'eind'").fetchall() == [("positief",)]
+        cursor.execute("ROLLBACK")
+        # The keys are still keys: a repeated one is refused before commit.
+        with pytest.raises(IntegrityError) as refused:
+            with db.transaction() as write:
+                write.execute("INSERT INTO needs VALUES ('007', 'begin', 'reflectie', NULL)")
+        assert refused.value.repeated_keys[["table_name", "row_key", "value"]].values.tolist() == [
+            ["needs", "007/begin/reflectie", "2"]]
+        assert _rows(cursor) == rows
+        cursor.close()
+    with Database(path, read_only=True) as again:  # and it stays upgraded
+        assert schema_version(again.cursor()) == 3
+
+
+def test_a_failing_upgrade_leaves_the_version_2_file_with_its_keys(tmp_path, monkeypatch):
+    """Version 3 rebuilds four tables inside the upgrade's one transaction: a later failure undoes it."""
+    path = tmp_path / "v2.duckdb"
+    rows, shape = _version_2_file(path)
+    _break_the_next_version(monkeypatch)
+    with pytest.raises(duckdb.Error):
+        Database(path)
+    con = duckdb.connect(str(path))
+    try:
+        assert schema_version(con) == 2
+        assert _rows(con) == rows
+        assert _shape(con) == shape  # the PRIMARY KEYs included
+        assert not {"half_done", *(f"{table}_v3" for table in _LARGE_TABLES)} & _tables(con)
+    finally:
+        con.close()

@@ -3,6 +3,11 @@
 TEXTS: dict[str, str] = {
     # --- general -------------------------------------------------------
     "app.title": "Constellatiemonitor",
+    # database integrity (dashboard/db.py: IntegrityError)
+    "db.integrity.repeated_key": "Not saved: in table {table} the key ({columns}) \"{key}\" would occur {count} times; every key may occur only once. Nothing was changed.",
+    "db.integrity.broken_rule": "Not saved: in table {table}, row \"{key}\" would have the value \"{value}\" in column {column}, which refers to something that does not exist (any more) or breaks a rule of the data. Nothing was changed.",
+    "db.integrity.more": "Other problems found: {count}.",
+    "db.integrity.more_at_least": "Other problems found: at least {count}.",
     # --- import and validation (dashboard/importer.py) -------------------
     "import.where.line": "line {line}",
     "import.where.column": "column {column}",

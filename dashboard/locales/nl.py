@@ -3,6 +3,11 @@
 TEXTS: dict[str, str] = {
     # --- general -------------------------------------------------------
     "app.title": "Constellatiemonitor",
+    # database integrity (dashboard/db.py: IntegrityError)
+    "db.integrity.repeated_key": "Niet opgeslagen: in tabel {table} zou de sleutel ({columns}) \"{key}\" {count} keer voorkomen; elke sleutel mag maar één keer voorkomen. Er is niets gewijzigd.",
+    "db.integrity.broken_rule": "Niet opgeslagen: in tabel {table} zou rij \"{key}\" in kolom {column} de waarde \"{value}\" hebben, die verwijst naar iets dat niet (meer) bestaat of een regel van de gegevens breekt. Er is niets gewijzigd.",
+    "db.integrity.more": "Aantal andere problemen: {count}.",
+    "db.integrity.more_at_least": "Aantal andere problemen: minstens {count}.",
     # --- import and validation (dashboard/importer.py) -------------------
     "import.where.line": "regel {line}",
     "import.where.column": "kolom {column}",
