@@ -36,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import audit
-from dashboard.db import Database, execute_statements, load_sql
+from dashboard.db import Database, IntegrityError, execute_statements, load_sql
 from dashboard.i18n import normalise_language, t
 from dashboard.spreadsheet_safety import neutralise_formulas
 
@@ -266,6 +266,9 @@ def command_person(args: argparse.Namespace) -> int:
     except SubjectNotFound as exc:
         print(t("avg.not_found", lang, id=exc.subject_id), file=sys.stderr)
         return 1
+    except IntegrityError as exc:  # the write was refused and rolled back: nothing was erased
+        print(exc.message(lang), file=sys.stderr)
+        return 2
     finally:
         db.close()
 
@@ -338,5 +341,8 @@ def command_purge(args: argparse.Namespace) -> int:
         _, audit_id = purge(db, before)
         print(t("avg.purged", lang, audit_id=audit_id))
         return 0
+    except IntegrityError as exc:  # the write was refused and rolled back: nothing was purged
+        print(exc.message(lang), file=sys.stderr)
+        return 2
     finally:
         db.close()

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import audit
-from dashboard.db import Database, execute_statements, load_sql
+from dashboard.db import Database, IntegrityError, execute_statements, load_sql
 from dashboard.i18n import normalise_language, t
 from dashboard.spreadsheet_safety import neutralise_formulas
 
@@ -196,6 +196,9 @@ def command_users(args: argparse.Namespace) -> int:
     except UserError as exc:
         print(exc.message(lang), file=sys.stderr)
         return 1
+    except IntegrityError as exc:  # the write was refused and rolled back: nothing was changed
+        print(exc.message(lang), file=sys.stderr)
+        return 2
     finally:
         db.close()
     return 0

@@ -4,13 +4,16 @@
 ``healthy_trainee`` adds a trainee whose constellation meets the default norm
 (every formal role sterk with klik, the required consultations, every function
 strongly covered by more than one person), so a test changes one fact and
-checks that exactly the expected signal appears.
+checks that exactly the expected signal appears. ``random_datasets`` is the
+hypothesis strategy of whole datasets for the invariants.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from hypothesis import strategies as st
 
 from dashboard import domain
 from dashboard.db import Database
@@ -169,3 +172,53 @@ def single(trainee_id: str = "T1", wave: str = "begin", **kwargs) -> tuple[Datas
     data = base()
     people = healthy_trainee(data, trainee_id, wave, **kwargs)
     return data, people
+
+
+@st.composite
+def random_datasets(
+    draw,
+    trainees: Mapping[str, str],
+    people: Mapping[str, str],
+    *,
+    cohorts: Sequence[str] = ("2025-2026",),
+    programmes: Sequence[str | None] = (None,),
+    programme_norm: bool = False,
+    waves: tuple[int, int] = (0, 3),
+    max_related: int = 6,
+) -> Dataset:
+    """``trainees`` (id -> school) sharing ``people`` (id -> role) as mentors: each
+    trainee in one of ``cohorts`` and ``programmes``, with between ``waves`` (min, max)
+    waves of up to ``max_related`` rated relationships, their functions, consultations
+    and needs; with ``programme_norm``, sometimes a norm of its own for pabo."""
+    schools = sorted(set(trainees.values()))
+    data = base(schools[0])
+    for school in schools[1:]:
+        data.school(school)
+    for person, role in people.items():
+        data.person(person, role)
+    if programme_norm and draw(st.booleans()):
+        for role in draw(st.lists(st.sampled_from(sorted(set(people.values()))), unique=True, min_size=1, max_size=3)):
+            data.norm_role("pabo", role, draw(st.sampled_from(domain.STRENGTHS)))
+        data.norm_consultation("pabo", "werkplekbegeleider", "leidinggevende")
+    for trainee, school in trainees.items():
+        data.trainee(trainee, school=school, cohort=draw(st.sampled_from(cohorts)),
+                     programme=draw(st.sampled_from(programmes)))
+        min_waves, max_waves = waves
+        for wave in draw(st.lists(st.sampled_from(domain.WAVES), unique=True, min_size=min_waves, max_size=max_waves)):
+            related = draw(st.lists(st.sampled_from(sorted(people)), unique=True, min_size=1, max_size=max_related))
+            for person in related:
+                data.rel(
+                    trainee, person, wave,
+                    formal=draw(st.booleans()),
+                    strength=draw(st.sampled_from(domain.STRENGTHS)),
+                    klik=draw(st.sampled_from([None, *domain.KLIK])),
+                    contribution=draw(st.sampled_from(domain.CONTRIBUTIONS)),
+                    functions=draw(st.lists(st.sampled_from(ALL_FUNCTIONS), unique=True, max_size=3)),
+                )
+            pairs = [(a, b) for i, a in enumerate(sorted(related)) for b in sorted(related)[i + 1:]]
+            if pairs:
+                for a, b in draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)):
+                    data.consult(trainee, a, b, wave)
+            for function in draw(st.lists(st.sampled_from(ALL_FUNCTIONS), unique=True, max_size=2)):
+                data.need(trainee, function, wave)
+    return data

@@ -6,8 +6,9 @@ Use them with ``from tests.app_fixtures import *`` (or ``pytest_plugins``):
   ``sample_data/`` with the real importer. Treat it as read-only.
 * ``sample_db_copy``: a private copy of it, for tests that import or change data.
 * ``empty_db_path``: a database with the schema and no data.
-* ``run_app(db_path, page=None, **query)``: an ``AppTest`` of ``dashboard/app.py``
-  on that database, with those query parameters, after its first run.
+* ``run_app(db_path, page=None, user=None, **query)``: an ``AppTest`` of
+  ``dashboard/app.py`` on that database, with those query parameters (and, if
+  given, ``user`` as ``st.user``), after its first run.
 * ``page_text(app)``: everything a page sent to the browser, as text.
 """
 
@@ -72,11 +73,15 @@ def empty_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def run_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """Start the app on a database, optionally on a page, with URL parameters."""
+    """Start the app on a database, optionally on a page, with URL parameters;
+    ``user`` stands in for the identity ``st.login`` puts in ``st.user``."""
 
-    def start(db_path: Path, page: str | None = None, **query: str) -> AppTest:
+    def start(db_path: Path, page: str | None = None, user: Mapping[str, object] | None = None,
+              **query: str) -> AppTest:
         monkeypatch.setenv(DB_ENV_VAR, str(db_path))
         app = AppTest.from_file(str(APP_PATH), default_timeout=APP_TIMEOUT)
+        if user is not None:
+            app.user = dict(user)
         for key, value in query.items():
             app.query_params[key] = value
         app.run()

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from dashboard import domain
 from dashboard.analysis import coverage, measures, signals
 from dashboard.db import Database
-from tests.analysis_fixtures import ALL_FUNCTIONS, Dataset, base
+from tests.analysis_fixtures import ALL_FUNCTIONS, Dataset, random_datasets
 
 TRAINEES = ("T1", "T2", "T3")
 PEOPLE = {
@@ -19,31 +19,10 @@ RANK = domain.STRENGTH_RANK
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@st.composite
-def datasets(draw) -> Dataset:
-    data = base()
-    for person, role in PEOPLE.items():
-        data.person(person, role)
-    for trainee in TRAINEES:
-        data.trainee(trainee, cohort=draw(st.sampled_from(["2025-2026", "2026-2027"])))
-        for wave in draw(st.lists(st.sampled_from(domain.WAVES), unique=True, min_size=1, max_size=2)):
-            related = draw(st.lists(st.sampled_from(sorted(PEOPLE)), unique=True, min_size=1, max_size=5))
-            for person in related:
-                data.rel(
-                    trainee, person, wave,
-                    formal=draw(st.booleans()),
-                    strength=draw(st.sampled_from(domain.STRENGTHS)),
-                    klik=draw(st.sampled_from([None, *domain.KLIK])),
-                    contribution=draw(st.sampled_from(domain.CONTRIBUTIONS)),
-                    functions=draw(st.lists(st.sampled_from(ALL_FUNCTIONS), unique=True, max_size=3)),
-                )
-            pairs = [(a, b) for i, a in enumerate(sorted(related)) for b in sorted(related)[i + 1:]]
-            if pairs:
-                for a, b in draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)):
-                    data.consult(trainee, a, b, wave)
-            for function in draw(st.lists(st.sampled_from(ALL_FUNCTIONS), unique=True, max_size=2)):
-                data.need(trainee, function, wave)
-    return data
+def datasets() -> st.SearchStrategy[Dataset]:
+    """Three trainees at one school sharing their mentors, in two cohorts, with one or two waves each."""
+    return random_datasets(dict.fromkeys(TRAINEES, "S1"), PEOPLE, cohorts=("2025-2026", "2026-2027"), waves=(1, 2),
+                           max_related=5)
 
 
 def results(data: Dataset) -> tuple:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 
 import openpyxl
+import pandas as pd
 import pytest
 
+import dashboard.importer
 from dashboard import ui
-from dashboard.db import Database
+from dashboard.db import Database, DatabaseError, IntegrityError
 from tests.app_fixtures import *  # noqa: F403
 from tests.app_fixtures import SMALL_DATASET, make_zip
 
@@ -184,23 +186,38 @@ def test_run_upload_dry_run_and_errors(tmp_path):
         assert done.ok and done.written and db.table_counts()["trainees"] == 2
 
 
-def test_a_failing_write_shows_the_dutch_message_and_changes_nothing(run_app, sample_db_copy, monkeypatch):
-    import dashboard.importer
-    from dashboard.db import DatabaseError
+def _import_with_a_refused_write(run_app, db_path, monkeypatch, error: Exception):
+    """Upload a valid dataset (its preview passes) and confirm, with the write raising ``error``."""
 
-    real_import = dashboard.importer.import_dataset
+    def refused_write(*args, **kwargs):
+        raise error
 
-    def failing_write(db, source, *, replace=False, dry_run=False, progress=None, **who):
-        if dry_run:
-            return real_import(db, source, replace=replace, dry_run=True)
-        raise DatabaseError("disk full")
-
-    before = _counts(sample_db_copy)
-    app = run_app(sample_db_copy, page=DATA_PAGE)
+    app = run_app(db_path, page=DATA_PAGE)
     _upload(app, "zuid.zip", make_zip(SMALL_DATASET))
-    monkeypatch.setattr(dashboard.importer, "import_dataset", failing_write)
+    monkeypatch.setattr(dashboard.importer, "_write", refused_write)
     _button(app, "Importeren").click().run()
     assert not app.exception
+    return app
+
+
+def test_a_failing_write_shows_the_dutch_message_and_changes_nothing(run_app, sample_db_copy, monkeypatch):
+    before = _counts(sample_db_copy)
+    app = _import_with_a_refused_write(run_app, sample_db_copy, monkeypatch, DatabaseError("disk full"))
     assert [e.value for e in app.error] == [ui.i18n.t("data.import.failed")]
     assert "disk full" not in " ".join(e.value for e in app.error)
+    assert _counts(sample_db_copy) == before
+
+
+def test_a_write_refused_for_a_repeated_key_shows_which_key_and_changes_nothing(run_app, sample_db_copy, monkeypatch):
+    violations = pd.DataFrame({"table_name": ["relationships"], "row_key": ["ZT1/ZP1/begin"],
+                               "column_name": ["trainee_id, person_id, wave"], "value": ["2"]})
+    before = _counts(sample_db_copy)
+    # As db.transaction() refuses when its check before commit finds the key twice.
+    app = _import_with_a_refused_write(run_app, sample_db_copy, monkeypatch, IntegrityError(violations))
+    shown = [e.value for e in app.error]
+    assert shown == [ui.escape_markdown(IntegrityError(violations).message("nl"))]  # escaped like other texts
+    assert shown[0].replace("\\", "") == (
+        "Niet opgeslagen: in tabel relationships zou de sleutel (trainee_id, person_id, wave) \"ZT1/ZP1/begin\""
+        " 2 keer voorkomen; elke sleutel mag maar één keer voorkomen. Er is niets gewijzigd.")
+    assert "Traceback" not in shown[0]
     assert _counts(sample_db_copy) == before

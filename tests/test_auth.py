@@ -21,10 +21,9 @@ from streamlit.testing.v1 import AppTest
 from dashboard import audit, auth, server
 from dashboard.access import LOCAL_VIEWER, AccessDenied
 from dashboard.cli import build_parser
-from dashboard.db import DB_ENV_VAR, SAMPLE_DATA_DIR, Database
+from dashboard.db import SAMPLE_DATA_DIR, Database
 from dashboard.users import add_user
 from tests.app_fixtures import *  # noqa: F403
-from tests.app_fixtures import APP_PATH, APP_TIMEOUT
 
 SECRET = "0123456789abcdef0123456789abcdef"
 GOOD_AUTH = {
@@ -344,20 +343,12 @@ def sample_names() -> dict[str, set[str]]:
 
 
 @pytest.fixture
-def server_app(monkeypatch) -> Callable[..., AppTest]:
+def server_app(run_app, monkeypatch) -> Callable[..., AppTest]:
     """``server_app(db_path, user, **query)``: the app in server mode, logged in as ``user``."""
+    monkeypatch.setenv(auth.MODE_ENV_VAR, "server")
 
     def start(db_path: Path, user: dict[str, object], page: str | None = None, **query: str) -> AppTest:
-        monkeypatch.setenv(DB_ENV_VAR, str(db_path))
-        monkeypatch.setenv(auth.MODE_ENV_VAR, "server")
-        app = AppTest.from_file(str(APP_PATH), default_timeout=APP_TIMEOUT)
-        app.user = dict(user)
-        for key, value in query.items():
-            app.query_params[key] = value
-        app.run()
-        if page is not None:
-            app.switch_page(page).run()
-        return app
+        return run_app(db_path, page=page, user=user, **query)
 
     return start
 

@@ -185,6 +185,29 @@ def test_erase_command_needs_confirmation(loaded_db, capsys, monkeypatch):
     assert main(["person", "erase", TRAINEE["id"], "--yes", "--db", db_file]) == 1
 
 
+def _repeat_relationship(db: Database, trainee_id: str, person_id: str) -> None:
+    """Store one relationship a second time, past every check (as a damaged file might hold it)."""
+    cursor = db.cursor()
+    cursor.execute("INSERT INTO relationships SELECT * FROM relationships WHERE trainee_id = ? AND person_id = ?",
+                   [trainee_id, person_id])
+    cursor.close()
+
+
+def test_erase_command_refused_by_the_integrity_check_says_why_and_erases_nothing(loaded_db, capsys):
+    _repeat_relationship(loaded_db, "T2", PERSON["id"])  # someone else's row: the erase leaves it as it is
+    before = loaded_db.table_counts()
+    db_file = str(loaded_db.path)
+    loaded_db.close()
+    assert main(["person", "erase", TRAINEE["id"], "--yes", "--db", db_file]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "Niet opgeslagen: in tabel relationships zou de sleutel (trainee_id, person_id, wave)"
+        f" \"T2/{PERSON['id']}/begin\" 2 keer voorkomen; elke sleutel mag maar één keer voorkomen."
+        " Er is niets gewijzigd.")
+    with Database(db_file) as db:
+        assert db.table_counts() == before
+        assert audit.audit_log(db, action="person_erase").empty
+
+
 # --- bewaartermijn -----------------------------------------------------------
 
 
@@ -291,6 +314,22 @@ def test_purge_command(tmp_path, empty_db, capsys, monkeypatch):
     with Database(db_file) as db:
         assert db.table_counts()["trainees"] == 2
         assert audit.audit_log(db, action="purge")["actor"].tolist() == ["cli"]
+
+
+def test_purge_command_refused_by_the_integrity_check_says_why_in_english_and_purges_nothing(tmp_path, empty_db,
+                                                                                            capsys):
+    _two_cohorts(tmp_path, empty_db)
+    _repeat_relationship(empty_db, "007", "P1")  # a cohort that stays: the purge leaves it as it is
+    before = empty_db.table_counts()
+    db_file = str(empty_db.path)
+    empty_db.close()
+    assert main(["--lang", "en", "purge", "--before", "2023-08-01", "--yes", "--db", db_file]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "Not saved: in table relationships the key (trainee_id, person_id, wave) \"007/P1/begin\" would occur"
+        " 2 times; every key may occur only once. Nothing was changed.")
+    with Database(db_file) as db:
+        assert db.table_counts() == before
+        assert audit.audit_log(db, action="purge").empty
 
 
 def test_erase_asks_at_a_terminal_and_only_ja_goes_ahead(loaded_db, capsys, monkeypatch):

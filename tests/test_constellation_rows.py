@@ -20,7 +20,7 @@ from dashboard import analysis, domain
 from dashboard.access import Viewer
 from dashboard.analysis import Filters, Norm
 from dashboard.db import Database
-from tests.analysis_fixtures import ALL_FUNCTIONS, Dataset, base, healthy_trainee
+from tests.analysis_fixtures import Dataset, base, healthy_trainee, random_datasets
 from tests.app_fixtures import *  # noqa: F403
 
 TRAINEES = {"T1": "S1", "T2": "S1", "T3": "S2"}
@@ -31,37 +31,10 @@ PEOPLE = {
 CONSTELLATION = "views/constellatie.py"
 
 
-@st.composite
-def datasets(draw) -> Dataset:
+def datasets() -> st.SearchStrategy[Dataset]:
     """Three trainees at two schools sharing their mentors; any waves (also none),
     ratings, functions, consultations and needs; sometimes a programme with its own norm."""
-    data = base().school("S2")
-    for person, role in PEOPLE.items():
-        data.person(person, role)
-    if draw(st.booleans()):
-        for role in draw(st.lists(st.sampled_from(sorted(set(PEOPLE.values()))), unique=True, min_size=1, max_size=3)):
-            data.norm_role("pabo", role, draw(st.sampled_from(domain.STRENGTHS)))
-        data.norm_consultation("pabo", "werkplekbegeleider", "leidinggevende")
-    for trainee, school in TRAINEES.items():
-        data.trainee(trainee, school=school, programme=draw(st.sampled_from([None, "pabo", "lio"])))
-        for wave in draw(st.lists(st.sampled_from(domain.WAVES), unique=True, max_size=3)):
-            related = draw(st.lists(st.sampled_from(sorted(PEOPLE)), unique=True, min_size=1, max_size=6))
-            for person in related:
-                data.rel(
-                    trainee, person, wave,
-                    formal=draw(st.booleans()),
-                    strength=draw(st.sampled_from(domain.STRENGTHS)),
-                    klik=draw(st.sampled_from([None, *domain.KLIK])),
-                    contribution=draw(st.sampled_from(domain.CONTRIBUTIONS)),
-                    functions=draw(st.lists(st.sampled_from(ALL_FUNCTIONS), unique=True, max_size=3)),
-                )
-            pairs = [(a, b) for i, a in enumerate(sorted(related)) for b in sorted(related)[i + 1:]]
-            if pairs:
-                for a, b in draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)):
-                    data.consult(trainee, a, b, wave)
-            for function in draw(st.lists(st.sampled_from(ALL_FUNCTIONS), unique=True, max_size=2)):
-                data.need(trainee, function, wave)
-    return data
+    return random_datasets(TRAINEES, PEOPLE, programmes=(None, "pabo", "lio"), programme_norm=True)
 
 
 def national_constellation(db: Database, trainee_id: str, norm: Norm | None = None) -> dict | None:

@@ -147,3 +147,23 @@ def test_users_command_errors_are_dutch_or_english_and_exit_1(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == "There is no user with email address a@b.nl."
     assert main(["users", "list", "--db", db_file]) == 0
     assert "nog geen gebruikers" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [
+    ["users", "add", "nieuw@baken.nl", "--role", "management"],
+    ["users", "remove", "dir@hs.nl"],
+])
+def test_users_command_refused_by_the_integrity_check_says_why_and_exits_2(loaded_db, capsys, command):
+    add_user(loaded_db, "dir@hs.nl", "management")
+    cursor = loaded_db.cursor()  # one relationship stored twice, past every check (as a damaged file might hold it)
+    cursor.execute("INSERT INTO relationships SELECT * FROM relationships WHERE trainee_id = 'T2'")
+    cursor.close()
+    db_file = str(loaded_db.path)
+    loaded_db.close()
+    assert main([*command, "--db", db_file]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "Niet opgeslagen: in tabel relationships zou de sleutel (trainee_id, person_id, wave) \"T2/P2/begin\""
+        " 2 keer voorkomen; elke sleutel mag maar één keer voorkomen. Er is niets gewijzigd.")
+    with Database(db_file) as db:
+        assert list_users(db)["email"].tolist() == ["dir@hs.nl"]
+        assert audit.audit_log(db)["action"].tolist() == ["import", "user_add"]

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.db import DATA_TABLES, DatabaseError
+from dashboard.db import DATA_TABLES, DatabaseError, IntegrityError
 
 logger = logging.getLogger("dashboard")
 
@@ -144,6 +144,12 @@ def _import_section() -> None:
             with st.spinner(ui.t("data.import.running")):
                 result = ui.run_upload(ui.shared_database(), uploaded.name, data, replace=replace, dry_run=False,
                                        language=ui.lang(), who=ui.viewer())
+        except IntegrityError as exc:
+            # Refused before commit, nothing written; the message says which key or reference
+            # (its values come from the upload, so they are shown literally).
+            logger.warning("import of %s from the data page refused: %s", uploaded.name, exc)
+            st.error(ui.escape_markdown(exc.message(ui.lang())), icon=":material/error:")
+            return
         except DatabaseError:
             # The write was rolled back as a whole; the details are for the server log.
             logger.exception("import of %s from the data page failed", uploaded.name)

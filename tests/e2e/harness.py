@@ -1,6 +1,7 @@
 """End-to-end harness: the real ``python -m dashboard serve`` in headless Debian Chromium.
 
-* ``start_server(db_path)`` starts the server on a free port and waits for
+* ``start_server(db_path, log_path)`` starts the server on a free port (or
+  ``port=``, with ``extra_args=`` and ``env=`` if given) and waits for
   ``/_stcore/health``; ``stop_server`` ends it (its whole process group: the
   serve command starts Streamlit as a child).
 * ``AppBrowser.visit(path, name)`` opens a URL, waits until the script has
@@ -20,6 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,16 +74,20 @@ class ServerHandle:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def start_server(db_path: Path, log_path: Path) -> ServerHandle:
-    port = free_port()
+def start_server(db_path: Path, log_path: Path, *, port: int | None = None, extra_args: Sequence[str] = (),
+                 env: Mapping[str, str] | None = None) -> ServerHandle:
+    """``serve --db db_path`` on ``port`` (default: a free one) with ``extra_args``
+    and ``env`` added to this process's environment; waits for ``/_stcore/health``."""
+    port = port or free_port()
     log = log_path.open("w", encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "serve", "--db", str(db_path), "--port", str(port)],
+        [sys.executable, "-m", "dashboard", "serve", "--db", str(db_path), "--port", str(port), *extra_args],
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         start_new_session=True,  # one process group: serve and its Streamlit child
         cwd=PROJECT_ROOT,
+        env={**os.environ, **env} if env else None,
     )
     log.close()
     handle = ServerHandle(f"http://127.0.0.1:{port}", db_path, log_path, process)

@@ -6,7 +6,7 @@
   claim as well, so a test logs in as any email address it likes.
 * ``write_secrets(...)``: the ``[auth]`` section that points the dashboard at it.
 * ``start_login_server(...)``: ``python -m dashboard serve --auth FILE``
-  (server mode), waiting for ``/_stcore/health`` like ``harness.start_server``;
+  (server mode) through ``harness.start_server``;
   ``stop_login_server`` ends it and waits until the database file is free.
 * ``log_in(app, email)``: the whole flow in the browser: the dashboard's
   login button, the provider's form, the callback, back in the dashboard.
@@ -18,18 +18,12 @@ from __future__ import annotations
 
 import re
 import secrets
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dashboard.db import PROJECT_ROOT
-from tests.e2e.harness import PAGE_TIMEOUT_MS, SERVER_START_TIMEOUT, AppBrowser, ServerHandle, stop_server
+from tests.e2e.harness import PAGE_TIMEOUT_MS, AppBrowser, ServerHandle, start_server, stop_server
 
 # The provider's pages link a stylesheet on a CDN; tests run offline.
 _CDN = re.compile(r"^https://cdn\.jsdelivr\.net/")
@@ -68,31 +62,7 @@ def write_secrets(path: Path, dashboard_url: str, provider_url: str) -> Path:
 
 def start_login_server(db_path: Path, secrets_path: Path, port: int, log_path: Path) -> ServerHandle:
     """``serve --auth`` on ``port`` (the redirect URI in the secrets names it)."""
-    log = log_path.open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "serve", "--db", str(db_path), "--port", str(port),
-         "--auth", str(secrets_path)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,  # one process group: serve and its Streamlit child
-        cwd=PROJECT_ROOT,
-    )
-    log.close()
-    handle = ServerHandle(f"http://127.0.0.1:{port}", db_path, log_path, process)
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server stopped with exit code {process.returncode}:\n{handle.log()}")
-        try:
-            with urllib.request.urlopen(f"{handle.url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return handle
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    stop_server(handle)
-    raise RuntimeError(f"the server did not answer /_stcore/health within {SERVER_START_TIMEOUT} s:\n{handle.log()}")
+    return start_server(db_path, log_path, port=port, extra_args=("--auth", str(secrets_path)))
 
 
 def stop_login_server(handle: ServerHandle) -> None:
