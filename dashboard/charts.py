@@ -177,13 +177,20 @@ def coverage_heatmap(
         cells = cells.assign(**{c: cells[c].astype("float64") for c in figures})
     groups = cells.groupby("group_key", sort=False).agg(group_name=("group_name", "first"), size=("n_trainees", "max"))
     groups = shown_groups(groups, max_groups)
-    wide = cells.pivot_table(
-        index="function", columns="group_key", values=["share_sterk", "n_sterk", "n_zwak", "n_geen", "n_trainees"],
-        aggfunc="first",
-    )
+    # Each (function, group) cell's row, by position: the first row of a cell
+    # wins (as a pivot with "first" would); cells without a row stay NaN.
+    row_of = {code: i for i, code in enumerate(function_codes)}
+    column_of = {key: j for j, key in enumerate(groups.index)}
+    first = cells.drop_duplicates(subset=["function", "group_key"])
+    rows = first["function"].map(row_of)
+    columns = first["group_key"].map(column_of)
+    drawn = (rows.notna() & columns.notna()).to_numpy()
+    at = (rows[drawn].to_numpy(dtype=int), columns[drawn].to_numpy(dtype=int))
 
     def matrix(value: str) -> np.ndarray:
-        return wide[value].reindex(index=function_codes, columns=list(groups.index)).to_numpy(dtype="float64")
+        found = np.full((len(function_codes), len(groups)), np.nan)
+        found[at] = first.loc[drawn, value].to_numpy(dtype="float64", na_value=np.nan)
+        return found
 
     share = matrix("share_sterk")
     counts = np.stack([np.nan_to_num(matrix(c)).astype(int) for c in ("n_sterk", "n_zwak", "n_geen", "n_trainees")], axis=-1)

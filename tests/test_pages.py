@@ -96,6 +96,27 @@ def test_overview_headline_heatmap_and_tables(run_app, sample_db_path, sample):
     assert len(rows) == min(sample["school_trainees"][school_id], 60)
 
 
+def test_overview_trainee_table_holds_each_trainees_levels(run_app, sample_db_path, sample):
+    """The table under the trainee heatmap: a row per trainee of the chosen school (name order),
+    its constellation link, then one column per function (taxonomy order) with the level."""
+    school_id, _ = sample["schools"][0]
+    app = ok(run_app(sample_db_path, school=school_id))
+    table = next(d.value for d in app.dataframe if "Student" in d.value.columns)
+    with Database(sample_db_path) as db:
+        levels = analysis.coverage(db, analysis.Filters(school=school_id))
+        taxonomy = analysis.functions(db)
+    names = dict(zip(sample["trainees"]["trainee_id"], sample["trainees"]["name"]))
+    ids = sorted(set(levels["trainee_id"]), key=lambda tid: (str(names[tid]).lower(), tid))
+    assert list(table["Student"]) == [names[tid] for tid in ids]
+    assert [link.split("trainee=")[1].split("&")[0] for link in table["Constellatie"]] == ids
+    labels = dict(zip(taxonomy["code"], taxonomy["label_nl"]))
+    codes = [code for code in taxonomy["code"] if code in set(levels["function"])]
+    assert list(table.columns[2:]) == [labels[code] for code in codes]
+    expected = levels.set_index(["trainee_id", "function"])["level"]
+    for row, tid in zip(table.itertuples(index=False), ids):
+        assert list(row[2:]) == [expected[(tid, code)] for code in codes]
+
+
 def test_overview_filter_from_url_and_widget(run_app, sample_db_path, sample):
     school_id, _ = sample["schools"][0]
     expected = str(sample["school_trainees"][school_id])

@@ -185,17 +185,20 @@ def group_section(filters, norm, by: str, coverage: pd.DataFrame, filtered_group
         st.caption(ui.t("overview.table_capped", shown=TABLE_MAX_ROWS, total=len(ids)))
         ids = ids[:TABLE_MAX_ROWS]
         levels = levels[levels["trainee_id"].isin(set(ids))]
-    wide = levels.pivot_table(index="trainee_id", columns="function", values="level", aggfunc="first")
-    wide = wide[[c for c in functions["code"] if c in wide.columns]]
+    # Trainees (rows, in name order) × functions (columns, taxonomy order), each cell its level's label.
+    first = levels.drop_duplicates(subset=["trainee_id", "function"])
     level_labels = {level: ui.t(f"chart.level.{level}") for level in ("sterk", "zwak", "geen")}
-    wide = wide.apply(lambda column: column.map(level_labels))
-    wide.columns = [labels.get(c, c) for c in wide.columns]
-    wide = wide.loc[ids]
-    wide.insert(0, ui.t("overview.col.trainee"), [names_by_id.get(tid, tid) for tid in wide.index])
-    wide.insert(1, ui.t("overview.col.link"), loaders.constellation_links(wide.index))
+    cell = dict(zip(zip(first["trainee_id"], first["function"]), first["level"].map(level_labels)))
+    present = set(first["function"])
+    wide = pd.DataFrame({
+        ui.t("overview.col.trainee"): [names_by_id.get(tid, tid) for tid in ids],
+        ui.t("overview.col.link"): loaders.constellation_links(ids),
+        **{labels.get(code, code): [cell.get((tid, code)) for tid in ids]
+           for code in functions["code"] if code in present},
+    })
     with st.expander(ui.t("overview.table")):
         st.dataframe(
-            wide.reset_index(drop=True),
+            wide,
             hide_index=True,
             column_config={
                 ui.t("overview.col.link"): st.column_config.LinkColumn(display_text=ui.t("overview.open_constellation"))
