@@ -132,6 +132,23 @@ def test_sequence_with_one_distinct_label_repeats_it() -> None:
     assert bench._sequence([], 0, 2, 1) == []
 
 
+@given(st.integers(1, 12), st.integers(1, 8), st.integers(0, 1000))
+def test_think_pauses_stagger_the_start_and_stay_in_the_reading_range(sessions: int, count: int, seed: int) -> None:
+    pauses = bench.think_pauses(sessions, count, seed)
+    low, high = bench.THINK_TIME_S
+    assert len(pauses) == sessions and all(len(p) == count for p in pauses)
+    assert all(0 <= p[0] < high for p in pauses)  # the first change: somewhere in the first reading time
+    assert all(low <= x <= high for p in pauses for x in p[1:])
+    assert bench.think_pauses(sessions, count, seed) == pauses  # the same pauses on every run
+
+
+def test_least_ratio_back_to_back_by_hand() -> None:
+    # 10 sessions, 0.3 CPU-s a rerun, 2 cores: a rerun waits at least 10 * 0.3 / 2 = 1.5 s; single p95 0.25 s.
+    assert bench.least_ratio_back_to_back(10, 0.3, 0.25, cores=2) == pytest.approx(6.0)
+    assert bench.least_ratio_back_to_back(10, 0.3, 0.25, cores=8) == pytest.approx(1.5)
+    assert bench.least_ratio_back_to_back(10, None, 0.25, cores=2) is None
+
+
 def _figure(trainees: int, seconds: float) -> bench.Figure:
     return bench.Figure("pages", "/ (school filter change)", trainees, "s", seconds, seconds)
 
