@@ -72,7 +72,7 @@ class Viewer:
         return self.role == "management"
 
     def scope_params(self) -> dict[str, Any]:
-        """The bound parameters every scoped statement uses (see queries/analysis/_scope.sql)."""
+        """The bound parameters every scoped statement uses (see queries/analysis/_visible.sql)."""
         return {
             "scope_all": self.sees_all_trainees,
             "scope_schools": list(self.schools),

@@ -101,6 +101,7 @@ MEASURE_COLUMNS: tuple[str, ...] = (
 )
 
 _VISIBLE = "analysis/_visible"
+_CHOSEN = "analysis/_chosen"
 _SCOPE = "analysis/_scope"
 _COVERAGE = "analysis/_coverage"
 
@@ -292,7 +293,7 @@ def trainees(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
 
 
 def _trainees(db: Database, filters: Filters) -> pd.DataFrame:
-    found = _run(db, ["analysis/trainees"], _filter_params(filters))
+    found = _run(db, [_CHOSEN, "analysis/trainees"], _filter_params(filters))
     found["waves"] = found["waves"].map(list)
     return found
 
@@ -313,7 +314,7 @@ def coverage(db: Database, filters: Filters = Filters(), norm: Norm | None = Non
 def _coverage(db: Database, filters: Filters, norm: Norm | None) -> pd.DataFrame:
     return _run(
         db,
-        [_SCOPE, _COVERAGE, "analysis/coverage"],
+        [_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage"],
         _filter_params(filters),
         _analysis_tables(db, norm),
     )
@@ -331,7 +332,7 @@ def coverage_by(db: Database, by: str, filters: Filters = Filters(), norm: Norm 
     _check_by(by)
     found = _run(
         db,
-        [_SCOPE, _COVERAGE, "analysis/coverage_by"],
+        [_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage_by"],
         {**_filter_params(filters), "by": by},
         _analysis_tables(db, norm),
     )
@@ -400,7 +401,7 @@ def _signals(db: Database, filters: Filters, norm: Norm | None, lang: str) -> pd
     lang = normalise_language(lang)
     found = _run(
         db,
-        [_SCOPE, _COVERAGE, "analysis/signals"],
+        [_CHOSEN, _SCOPE, _COVERAGE, "analysis/signals"],
         _filter_params(filters),
         _signal_tables(db, norm, lang),
     )
@@ -518,7 +519,7 @@ def measures(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
 
 
 def _measures(db: Database, params: Mapping[str, Any], tables: Mapping[str, pa.Table]) -> pd.DataFrame:
-    return _measure_columns(_run(db, [_SCOPE, "analysis/measures"], params, tables))
+    return _measure_columns(_run(db, [_CHOSEN, _SCOPE, "analysis/measures"], params, tables))
 
 
 def _measure_columns(found: pd.DataFrame) -> pd.DataFrame:
@@ -531,27 +532,28 @@ def _measure_columns(found: pd.DataFrame) -> pd.DataFrame:
     return found[list(MEASURE_COLUMNS)].reset_index(drop=True)
 
 
-# --- one trainee ------------------------------------------------------------------
+# --- one trainee, one school: questions on copied rows ------------------------------
 #
-# The questions about one trainee read only that trainee's rows, but a filter
-# on trainee_id still scans most of a national table (rows are not stored in
-# trainee order), and each question scans several. So the trainee's rows are
-# read once (constellation_rows.sql) and every question runs its usual SQL
+# The questions about one trainee (or one school's trainees) read only their
+# rows, but a filter on trainee_id still scans most of a national table (rows
+# are not stored in trainee order), and each question scans several. So their
+# rows are read once (copied_rows.sql) and every question runs its usual SQL
 # file on an empty in-memory DuckDB where those rows stand under the national
-# tables' names: the same rules (one definition each) on 20 rows instead of
-# 500,000. The scope holds as in every question: the copies are read through
-# _visible.sql, and a trainee the viewer may not see has no rows to copy.
+# tables' names: the same rules (one definition each) on 20 or 3,000 rows
+# instead of 500,000. The scope holds as in every question: the copies are
+# read through _visible.sql, and a trainee the viewer may not see has no rows
+# to copy.
 
-# The tables constellation_rows.sql copies; the questions about one trainee read no others.
+# The tables copied_rows.sql copies; the questions about the copied trainees read no others.
 TRAINEE_TABLES: tuple[str, ...] = (
     "trainees", "schools", "institutes", "relationships", "people", "relationship_functions",
     "consultations", "needs",
 )
 CONSTELLATION_PARTS: tuple[str, ...] = ("trainee", "relationships", "consultations", "needs", "missing_roles")
 DETAIL_PARTS: dict[str, tuple[str, ...]] = {
-    "coverage": (_SCOPE, _COVERAGE, "analysis/coverage"),
-    "signals": (_SCOPE, _COVERAGE, "analysis/signals"),
-    "measures": (_SCOPE, "analysis/measures"),
+    "coverage": (_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage"),
+    "signals": (_CHOSEN, _SCOPE, _COVERAGE, "analysis/signals"),
+    "measures": (_CHOSEN, _SCOPE, "analysis/measures"),
 }
 
 _scratch_lock = threading.Lock()
@@ -599,13 +601,15 @@ def _names_in(sql: str) -> frozenset[str]:
     return frozenset(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", sql))
 
 
-def _trainee_rows(db: Database, trainee_id: str) -> dict[str, pa.Table]:
-    """The trainee's rows of each of TRAINEE_TABLES, with the tables' own columns
-    and types; no rows at all for a trainee the viewer may not see (or unknown)."""
-    sql = "\n".join(load_sql(part) for part in (_VISIBLE, "analysis/constellation_rows"))
+def _copied_rows(db: Database, opening: Sequence[str], params: Mapping[str, Any]) -> dict[str, pa.Table]:
+    """The rows of each of TRAINEE_TABLES about the trainees ``opening`` names
+    (``_copy_one_trainee`` or ``_chosen`` + ``_copy_chosen``), with the
+    tables' own columns and types; no rows at all for trainees the viewer may
+    not see (or unknown ones)."""
+    sql = "\n".join(load_sql(part) for part in (_VISIBLE, *opening, "analysis/copied_rows"))
     cur = db.cursor()
     try:
-        found = cur.sql(sql, params=db.bind(sql, {"trainee_id": trainee_id})).to_arrow_table()
+        found = cur.sql(sql, params=db.bind(sql, params)).to_arrow_table()
     finally:
         cur.close()
     rows = {}
@@ -613,6 +617,11 @@ def _trainee_rows(db: Database, trainee_id: str) -> dict[str, pa.Table]:
         column = found.column(name)
         rows[name] = pa.Table.from_struct_array(column.filter(pc.is_valid(column)).combine_chunks())
     return rows
+
+
+def _trainee_rows(db: Database, trainee_id: str) -> dict[str, pa.Table]:
+    """One trainee's rows (see :func:`_copied_rows`)."""
+    return _copied_rows(db, ("analysis/_copy_one_trainee",), {"trainee_id": trainee_id})
 
 
 Job = tuple[Sequence[str], Mapping[str, Any], Mapping[str, pa.Table]]
@@ -777,6 +786,46 @@ def trainee_view(
     return _constellation_result(network_found), _detail_result(coverage_found, signals_found, measures_found)
 
 
+def group_view(
+    db: Database, by: str, filters: Filters = Filters(), norm: Norm | None = None, lang: str = "nl",
+) -> dict[str, pd.DataFrame]:
+    """:func:`coverage`, :func:`signals`, :func:`coverage_by` (``by``) and
+    :func:`trainees` for the trainees the filters name, from one read of
+    their rows: what the overview shows when the filters name a school.
+
+    The same SQL files as those functions run on a copy of the chosen
+    trainees' rows (:func:`_copied_rows`), so the answers are theirs; the
+    copy pays off when the filters name a few hundred trainees out of many
+    (a school), not for a national view. Keys: coverage, signals,
+    coverage_by, trainees.
+    """
+    _require_persons(db)
+    _check_by(by)
+    lang = normalise_language(lang)
+    params = _filter_params(filters)
+    rows = _copied_rows(db, (_CHOSEN, "analysis/_copy_chosen"), params)
+    taxonomy = functions(db)
+    tables = _analysis_tables(db, norm, taxonomy)
+    signal_tables = {**tables, **_message_tables(db, lang, taxonomy)}
+    # Two cursors of about equal work: signals costs about what the other three cost together.
+    found_signals, found_coverage, grouped, people = _run_side_by_side(
+        db, rows,
+        [([_CHOSEN, _SCOPE, _COVERAGE, "analysis/signals"], params, signal_tables)],
+        [([_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage"], params, tables),
+         ([_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage_by"], {**params, "by": by}, tables),
+         ([_CHOSEN, "analysis/trainees"], params, {})],
+    )
+    # A column that is null throughout arrives untyped from a small copy; text, as nationally.
+    found_signals = found_signals.astype({c: "str" for c in found_signals.columns if found_signals[c].dtype == object})
+    people["waves"] = people["waves"].map(list)
+    return {
+        "coverage": found_coverage,
+        "signals": found_signals[list(SIGNAL_COLUMNS)],
+        "coverage_by": grouped.rename(columns={"group_id": GROUP_COLUMNS[by]}),
+        "trainees": people,
+    }
+
+
 # --- comparing groups ---------------------------------------------------------------
 
 
@@ -803,7 +852,7 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
         cells_job = pool.submit(_coverage, db, filters, norm)
         signals_job = pool.submit(_signals, db, filters, norm, "nl")
         ties_job = pool.submit(
-            _run, db, [_SCOPE, "analysis/compare_ties"], {**_filter_params(filters), "by": by},
+            _run, db, [_CHOSEN, _SCOPE, "analysis/compare_ties"], {**_filter_params(filters), "by": by},
             _analysis_tables(db, norm),
         )
         people, cells, found, ties = people_job.result(), cells_job.result(), signals_job.result(), ties_job.result()

@@ -322,11 +322,11 @@ def bench_analysis(db: Database, n_trainees: int, runs: int) -> list[Figure]:
     everyone = {"school": None, "institute": None, "cohort": None, "programme": None, "wave": None, "trainee": None}
     questions = [
         ("signals (all trainees)", lambda: analysis.signals(db),
-         ["analysis/_visible", "analysis/_scope", "analysis/_coverage", "analysis/signals"], everyone),
+         ["analysis/_visible", "analysis/_chosen", "analysis/_scope", "analysis/_coverage", "analysis/signals"], everyone),
         ("coverage by school", lambda: analysis.coverage_by(db, "school"),
-         ["analysis/_visible", "analysis/_scope", "analysis/_coverage", "analysis/coverage_by"], {**everyone, "by": "school"}),
+         ["analysis/_visible", "analysis/_chosen", "analysis/_scope", "analysis/_coverage", "analysis/coverage_by"], {**everyone, "by": "school"}),
         (f"measures (one school, {school_size} trainees)", lambda: analysis.measures(db, Filters(school=school)),
-         ["analysis/_visible", "analysis/_scope", "analysis/measures"], {**everyone, "school": school}),
+         ["analysis/_visible", "analysis/_chosen", "analysis/_scope", "analysis/measures"], {**everyone, "school": school}),
     ]
     figures = []
     for name, question, parts, params in questions:

@@ -13,11 +13,12 @@ the page (a new trainee from the URL in the same session) and its wave table.
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import analysis, domain
-from dashboard.access import Viewer
+from dashboard.access import AccessDenied, Viewer
 from dashboard.analysis import Filters, Norm
 from dashboard.db import Database
 from tests.analysis_fixtures import Dataset, base, healthy_trainee, random_datasets
@@ -180,6 +181,66 @@ def test_the_scratch_database_holds_no_data_between_questions():
             assert cursor.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone() == (0,)
         finally:
             cursor.close()
+
+
+# --- one school's trainees (the overview filtered on a school) ------------------------------
+
+
+def national_group(db: Database, by: str, filters: Filters, norm: Norm | None = None) -> dict[str, pd.DataFrame]:
+    """What the overview asked before the copies: the public questions on the national tables."""
+    return {"coverage": analysis.coverage(db, filters, norm), "signals": analysis.signals(db, filters, norm),
+            "coverage_by": analysis.coverage_by(db, by, filters, norm), "trainees": analysis.trainees(db, filters)}
+
+
+def assert_same_group(found: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]) -> None:
+    assert set(found) == set(expected)
+    for name in expected:
+        left, right = found[name].reset_index(drop=True), expected[name].reset_index(drop=True)
+        if name == "trainees":  # lists of waves
+            left, right = left.assign(waves=left["waves"].map(tuple)), right.assign(waves=right["waves"].map(tuple))
+        assert same_frame(left, right), name
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(), st.sampled_from([None, ("S1",)]), st.sampled_from(["S1", "S2", "S9"]),
+       st.sampled_from([None, *domain.WAVES]), st.sampled_from(sorted(analysis.GROUP_COLUMNS)))
+def test_a_schools_questions_on_its_copied_rows_equal_the_questions_on_the_national_tables(
+        data, schools, school, wave, by):
+    filters = Filters(school=school, wave=wave)
+    with data.write(Database.in_memory()) as full:
+        db = full if schools is None else full.scoped(Viewer("so@school.nl", "schoolopleider", schools=schools))
+        assert_same_group(analysis.group_view(db, by, filters), national_group(db, by, filters))
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(), st.booleans())
+def test_an_in_memory_norm_applies_to_a_schools_copied_rows_as_nationally(data, informal_counts):
+    norm = Norm(roles=(("werkplekbegeleider", "sterk"), ("collega", "zwak")),
+                consultations=(("collega", "werkplekbegeleider"),), informal_counts=informal_counts)
+    with data.write(Database.in_memory()) as db:
+        filters = Filters(school="S1")
+        assert_same_group(analysis.group_view(db, "school", filters, norm), national_group(db, "school", filters, norm))
+
+
+def test_a_schools_copies_hold_its_trainees_rows_only():
+    with shared_mentor_data().write(Database.in_memory()) as db:
+        rows = analysis._copied_rows(db, (analysis._CHOSEN, "analysis/_copy_chosen"),
+                                     analysis._filter_params(Filters(school="S2")))
+        assert rows["trainees"].column("trainee_id").to_pylist() == ["T2"]
+        assert rows["schools"].column("school_id").to_pylist() == ["S2"]
+        for table in ("relationships", "relationship_functions", "consultations", "needs"):
+            assert set(rows[table].column("trainee_id").to_pylist()) <= {"T2"}, table
+        assert rows["relationships"].num_rows > 0
+
+
+def test_a_school_outside_the_scope_has_nothing_to_copy_and_management_may_not_ask():
+    with shared_mentor_data().write(Database.in_memory()) as full:
+        db = full.scoped(Viewer("so@school.nl", "schoolopleider", schools=("S1",)))
+        found = analysis.group_view(db, "school", Filters(school="S2"))
+        assert all(frame.empty for frame in found.values())
+        management = full.scoped(Viewer("mt@school.nl", "management"))
+        with pytest.raises(AccessDenied):
+            analysis.group_view(management, "school", Filters(school="S1"))
 
 
 # --- the page ------------------------------------------------------------------------------

@@ -118,8 +118,11 @@ def test_every_analysis_statement_reads_trainees_through_the_scope():
         text = "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("--"))
         assert not re.search(r"\b(?:FROM|JOIN)\s+trainees\b", text, re.IGNORECASE), path.name
         if _READS.search(text):
-            assert "visible" in text or path.name in ("_coverage.sql", "signals.sql", "measures.sql",
-                                                     "compare_ties.sql", "coverage_by.sql"), path.name
+            # through `visible`, or through what is made of it: `chosen` (_chosen.sql) and `copied` (_copy_*.sql)
+            assert re.search(r"\b(?:visible|chosen|copied)\b", text) or path.name in (
+                "_coverage.sql", "signals.sql", "measures.sql", "compare_ties.sql", "coverage_by.sql"), path.name
+    for opening in ("_chosen.sql", "_copy_one_trainee.sql", "_copy_chosen.sql"):
+        assert re.search(r"\bvisible\b", (QUERIES_DIR / "analysis" / opening).read_text()), opening
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

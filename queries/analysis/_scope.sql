@@ -1,5 +1,5 @@
--- Continues _visible.sql and opens every scoped analysis question (the files
--- that continue it start with a comma). It defines, from the bound filters:
+-- Continues _chosen.sql and opens every scoped analysis question (the files
+-- that continue it start with a comma). It defines, for the chosen trainees:
 --   scope: the trainees in view, each with the wave they are evaluated on
 --          (the chosen wave, else their latest wave with relationships) and
 --          the programme whose norm applies to them (their own when the norm
@@ -9,20 +9,7 @@
 -- there is nothing to evaluate.
 -- Bound tables (registered on the query's own cursor by dashboard.analysis):
 --   norm_settings_param(programme, informal_counts), roles_param(role, side, line).
-, wave_order (wave, wave_rank) AS (
-    VALUES ('begin', 0), ('midden', 1), ('eind', 2)
-),
-chosen AS (
-    -- the trainees the filters name, before anything is computed for them
-    SELECT t.trainee_id, t.name, t.school_id, t.institute_id, t.cohort, t.programme
-    FROM visible t
-    WHERE ($school::VARCHAR IS NULL OR t.school_id = $school::VARCHAR)
-      AND ($institute::VARCHAR IS NULL OR t.institute_id = $institute::VARCHAR)
-      AND ($cohort::VARCHAR IS NULL OR t.cohort = $cohort::VARCHAR)
-      AND ($programme::VARCHAR IS NULL OR t.programme = $programme::VARCHAR)
-      AND ($trainee::VARCHAR IS NULL OR t.trainee_id = $trainee::VARCHAR)
-),
-evaluated AS (
+, evaluated AS (
     SELECT r.trainee_id, arg_max(r.wave, w.wave_rank) AS wave, max(w.wave_rank) AS wave_rank
     FROM relationships r
     JOIN wave_order w ON w.wave = r.wave
