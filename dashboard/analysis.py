@@ -134,7 +134,7 @@ def _run(
 
 
 def _filter_params(filters: Filters, trainee: str | None = None) -> dict[str, str | None]:
-    """The bound parameters of _scope.sql; ``trainee`` narrows the scope to one trainee."""
+    """The bound parameters of _chosen.sql and _scope.sql; ``trainee`` narrows them to one trainee."""
     return {
         "school": filters.school,
         "institute": filters.institute,

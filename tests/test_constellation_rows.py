@@ -2,12 +2,16 @@
 constellation page under 150 ms).
 
 ``analysis.trainee_view``, ``constellation`` and ``trainee_detail`` read the
-trainee's rows once (``constellation_rows.sql``) and run the usual SQL files
+trainee's rows once (``copied_rows.sql``) and run the usual SQL files
 on those copies. The oracle is the same SQL on the national tables (the
 constellation parts) and the group questions of the whole database (coverage,
 signals, measures), for random datasets with shared mentors, programme norms
 and viewers of one school. Hand-built cases check what is copied, the scope,
 the page (a new trainee from the URL in the same session) and its wave table.
+
+``analysis.group_view`` does the same for the trainees of one school (the
+overview filtered on a school): its oracle is coverage, signals, coverage by
+group and the trainees on the national tables with the same filters.
 """
 
 from __future__ import annotations

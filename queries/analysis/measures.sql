@@ -1,4 +1,4 @@
--- Continues _scope.sql: network measures per trainee in scope, on the
+-- Continues _chosen.sql and _scope.sql: network measures per trainee in scope, on the
 -- evaluated wave (definitions and degenerate cases: docs/analyse.md).
 -- Alters: relationships rated sterk or zwak. Alter-alter ties: consultations
 -- between two alters. Effective size and constraint are computed by
