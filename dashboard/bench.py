@@ -320,13 +320,14 @@ def bench_analysis(db: Database, n_trainees: int, runs: int) -> list[Figure]:
 
     school, school_size = largest_school(db)
     everyone = {"school": None, "institute": None, "cohort": None, "programme": None, "wave": None, "trainee": None}
+    scoped = ["analysis/_visible", "analysis/_chosen", "analysis/_scope"]
     questions = [
         ("signals (all trainees)", lambda: analysis.signals(db),
-         ["analysis/_visible", "analysis/_chosen", "analysis/_scope", "analysis/_coverage", "analysis/signals"], everyone),
+         [*scoped, "analysis/_coverage", "analysis/signals"], everyone),
         ("coverage by school", lambda: analysis.coverage_by(db, "school"),
-         ["analysis/_visible", "analysis/_chosen", "analysis/_scope", "analysis/_coverage", "analysis/coverage_by"], {**everyone, "by": "school"}),
+         [*scoped, "analysis/_coverage", "analysis/coverage_by"], {**everyone, "by": "school"}),
         (f"measures (one school, {school_size} trainees)", lambda: analysis.measures(db, Filters(school=school)),
-         ["analysis/_visible", "analysis/_chosen", "analysis/_scope", "analysis/measures"], {**everyone, "school": school}),
+         [*scoped, "analysis/measures"], {**everyone, "school": school}),
     ]
     figures = []
     for name, question, parts, params in questions:
