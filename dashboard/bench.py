@@ -26,6 +26,8 @@ and seed, so a rerun starts at once), then measured:
   page for a seeded random 2-6 s between changes, starting at random moments
   within the first pause); the back-to-back row also gives the least ratio the
   machine allows (sessions x CPU per rerun / cores, against the single p95);
+  with ``--replicas R`` also back to back against R ``serve`` replicas, each
+  on its own copy of the database, the sessions spread over them in turn;
   the busy cores of serve, of the browser and of the whole machine are noted,
   because client and server share the machine;
 * memory (browser): peak RSS (VmHWM) of ``serve`` and its Streamlit child
@@ -658,6 +660,31 @@ class Server:
         return peaks
 
 
+@dataclass
+class Replicas:
+    """Several ``serve`` processes measured as one (sum of CPU, every process's peak);
+    ``url`` is the first one's, ``urls`` each one's."""
+
+    servers: list[Server]
+
+    @property
+    def url(self) -> str:
+        return self.servers[0].url
+
+    @property
+    def urls(self) -> list[str]:
+        return [server.url for server in self.servers]
+
+    def pids(self) -> list[int]:
+        return [pid for server in self.servers for pid in server.pids()]
+
+    def cpu_seconds(self) -> float:
+        return sum(server.cpu_seconds() for server in self.servers)
+
+    def peak_rss(self) -> dict[str, int]:
+        return {pid: peak for server in self.servers for pid, peak in server.peak_rss().items()}
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds all cores of the machine have been busy since boot (/proc/stat), for shares of a phase."""
     try:
@@ -918,7 +945,7 @@ def lower_priority(pids: Sequence[int], nice: int = BROWSER_NICE) -> None:
                 continue  # gone meanwhile
 
 
-async def _browser_phase(server: Server, plan: Callable[[Any], Any]) -> Any:
+async def _browser_phase(server: Server | Replicas, plan: Callable[[Any], Any]) -> Any:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -944,19 +971,19 @@ def _school_labels(db_path: Path) -> list[tuple[str, str]]:
     return [(name, school_id) for name, school_id in pairs if counts[name] == 1]
 
 
-def _browser_pids(server: Server) -> list[int]:
+def _browser_pids(server: Server | Replicas) -> list[int]:
     # This process's descendants other than the server: the Playwright driver and Chromium.
     serving = set(server.pids())
     return [pid for pid in descendants(os.getpid()) if pid != os.getpid() and pid not in serving]
 
 
-def _usage(server: Server) -> dict[str, float]:
+def _usage(server: Server | Replicas) -> dict[str, float]:
     """CPU seconds so far of serve, the browser (with its driver) and the whole machine; and the clock."""
     return {"serve": server.cpu_seconds(), "browser": cpu_seconds(_browser_pids(server)),
             "machine": machine_busy_seconds(), "wall": time.perf_counter()}
 
 
-def _shares(server: Server, before: Mapping[str, float]) -> dict[str, float]:
+def _shares(server: Server | Replicas, before: Mapping[str, float]) -> dict[str, float]:
     """Busy cores during a phase: serve (with its child), the browser, the whole machine (others included).
 
     Browser processes that ended during the phase are missed; contexts stay open until the phase ends.
@@ -1026,23 +1053,43 @@ class _Phase:
     usage: dict[str, float]
     window: tuple[float, float]
     peaks: dict[str, int]
+    rerun_logs: list[Path] = field(default_factory=list)
+
+    def at_server(self) -> dict[str, list[float]]:
+        """Seconds per rerun at the server(s), per session (see :func:`server_reruns`)."""
+        found: dict[str, list[float]] = {}
+        for log in self.rerun_logs:
+            found.update(server_reruns(log, *self.window))
+        return found
 
 
 def _sessions_phase(served: Path, work: Path, lang: str, rerun_log: Path, label: str,
-                    plans: Sequence[Sequence[tuple[str, str]]], pauses: Sequence[Sequence[float]] | None) -> _Phase:
-    """One session per plan against a fresh ``serve`` (empty caches), all working at the same time.
+                    plans: Sequence[Sequence[tuple[str, str]]], pauses: Sequence[Sequence[float]] | None,
+                    replicas: int = 1) -> _Phase:
+    """One session per plan against fresh ``serve`` processes (empty caches), all working at the same time.
 
     Without ``pauses`` every session changes its filter the moment its previous rerun ended (back to
     back: ten reruns always in flight); with them, each waits its pauses first (users reading).
     Each session its own schools (where there are enough), so the sessions do not fill each other's caches.
+    With ``replicas`` > 1, that many servers each on their own copy of the database (as replicas on
+    snapshots, docs/deployment.md), the sessions spread over them in turn (a sticky proxy's outcome).
     """
     name = rerun_log.stem.removeprefix("reruns-")
-    server = start_server(served, work / f"serve-{name}.log", lang, rerun_log)
+    logs = [rerun_log] + [rerun_log.with_name(f"{rerun_log.stem}-{i}.jsonl") for i in range(1, replicas)]
+    databases = [served] + [work / f"serve-{name}-{i}.duckdb" for i in range(1, replicas)]
+    for copy in databases[1:]:
+        shutil.copyfile(served, copy)
+    started: list[Server] = []
     try:
+        for i, (database, log) in enumerate(zip(databases, logs)):
+            started.append(start_server(database, work / f"serve-{name}{f'-{i}' if i else ''}.log", lang, log))
+        server = Replicas(started)
+
         async def plan(browser: Any) -> tuple[list[Any], dict[str, float], tuple[float, float]]:
             # All pages open first (one browser, a context each), then the sessions start together.
-            opened = await asyncio.gather(*(_opened(browser, server.url + "/") for _ in plans),
-                                          return_exceptions=True)
+            opened = await asyncio.gather(
+                *(_opened(browser, server.urls[i % replicas] + "/") for i in range(len(plans))),
+                return_exceptions=True)
             pages = [page for page in opened if not isinstance(page, BaseException)]
             before, began = _usage(server), time.time()
             found = await asyncio.gather(
@@ -1060,12 +1107,16 @@ def _sessions_phase(served: Path, work: Path, lang: str, rerun_log: Path, label:
             raise BenchError("; ".join(failed))
         peaks = server.peak_rss()
     finally:
-        stop_server(server)
-    return _Phase(times, per_session, failed, used, window, peaks)
+        for each in started:
+            stop_server(each)
+        for copy in databases[1:]:
+            for leftover in (copy, copy.with_name(copy.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+    return _Phase(times, per_session, failed, used, window, peaks, logs)
 
 
 def bench_browser(db_path: Path, n_trainees: int, runs: int, sessions: int, work: Path, scenarios: set[str],
-                  lang: str) -> list[Figure]:
+                  lang: str, replicas: int = 1) -> list[Figure]:
     """Memory and concurrency against the real server; each phase on a fresh server (empty caches)."""
     if not CHROMIUM.exists():
         raise BenchError(t("bench.no_chromium", lang, path=CHROMIUM))
@@ -1085,7 +1136,7 @@ def bench_browser(db_path: Path, n_trainees: int, runs: int, sessions: int, work
     single: list[float] = []
     usage: dict[str, dict[str, float]] = {}  # busy cores of serve and of the whole machine, per phase
     windows: dict[str, tuple[float, float]] = {}  # per phase: when its timed reruns began and ended
-    rerun_logs = {phase: work / f"reruns-{phase}.jsonl" for phase in ("single", "concurrent", "paced")}
+    rerun_logs = {"single": work / "reruns-single.jsonl"}
 
     server = start_server(served, work / "serve-single.log", lang, rerun_logs["single"])
     try:
@@ -1119,12 +1170,17 @@ def bench_browser(db_path: Path, n_trainees: int, runs: int, sessions: int, work
     per_session = max(2, min(runs, len(labels) // sessions))
     plans = [_sequence(labels, s + 1, per_session, sessions) for s in range(sessions)]
     phases: dict[str, _Phase] = {}
-    for phase, pauses in (("concurrent", None), ("paced", think_pauses(sessions, per_session))):
-        phases[phase] = _sessions_phase(served, work, lang, rerun_logs[phase], label, plans, pauses)
+    runs_of = [("concurrent", None, 1), ("paced", think_pauses(sessions, per_session), 1)]
+    if replicas > 1:
+        runs_of.append(("replicas", None, replicas))
+    for phase, pauses, count in runs_of:
+        phases[phase] = _sessions_phase(served, work, lang, work / f"reruns-{phase}.jsonl", label, plans, pauses,
+                                        replicas=count)
         usage[phase], windows[phase] = phases[phase].usage, phases[phase].window
     peaks_concurrent = phases["concurrent"].peaks
 
-    at_server = {phase: server_reruns(rerun_logs[phase], *windows[phase]) for phase in windows}
+    at_server = {"single": server_reruns(rerun_logs["single"], *windows["single"]),
+                 **{phase: found.at_server() for phase, found in phases.items()}}
     server_single = [x for times in at_server["single"].values() for x in times]
     single_p95 = percentile(single, 0.95)
     server_single_p95 = percentile(server_single, 0.95) if server_single else None
@@ -1135,7 +1191,10 @@ def bench_browser(db_path: Path, n_trainees: int, runs: int, sessions: int, work
         extra={"busy_cores": usage.get("single"), "rerun_s": single,
                "serve_cpu_s_per_rerun": _per_rerun(usage.get("single"), single)}))
     for phase, title in (("concurrent", f"{sessions} sessions at once, back to back"),
-                         ("paced", f"{sessions} sessions at once, with reading time")):
+                         ("paced", f"{sessions} sessions at once, with reading time"),
+                         ("replicas", f"{sessions} sessions at once, back to back, {replicas} replicas")):
+        if phase not in phases:
+            continue
         found = phases[phase]
         p95 = percentile(found.times, 0.95)
         figures.append(Figure(
@@ -1155,7 +1214,8 @@ def bench_browser(db_path: Path, n_trainees: int, runs: int, sessions: int, work
             extra={"rerun_s": server_single}))
     for phase, title in (("concurrent", f"{sessions} sessions at once, back to back"),
                          ("paced", f"{sessions} sessions at once, reading {THINK_TIME_S[0]:g}-{THINK_TIME_S[1]:g} s"
-                                   " between changes")):
+                                   " between changes"),
+                         ("replicas", f"{sessions} sessions at once, back to back, {replicas} replicas")):
         if phase not in at_server:
             continue
         reruns = [x for times in at_server[phase].values() for x in times]
@@ -1172,6 +1232,7 @@ def bench_browser(db_path: Path, n_trainees: int, runs: int, sessions: int, work
         if phase == "paced":
             extra["think_time_s"] = list(THINK_TIME_S)
         else:
+            extra["replicas"] = replicas if phase == "replicas" else 1
             bound = least_ratio_back_to_back(sessions, cpu_per_rerun, server_single_p95)
             extra["least_possible_ratio"] = bound
             if bound is not None:
@@ -1245,11 +1306,12 @@ def _stable_name(name: str) -> str:
 
 
 def run(sizes: Sequence[int], runs: int, seed: int, scenarios: set[str], sessions: int, out: Path,
-        cache: Path | None, lang: str, echo: Callable[[str], None] = print) -> dict[str, Any]:
+        cache: Path | None, lang: str, echo: Callable[[str], None] = print, replicas: int = 1) -> dict[str, Any]:
     """Measure every size in turn; the JSON file is rewritten after each size."""
     result: dict[str, Any] = {
         "machine": machine_facts(), "settings": {"sizes": list(sizes), "runs": runs, "seed": seed,
-                                                 "scenarios": sorted(scenarios), "sessions": sessions},
+                                                 "scenarios": sorted(scenarios), "sessions": sessions,
+                                                 "replicas": replicas},
         "datasets": [], "figures": [], "growth": [], "errors": [],
     }
     for n in sizes:
@@ -1280,7 +1342,7 @@ def run(sizes: Sequence[int], runs: int, seed: int, scenarios: set[str], session
         if scenarios & BROWSER_SCENARIOS:
             echo(t("bench.measuring", lang, trainees=n, what="concurrency/memory"))
             try:
-                result_size += bench_browser(db_path, n, runs, sessions, work, scenarios, lang)
+                result_size += bench_browser(db_path, n, runs, sessions, work, scenarios, lang, replicas)
             except Exception as exc:  # noqa: BLE001 - the other figures of this size still count
                 result["errors"].append({"trainees": n, "scenario": "concurrency/memory", "error": str(exc)[:2000]})
                 echo(t("bench.scenario_failed", lang, trainees=n, what="concurrency/memory", error=str(exc)[:500]))
@@ -1515,7 +1577,8 @@ def command_bench(args: argparse.Namespace) -> int:
     scenarios = set(args.scenarios or SCENARIOS)
     if args.skip_browser:
         scenarios -= BROWSER_SCENARIOS
-    if any(n < 1 for n in sizes) or args.runs < 1 or args.sessions < 1:
+    replicas = getattr(args, "replicas", 1)
+    if any(n < 1 for n in sizes) or args.runs < 1 or args.sessions < 1 or replicas < 1:
         print(t("bench.invalid_number", lang), file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else DEFAULT_OUT
@@ -1530,7 +1593,7 @@ def command_bench(args: argparse.Namespace) -> int:
         try:
             result = run(sizes, args.runs, args.seed, scenarios, args.sessions, out,
                          Path(args.cache) if args.cache else None, lang,
-                         echo=lambda line: print(line, flush=True))
+                         echo=lambda line: print(line, flush=True), replicas=replicas)
         except BenchError as exc:
             print(exc, file=sys.stderr)
             return 1

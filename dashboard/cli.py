@@ -158,6 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=5, metavar="R", help="runs per figure (default 5)")
     p.add_argument("--seed", type=int, default=2025, metavar="S", help="random seed of the datasets (default 2025)")
     p.add_argument("--sessions", type=int, default=10, metavar="K", help="concurrent browser sessions (default 10)")
+    p.add_argument("--replicas", type=int, default=1, metavar="R",
+                   help="also run the sessions back to back against R serve replicas, spread in turn (default 1: not)")
     p.add_argument("--scenarios", nargs="+", choices=("import", "analysis", "pages", "concurrency", "memory"),
                    help="measure only these (default all)")
     p.add_argument("--skip-browser", action="store_true", help="skip concurrency and memory (no browser, no serve)")

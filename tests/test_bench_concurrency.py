@@ -116,3 +116,45 @@ def test_lower_priority_sets_every_thread_and_what_it_starts_later():
         assert out.split() == ["15", str(os.SCHED_IDLE)]  # a process started afterwards inherits both
     finally:
         process.kill()
+
+
+class _FakeServer:
+    def __init__(self, url: str, pids: list[int], cpu: float, peaks: dict[str, int]):
+        self.url, self._pids, self._cpu, self._peaks = url, pids, cpu, peaks
+
+    def pids(self) -> list[int]:
+        return self._pids
+
+    def cpu_seconds(self) -> float:
+        return self._cpu
+
+    def peak_rss(self) -> dict[str, int]:
+        return self._peaks
+
+
+def test_replicas_are_measured_as_one_server():
+    one = _FakeServer("http://127.0.0.1:1", [10, 11], 1.5, {"10": 100, "11": 200})
+    two = _FakeServer("http://127.0.0.1:2", [20, 21], 2.0, {"20": 300, "21": 400})
+    both = bench.Replicas([one, two])
+    assert both.url == one.url and both.urls == [one.url, two.url]
+    assert both.pids() == [10, 11, 20, 21]
+    assert both.cpu_seconds() == pytest.approx(3.5)
+    assert both.peak_rss() == {"10": 100, "11": 200, "20": 300, "21": 400}
+    # the browser's processes are this process's descendants other than every replica's
+    assert not set(bench._browser_pids(both)) & {10, 11, 20, 21}
+
+
+def test_a_phase_reads_the_reruns_of_every_replica(tmp_path):
+    logs = [tmp_path / "reruns-replicas.jsonl", tmp_path / "reruns-replicas-1.jsonl"]
+    logs[0].write_text(json.dumps({"session": "a", "requested": 100.0, "finished": 100.5}) + "\n")
+    logs[1].write_text(json.dumps({"session": "b", "requested": 101.0, "finished": 103.0}) + "\n"
+                       + json.dumps({"session": "c", "requested": 99.0, "finished": 99.2}) + "\n")  # before the window
+    phase = bench._Phase([0.6, 2.1], [[0.6], [2.1]], [], {}, (100.0, 110.0), {}, logs)
+    assert phase.at_server() == {"a": [pytest.approx(0.5)], "b": [pytest.approx(2.0)]}
+
+
+def test_bench_refuses_fewer_than_one_replica(capsys):
+    from dashboard import cli
+
+    assert cli.main(["bench", "--trainees", "30", "--replicas", "0", "--skip-browser"]) == 2
+    assert capsys.readouterr().err.strip()
