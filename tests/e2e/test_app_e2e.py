@@ -6,12 +6,13 @@ import re
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard import analysis
 from dashboard.db import Database
 from dashboard.ui import TEMPLATE_PATH
 from tests.app_fixtures import SMALL_DATASET, make_zip
-from tests.e2e.harness import VIEWPORT, AppBrowser, start_server, stop_server
+from tests.e2e.harness import PAGE_TIMEOUT_MS, VIEWPORT, AppBrowser, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -94,9 +95,13 @@ def test_the_first_request_after_a_start_gets_the_whole_app(browser, sample_db_p
     try:
         app = AppBrowser(handle.url, context.new_page())
         app.visit("/gegevens?lang=en")
-        text = app.text()
-        assert "What is loaded" in text
-        assert "Filters" in text and "Institute" in text  # the sidebar of app.py
+        # Waited for, not read once: on a fresh server the first run can still be
+        # painting (or be followed by the run the URL sync asks for) when the app idles.
+        shown = app.page.locator('[data-testid="stApp"]')
+        expect(shown).to_contain_text("What is loaded", timeout=PAGE_TIMEOUT_MS)
+        sidebar = app.page.get_by_test_id("stSidebarUserContent")  # the sidebar of app.py
+        expect(sidebar).to_contain_text("Filters", timeout=PAGE_TIMEOUT_MS)
+        expect(sidebar).to_contain_text("Institute", timeout=PAGE_TIMEOUT_MS)
         app.check("eerste-verzoek")
     finally:
         context.close()
