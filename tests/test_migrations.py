@@ -68,7 +68,8 @@ def _version_2_file(path) -> tuple[dict[str, list[tuple]], tuple[list[tuple], li
 
 
 def _rows(con) -> dict[str, list[tuple]]:
-    return {table: con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() for table in _LARGE_TABLES}
+    return {table: con.execute("SELECT * FROM query_table(?) ORDER BY ALL", [table]).fetchall()
+            for table in _LARGE_TABLES}
 
 
 def _shape(con) -> tuple[list[tuple], list[tuple]]:
