@@ -86,7 +86,7 @@ def record(
         "detail": json.dumps(dict(detail), sort_keys=True, ensure_ascii=False) if detail else None,
     }
     if isinstance(target, Database):
-        with target.transaction("audit/integrity_violations") as cursor:  # an audit row refers to nothing
+        with target.transaction(("audit/integrity_violations",)) as cursor:  # an audit row refers to nothing
             return int(cursor.execute(load_sql("audit/record"), values).fetchone()[0])
     return int(target.execute(load_sql("audit/record"), values).fetchone()[0])
 

@@ -76,6 +76,15 @@ UNINDEXED_KEYS: dict[str, tuple[str, ...]] = {
 }
 # The integrity checks return at most this many rows (their LIMIT).
 INTEGRITY_ROWS_SHOWN = 100
+# A write transaction's integrity check: an opening that names the rows to
+# check, then the rules (queries/integrity_rules.sql, one definition).
+FULL_CHECK: tuple[str, ...] = ("integrity_violations", "integrity_rules")  # every row
+STAGED_CHECK: tuple[str, ...] = ("import/integrity_violations", "integrity_rules")  # a merge's staged keys
+
+
+def check_sql(check: Sequence[str]) -> str:
+    """The statement of an integrity check: its files in order (see FULL_CHECK)."""
+    return "\n".join(load_sql(part) for part in check)
 
 
 class DatabaseError(Exception):
@@ -317,16 +326,17 @@ class Database:
     # -- writing ----------------------------------------------------------
 
     @contextmanager
-    def transaction(self, integrity: str = "integrity_violations") -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, integrity: Sequence[str] = FULL_CHECK) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write transaction on its own cursor.
 
         Commits only when the block finishes and the integrity check finds
         nothing (no broken reference or two-column rule, no repeated key);
         otherwise rolls back, so the database is exactly as it was.
-        ``integrity`` names the check (``queries/<name>.sql``, run on the
+        ``integrity`` names the check's files (:func:`check_sql`, run on the
         block's cursor, so it sees what the block registered there); a writer
-        that knows which rows it touched may name a check of only those
-        (the import does: ``import/integrity_violations``).
+        that knows which rows it touched may check only those (the import
+        does: ``STAGED_CHECK``), and one whose rows refer to nothing may name
+        a check without rows (the audit trail).
         """
         if self.read_only:
             raise DatabaseError(f"{self.path} is open read-only")
@@ -335,7 +345,7 @@ class Database:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
-                violations = cur.execute(load_sql(integrity)).df()
+                violations = cur.execute(check_sql(integrity)).df()
                 if len(violations):
                     raise IntegrityError(violations)
                 cur.execute("COMMIT")

@@ -57,7 +57,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from dashboard import audit, domain
-from dashboard.db import Database, DatabaseError, IntegrityError, execute_statements, load_sql
+from dashboard.db import (
+    FULL_CHECK, STAGED_CHECK, Database, DatabaseError, IntegrityError, execute_statements, load_sql,
+)
 from dashboard.i18n import normalise_language, t
 from dashboard.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
 from dashboard.spreadsheet_safety import restore_text
@@ -1009,7 +1011,7 @@ def _write(db: Database, validator: _Validator, staged: Mapping[str, pa.Table], 
     # reference); into an empty database or with --replace that is every row, and the plain
     # check of every table is then the cheaper one.
     touched_only = not (validator.replace or validator.empty_db)
-    with db.transaction("import/integrity_violations" if touched_only else "integrity_violations") as cursor:
+    with db.transaction(STAGED_CHECK if touched_only else FULL_CHECK) as cursor:
         if progress:
             progress()
         for table, frame in staged.items():

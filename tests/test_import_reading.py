@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.db import IntegrityError
+from dashboard.db import FULL_CHECK, STAGED_CHECK, IntegrityError, check_sql
 from dashboard.importer import (
     _TABLE_COLUMNS,
     _decode,
@@ -122,7 +122,7 @@ def _staged(**rows: list[dict[str, str]]) -> dict[str, pa.Table]:
     return tables
 
 
-def _write_trainee(db, trainee_id: str, school_id: str, check: str, staged: dict[str, pa.Table]) -> None:
+def _write_trainee(db, trainee_id: str, school_id: str, check: tuple[str, ...], staged: dict[str, pa.Table]) -> None:
     with db.transaction(check) as cursor:
         for table, frame in staged.items():
             cursor.register(f"staged_{table}", frame)
@@ -137,12 +137,12 @@ def test_touched_rows_check_looks_only_at_staged_keys(tmp_path, empty_db):
     cursor.execute("INSERT INTO trainees (trainee_id, name, school_id, institute_id, cohort) "
                    "VALUES ('OLD', 'Oud', 'S9', 'I1', '2025-2026')")
     cursor.close()
-    touched = "import/integrity_violations"
+    touched = STAGED_CHECK
     # A merge that writes a sound row commits: the old broken row is not its business ...
     _write_trainee(empty_db, "NEW", "S1", touched, _staged(trainees=[{"trainee_id": "NEW"}]))
     # ... while the plain check of every table refuses any write while that row exists,
     with pytest.raises(IntegrityError):
-        _write_trainee(empty_db, "NEW2", "S1", "integrity_violations", _staged(trainees=[{"trainee_id": "NEW2"}]))
+        _write_trainee(empty_db, "NEW2", "S1", FULL_CHECK, _staged(trainees=[{"trainee_id": "NEW2"}]))
     # and a row the merge wrote is checked.
     with pytest.raises(IntegrityError) as refused:
         _write_trainee(empty_db, "BAD", "S8", touched, _staged(trainees=[{"trainee_id": "BAD"}]))
@@ -180,10 +180,8 @@ def test_touched_rows_check_covers_every_rule(tmp_path, empty_db):
             norm_consultations=[{"programme": "x", "role_a": "overig", "role_b": "collega"}],
             needs=[{"trainee_id": "T9", "wave": "eind", "function": "nergens"}]).items():
         cursor.register(f"staged_{table}", frame)
-    from dashboard.db import load_sql
-
-    touched = cursor.execute(load_sql("import/integrity_violations")).df()
-    every = cursor.execute(load_sql("integrity_violations")).df()
+    touched = cursor.execute(check_sql(STAGED_CHECK)).df()
+    every = cursor.execute(check_sql(FULL_CHECK)).df()
     cursor.execute("ROLLBACK")
     cursor.close()
     pd.testing.assert_frame_equal(touched, every)

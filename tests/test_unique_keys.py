@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from dashboard import db as db_module
-from dashboard.db import UNINDEXED_KEYS, IntegrityError, load_sql
+from dashboard.db import UNINDEXED_KEYS, IntegrityError
 from dashboard.importer import _TABLE_COLUMNS, command_import, import_dataset
 from import_fixtures import write_tiny
 
@@ -52,7 +52,7 @@ def tiny_db(tmp_path, empty_db):
 
 
 @pytest.mark.parametrize("table", sorted(_REPEATED))
-@pytest.mark.parametrize("check", ["integrity_violations", "import/integrity_violations"])
+@pytest.mark.parametrize("check", [db_module.FULL_CHECK, db_module.STAGED_CHECK], ids=["every row", "staged keys"])
 def test_a_repeated_key_is_refused_and_nothing_is_written(tiny_db, table, check):
     statement, key, row_key = _REPEATED[table]
     before = _stored(tiny_db)
@@ -94,7 +94,7 @@ def test_the_touched_rows_check_looks_for_repeats_of_staged_keys_only(tiny_db):
     cursor = tiny_db.cursor()
     cursor.execute(_REPEATED["needs"][0])  # put there past every check
     cursor.close()
-    with tiny_db.transaction("import/integrity_violations") as write:
+    with tiny_db.transaction(db_module.STAGED_CHECK) as write:
         for name, frame in _staged("needs", {"trainee_id": "T2", "wave": "begin", "function": "vakexpert"}).items():
             write.register(f"staged_{name}", frame)
         write.execute("INSERT INTO needs (trainee_id, wave, function) VALUES ('T2', 'begin', 'vakexpert')")
@@ -130,8 +130,8 @@ def test_the_message_names_table_key_columns_and_count_in_dutch_and_english():
 
 def test_the_checks_report_exactly_the_keys_db_py_knows():
     """db.py recognises a repeated key by its key columns; both checks must name them that way."""
-    for name in ("integrity_violations", "import/integrity_violations"):
-        text = load_sql(name)
+    for name in (db_module.FULL_CHECK, db_module.STAGED_CHECK):
+        text = db_module.check_sql(name)
         for table, columns in UNINDEXED_KEYS.items():
             assert f"'{table}'" in text and f"'{', '.join(columns)}'" in text, (name, table)
 
