@@ -293,7 +293,11 @@ def trainees(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
 
 
 def _trainees(db: Database, filters: Filters) -> pd.DataFrame:
-    found = _run(db, [_CHOSEN, "analysis/trainees"], _filter_params(filters))
+    return _trainees_found(_run(db, [_CHOSEN, "analysis/trainees"], _filter_params(filters)))
+
+
+def _trainees_found(found: pd.DataFrame) -> pd.DataFrame:
+    """trainees.sql's rows as :func:`trainees` gives them (waves as lists)."""
     found["waves"] = found["waves"].map(list)
     return found
 
@@ -336,11 +340,16 @@ def coverage_by(db: Database, by: str, filters: Filters = Filters(), norm: Norm 
         {**_filter_params(filters), "by": by},
         _analysis_tables(db, norm),
     )
-    found = found.rename(columns={"group_id": GROUP_COLUMNS[by]})
+    found = _groups_found(found, by)
     viewer = getattr(db, "viewer", None)
     if viewer is not None and viewer.suppresses_small_groups:
         return suppression.suppress_groups(found, GROUP_COLUMNS[by])
     return found
+
+
+def _groups_found(found: pd.DataFrame, by: str) -> pd.DataFrame:
+    """coverage_by.sql's rows with the group id under its own name (school_id, ...)."""
+    return found.rename(columns={"group_id": GROUP_COLUMNS[by]})
 
 
 # --- signals --------------------------------------------------------------------
@@ -700,16 +709,20 @@ def _detail_jobs(
     return {name: (parts, params, tables) for name, parts in DETAIL_PARTS.items()}
 
 
+def _copied_signals(found: pd.DataFrame) -> pd.DataFrame:
+    """signals.sql's rows from copied rows as :func:`signals` gives them: a column
+    that is null throughout (function, for one trainee) arrives untyped from a
+    small copy; text, as in the signals of the national tables."""
+    return found.astype({c: "str" for c in found.columns if found[c].dtype == object})[list(SIGNAL_COLUMNS)]
+
+
 def _detail_result(
     coverage: pd.DataFrame, found_signals: pd.DataFrame, found_measures: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
-    found_signals = found_signals[found_signals["trainee_id"].notna()]
-    # A column that is null throughout (function, for one trainee) arrives
-    # untyped; text, as in the signals of a larger group.
-    found_signals = found_signals.astype({c: "str" for c in found_signals.columns if found_signals[c].dtype == object})
+    found_signals = _copied_signals(found_signals[found_signals["trainee_id"].notna()])
     return {
         "coverage": coverage.reset_index(drop=True),
-        "signals": found_signals[list(SIGNAL_COLUMNS)].reset_index(drop=True),
+        "signals": found_signals.reset_index(drop=True),
         "measures": _measure_columns(found_measures),
     }
 
@@ -815,14 +828,11 @@ def group_view(
          ([_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage_by"], {**params, "by": by}, tables),
          ([_CHOSEN, "analysis/trainees"], params, {})],
     )
-    # A column that is null throughout arrives untyped from a small copy; text, as nationally.
-    found_signals = found_signals.astype({c: "str" for c in found_signals.columns if found_signals[c].dtype == object})
-    people["waves"] = people["waves"].map(list)
     return {
         "coverage": found_coverage,
-        "signals": found_signals[list(SIGNAL_COLUMNS)],
-        "coverage_by": grouped.rename(columns={"group_id": GROUP_COLUMNS[by]}),
-        "trainees": people,
+        "signals": _copied_signals(found_signals),
+        "coverage_by": _groups_found(grouped, by),
+        "trainees": _trainees_found(people),
     }
 
 
