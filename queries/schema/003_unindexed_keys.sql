@@ -7,7 +7,7 @@
 -- point lookups on all its columns). The keys stay unique: the import reports
 -- a repeated key in a file and updates a stored key instead of adding it, and
 -- every write transaction checks uniqueness before it commits
--- (queries/integrity_violations.sql), as it checks the references and the
+-- (queries/integrity_rules.sql), as it checks the references and the
 -- two-column rules (see 001_initial.sql).
 --
 -- DuckDB cannot drop a PRIMARY KEY in place: each table is rebuilt with the
@@ -29,8 +29,8 @@ CREATE TABLE relationships_v3 (
     contact_frequency VARCHAR CHECK (contact_frequency IN ('dagelijks', 'wekelijks', 'maandelijks', 'zelden')),
     contact_note      VARCHAR,
     extra             VARCHAR
-    -- key (trainee_id, person_id, wave): unique, checked in integrity_violations.sql
-    -- trainee_id <> person_id: checked in integrity_violations.sql (see 001_initial.sql)
+    -- key (trainee_id, person_id, wave): unique, checked in integrity_rules.sql
+    -- trainee_id <> person_id: checked in integrity_rules.sql (see 001_initial.sql)
 );
 INSERT INTO relationships_v3 (trainee_id, person_id, wave, formal, strength, klik, contribution,
                               assesses, contact_frequency, contact_note, extra)
@@ -46,7 +46,7 @@ CREATE TABLE relationship_functions_v3 (
     person_id  VARCHAR NOT NULL,
     wave       VARCHAR NOT NULL CHECK (wave IN ('begin', 'midden', 'eind')),
     function   VARCHAR NOT NULL
-    -- key (trainee_id, person_id, wave, function): unique, checked in integrity_violations.sql
+    -- key (trainee_id, person_id, wave, function): unique, checked in integrity_rules.sql
 );
 INSERT INTO relationship_functions_v3 (trainee_id, person_id, wave, function)
 SELECT trainee_id, person_id, wave, function
@@ -62,8 +62,8 @@ CREATE TABLE consultations_v3 (
     wave       VARCHAR NOT NULL CHECK (wave IN ('begin', 'midden', 'eind')),
     frequency  VARCHAR CHECK (frequency IN ('dagelijks', 'wekelijks', 'maandelijks', 'zelden')),
     extra      VARCHAR
-    -- key (trainee_id, person_a, person_b, wave): unique, checked in integrity_violations.sql
-    -- person_a < person_b: checked in integrity_violations.sql (see 001_initial.sql)
+    -- key (trainee_id, person_a, person_b, wave): unique, checked in integrity_rules.sql
+    -- person_a < person_b: checked in integrity_rules.sql (see 001_initial.sql)
 );
 INSERT INTO consultations_v3 (trainee_id, person_a, person_b, wave, frequency, extra)
 SELECT trainee_id, person_a, person_b, wave, frequency, extra
@@ -76,7 +76,7 @@ CREATE TABLE needs_v3 (
     wave       VARCHAR NOT NULL CHECK (wave IN ('begin', 'midden', 'eind')),
     function   VARCHAR NOT NULL,
     extra      VARCHAR
-    -- key (trainee_id, wave, function): unique, checked in integrity_violations.sql
+    -- key (trainee_id, wave, function): unique, checked in integrity_rules.sql
 );
 INSERT INTO needs_v3 (trainee_id, wave, function, extra)
 SELECT trainee_id, wave, function, extra
