@@ -12,9 +12,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from dashboard.domain import WAVES
+from dashboard.core.domain import WAVES
 
-# Kept here rather than imported from dashboard.audit, so that --help stays light.
+# Kept here rather than imported from dashboard.privacy.audit, so that --help stays light.
 AUDIT_ACTIONS: tuple[str, ...] = (
     "login", "login_denied", "view_constellation", "download", "export", "import", "import_failed",
     "user_add", "user_change", "user_remove", "person_export", "person_erase", "purge",
@@ -22,18 +22,18 @@ AUDIT_ACTIONS: tuple[str, ...] = (
 
 # command -> "module:function"
 _HANDLERS: dict[str, str] = {
-    "import": "dashboard.importer:command_import",
-    "export": "dashboard.exporter:command_export",
-    "generate": "dashboard.generator:command_generate",
-    "serve": "dashboard.server:command_serve",
-    "flags": "dashboard.report:command_flags",
-    "coverage": "dashboard.report:command_coverage",
-    "measures": "dashboard.report:command_measures",
-    "users": "dashboard.users:command_users",
-    "audit": "dashboard.audit:command_audit",
-    "person": "dashboard.avg:command_person",
-    "purge": "dashboard.avg:command_purge",
-    "bench": "dashboard.bench:command_bench",
+    "import": "dashboard.exchange.importer:command_import",
+    "export": "dashboard.exchange.exporter:command_export",
+    "generate": "dashboard.exchange.generator:command_generate",
+    "serve": "dashboard.web.server:command_serve",
+    "flags": "dashboard.tools.report:command_flags",
+    "coverage": "dashboard.tools.report:command_coverage",
+    "measures": "dashboard.tools.report:command_measures",
+    "users": "dashboard.privacy.users:command_users",
+    "audit": "dashboard.privacy.audit:command_audit",
+    "person": "dashboard.privacy.avg:command_person",
+    "purge": "dashboard.privacy.avg:command_purge",
+    "bench": "dashboard.tools.bench:command_bench",
 }
 
 

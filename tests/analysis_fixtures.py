@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
-from dashboard import domain
-from dashboard.db import Database
+from dashboard.core import domain
+from dashboard.store.db import Database
 
 # Test code may hold SQL inserts for fixtures (the product code keeps its SQL in queries/).
 _INSERTS = {

@@ -7,7 +7,7 @@ Use them with ``from tests.app_fixtures import *`` (or ``pytest_plugins``):
 * ``sample_db_copy``: a private copy of it, for tests that import or change data.
 * ``empty_db_path``: a database with the schema and no data.
 * ``run_app(db_path, page=None, user=None, **query)``: an ``AppTest`` of
-  ``dashboard/app.py`` on that database, with those query parameters (and, if
+  ``dashboard/web/app.py`` on that database, with those query parameters (and, if
   given, ``user`` as ``st.user``), after its first run.
 * ``page_text(app)``: everything a page sent to the browser, as text.
 """
@@ -25,9 +25,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.db import DB_ENV_VAR, PROJECT_ROOT, SAMPLE_DATA_DIR, Database
+from dashboard.store.db import DB_ENV_VAR, PROJECT_ROOT, SAMPLE_DATA_DIR, Database
 
-APP_PATH = PROJECT_ROOT / "dashboard" / "app.py"
+APP_PATH = PROJECT_ROOT / "dashboard" / "web" / "app.py"
 # The first run imports pandas, plotly and the pages; a slow CI machine needs time.
 APP_TIMEOUT = 60
 
@@ -44,7 +44,7 @@ __all__ = [
 
 
 def _build_sample_db(path: Path) -> Path:
-    from dashboard.importer import import_dataset
+    from dashboard.exchange.importer import import_dataset
 
     with Database(path) as db:  # closing checkpoints: one self-contained file to copy
         result = import_dataset(db, SAMPLE_DATA_DIR)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.db import Database
+from dashboard.store.db import Database
 
 _HOLD_LOCK = (
     "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); sys.stdin.read()"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.domain import DEFAULT_NORM_CONSULTATIONS, FORMAL_ROLES, STRENGTH_RANK, WAVE_RANK
+from dashboard.core.domain import DEFAULT_NORM_CONSULTATIONS, FORMAL_ROLES, STRENGTH_RANK, WAVE_RANK
 
 Tables = dict[str, pd.DataFrame]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.db import Database
-from dashboard.interchange import write_dataset
+from dashboard.store.db import Database
+from dashboard.exchange.interchange import write_dataset
 
 __all__ = [
     "BOLD", "BRACES", "FORMULA", "HOSTILE", "HOSTILE_COHORT", "HOSTILE_NOTE", "HOSTILE_PERSON_ID",
@@ -151,7 +151,7 @@ def write_hostile_dataset(parent: Path) -> Path:
 
 def build_hostile_db(path: Path, work: Path | None = None) -> Path:
     """A database file at ``path`` holding the hostile dataset, imported with the real importer."""
-    from dashboard.importer import import_dataset
+    from dashboard.exchange.importer import import_dataset
 
     folder = write_hostile_dataset(Path(work) if work is not None else Path(path).parent)
     with Database(path) as db:  # closing checkpoints: one self-contained file to copy

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.interchange import write_dataset
+from dashboard.exchange.interchange import write_dataset
 
 
 def frame(rows: list[dict[str, str]], columns: list[str] | None = None) -> pd.DataFrame:
@@ -144,8 +144,8 @@ def template_tables() -> dict[str, pd.DataFrame]:
     functions and the norm files hold the complete shipped defaults instead, so
     that a template filled in and imported keeps the whole taxonomy and norm.
     """
-    from dashboard import domain
-    from dashboard.interchange import FILES
+    from dashboard.core import domain
+    from dashboard.exchange.interchange import FILES
 
     tables = tiny_partnership()
     tables["people"] = tables["people"].iloc[:3]

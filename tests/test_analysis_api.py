@@ -22,7 +22,7 @@ from dashboard.analysis import (
     trainee_signals_summary,
     trainees,
 )
-from dashboard.db import Database
+from dashboard.store.db import Database
 from tests.analysis_fixtures import ALL_FUNCTIONS, Dataset, base, healthy_trainee
 from tests.app_fixtures import sample_db_path  # noqa: F401  (a fixture)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import domain
+from dashboard.core import domain
 from dashboard.analysis import coverage, measures, signals
-from dashboard.db import Database
+from dashboard.store.db import Database
 from tests.analysis_fixtures import ALL_FUNCTIONS, Dataset, random_datasets
 
 TRAINEES = ("T1", "T2", "T3")

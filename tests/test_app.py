@@ -1,13 +1,13 @@
-"""The app shell (dashboard/app.py, dashboard/ui.py) in Streamlit's AppTest."""
+"""The app shell (dashboard/web/app.py, dashboard/web/ui.py) in Streamlit's AppTest."""
 
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import ui
+from dashboard.web import ui
 from dashboard import analysis
-from dashboard.db import Database
+from dashboard.store.db import Database
 from tests.app_fixtures import *  # noqa: F403
 
 
@@ -124,7 +124,7 @@ def test_a_failing_page_shows_the_dutch_error_and_no_traceback(run_app, sample_d
 def test_page_url_keeps_filters_and_language():
     script = """
 import streamlit as st
-from dashboard import ui
+from dashboard.web import ui
 options = ui.FilterOptions({"school": (("S2", "School 2"),), "institute": (), "cohort": (("2025-2026", "2025-2026"),),
                             "programme": (), "wave": ()})
 ui.sync_from_url(options)

@@ -8,9 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import dashboard.importer
-from dashboard import ui
-from dashboard.db import Database, DatabaseError, IntegrityError
+import dashboard.exchange.importer
+from dashboard.web import ui
+from dashboard.store.db import Database, DatabaseError, IntegrityError
 from tests.app_fixtures import *  # noqa: F403
 from tests.app_fixtures import SMALL_DATASET, make_zip
 
@@ -194,7 +194,7 @@ def _import_with_a_refused_write(run_app, db_path, monkeypatch, error: Exception
 
     app = run_app(db_path, page=DATA_PAGE)
     _upload(app, "zuid.zip", make_zip(SMALL_DATASET))
-    monkeypatch.setattr(dashboard.importer, "_write", refused_write)
+    monkeypatch.setattr(dashboard.exchange.importer, "_write", refused_write)
     _button(app, "Importeren").click().run()
     assert not app.exception
     return app

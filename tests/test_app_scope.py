@@ -2,7 +2,7 @@
 another school's trainee on any page or through a URL; management sees no
 names; the audit trail records opened constellations and downloads.
 
-The viewer is set by replacing ``dashboard.auth.current_viewer``: what the
+The viewer is set by replacing ``dashboard.web.session.current_viewer``: what the
 login decides is tested in test_auth.py; here it is what the pages do with it.
 """
 
@@ -14,9 +14,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import analysis, audit, auth, ui
-from dashboard.access import CLI_VIEWER, Viewer
-from dashboard.db import Database
+from dashboard import analysis
+from dashboard.privacy import audit
+from dashboard.web import session, ui
+from dashboard.privacy.access import CLI_VIEWER, Viewer
+from dashboard.store.db import Database
 from tests.app_fixtures import *  # noqa: F403
 
 
@@ -35,7 +37,7 @@ def schools(people) -> tuple[str, str]:
 @pytest.fixture
 def as_viewer(monkeypatch):
     def use(viewer: Viewer) -> Viewer:
-        monkeypatch.setattr(auth, "current_viewer", lambda: viewer)
+        monkeypatch.setattr(session, "current_viewer", lambda: viewer)
         return viewer
 
     return use

@@ -8,11 +8,12 @@ import re
 
 import pytest
 
-from dashboard import audit, importer
+from dashboard.privacy import audit
+from dashboard.exchange import importer
 from dashboard.cli import AUDIT_ACTIONS, main
-from dashboard.db import PROJECT_ROOT, QUERIES_DIR, Database, DatabaseError
-from dashboard.exporter import export_bytes, export_dataset
-from dashboard.importer import import_dataset
+from dashboard.store.db import PROJECT_ROOT, QUERIES_DIR, Database, DatabaseError
+from dashboard.exchange.exporter import export_bytes, export_dataset
+from dashboard.exchange.importer import import_dataset
 from import_fixtures import frame, write_tiny
 
 
@@ -162,7 +163,7 @@ def test_audit_log_is_append_only_except_for_the_documented_purge_and_erasure():
         found = sorted({m.group(1).split()[0].upper() for m in _WRITES_AUDIT.finditer(path.read_text())})
         if found:
             writers[str(path.relative_to(QUERIES_DIR))] = found
-    assert writers == {"audit/record.sql": ["INSERT"], "avg/erase.sql": ["UPDATE"],
-                       "avg/purge.sql": ["DELETE", "UPDATE"]}
+    assert writers == {"privacy/audit/record.sql": ["INSERT"], "privacy/avg/erase.sql": ["UPDATE"],
+                       "privacy/avg/purge.sql": ["DELETE", "UPDATE"]}
     python = [p for p in (PROJECT_ROOT / "dashboard").rglob("*.py") if _WRITES_AUDIT.search(p.read_text())]
     assert python == []

@@ -1,4 +1,4 @@
-"""Modes and login (dashboard/auth.py, dashboard/server.py, the gate in app.py).
+"""Modes and login (dashboard/web/auth.py, dashboard/web/server.py, the gate in app.py).
 
 Server mode is tested in AppTest with ``at.user`` standing in for the
 identity that Streamlit's ``st.login`` puts in ``st.user``; the real login
@@ -18,11 +18,12 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from dashboard import audit, auth, server
-from dashboard.access import LOCAL_VIEWER, AccessDenied
+from dashboard.privacy import audit
+from dashboard.web import auth, server, session
+from dashboard.privacy.access import LOCAL_VIEWER, AccessDenied
 from dashboard.cli import build_parser
-from dashboard.db import SAMPLE_DATA_DIR, Database
-from dashboard.users import add_user
+from dashboard.store.db import SAMPLE_DATA_DIR, Database
+from dashboard.privacy.users import add_user
 from tests.app_fixtures import *  # noqa: F403
 
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -64,21 +65,21 @@ def _write_auth(tmp_path: Path, **changes: object) -> Path:
 ])
 def test_mode_follows_the_environment_that_serve_sets(monkeypatch, value, expected):
     if value is None:
-        monkeypatch.delenv(auth.MODE_ENV_VAR, raising=False)
+        monkeypatch.delenv(session.MODE_ENV_VAR, raising=False)
     else:
-        monkeypatch.setenv(auth.MODE_ENV_VAR, value)
-    assert auth.mode() == expected
+        monkeypatch.setenv(session.MODE_ENV_VAR, value)
+    assert session.mode() == expected
 
 
 def test_local_mode_viewer_is_the_local_beheerder(monkeypatch):
-    monkeypatch.delenv(auth.MODE_ENV_VAR, raising=False)
-    assert auth.current_viewer() == LOCAL_VIEWER
+    monkeypatch.delenv(session.MODE_ENV_VAR, raising=False)
+    assert session.current_viewer() == LOCAL_VIEWER
 
 
 def test_server_mode_without_a_login_has_no_viewer(monkeypatch):
-    monkeypatch.setenv(auth.MODE_ENV_VAR, "server")
+    monkeypatch.setenv(session.MODE_ENV_VAR, "server")
     with pytest.raises(AccessDenied):
-        auth.current_viewer()
+        session.current_viewer()
 
 
 @pytest.mark.parametrize(("headers", "local"), [
@@ -94,7 +95,7 @@ def test_server_mode_without_a_login_has_no_viewer(monkeypatch):
     ({"Host": "127.0.0.1:8501", "Forwarded": "for=203.0.113.9"}, False),
 ])
 def test_local_mode_answers_only_requests_to_this_machine(headers, local):
-    assert auth.is_loopback_request(headers) is local
+    assert session.is_loopback_request(headers) is local
 
 
 # --- serve: address and [auth] checks -------------------------------------------
@@ -232,10 +233,10 @@ def test_local_mode_refuses_other_addresses_before_starting_anything(popen, prep
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1"])
 def test_local_mode_starts_on_this_machine(popen, prepared, capsys, monkeypatch, address):
-    monkeypatch.setenv(auth.MODE_ENV_VAR, "server")  # left in the shell: must not decide the mode
+    monkeypatch.setenv(session.MODE_ENV_VAR, "server")  # left in the shell: must not decide the mode
     assert _serve("--address", address) == 0
     (command, env), = popen.calls
-    assert env[auth.MODE_ENV_VAR] == "local"
+    assert env[session.MODE_ENV_VAR] == "local"
     assert _option(command, "--server.address") == address
     assert "--secrets.files" not in command
     assert "Lokale modus" in capsys.readouterr().out
@@ -245,7 +246,7 @@ def test_server_mode_passes_the_secrets_file_and_allows_any_address(popen, prepa
     secrets = _write_auth(tmp_path)
     assert _serve("--auth", str(secrets), "--address", "0.0.0.0", "--port", "8600") == 0
     (command, env), = popen.calls
-    assert env[auth.MODE_ENV_VAR] == "server"
+    assert env[session.MODE_ENV_VAR] == "server"
     assert _option(command, "--secrets.files") == str(secrets.resolve())
     assert _option(command, "--server.address") == "0.0.0.0"
     assert _option(command, "--server.enableXsrfProtection") == "true"
@@ -260,7 +261,7 @@ def test_server_mode_from_the_default_secrets_file(popen, prepared, tmp_path):
     default.write_text(_toml(GOOD_AUTH), encoding="utf-8")
     assert _serve("--address", "0.0.0.0") == 0
     (command, env), = popen.calls
-    assert env[auth.MODE_ENV_VAR] == "server"
+    assert env[session.MODE_ENV_VAR] == "server"
     assert _option(command, "--secrets.files") == str(default.resolve())
 
 
@@ -345,7 +346,7 @@ def sample_names() -> dict[str, set[str]]:
 @pytest.fixture
 def server_app(run_app, monkeypatch) -> Callable[..., AppTest]:
     """``server_app(db_path, user, **query)``: the app in server mode, logged in as ``user``."""
-    monkeypatch.setenv(auth.MODE_ENV_VAR, "server")
+    monkeypatch.setenv(session.MODE_ENV_VAR, "server")
 
     def start(db_path: Path, user: dict[str, object], page: str | None = None, **query: str) -> AppTest:
         return run_app(db_path, page=page, user=user, **query)
@@ -538,7 +539,7 @@ def test_failing_audit_write_shows_no_data(server_app, fresh_users_db, sample_na
 
 
 def test_local_mode_shows_the_banner_and_records_no_login(run_app, sample_db_copy, monkeypatch):
-    monkeypatch.delenv(auth.MODE_ENV_VAR, raising=False)
+    monkeypatch.delenv(session.MODE_ENV_VAR, raising=False)
     app = run_app(sample_db_copy)
     assert not app.exception
     assert app.sidebar.selectbox
@@ -549,7 +550,7 @@ def test_local_mode_shows_the_banner_and_records_no_login(run_app, sample_db_cop
 
 
 def test_local_mode_reached_through_another_host_shows_no_data(run_app, sample_db_path, sample_names, monkeypatch):
-    monkeypatch.delenv(auth.MODE_ENV_VAR, raising=False)
+    monkeypatch.delenv(session.MODE_ENV_VAR, raising=False)
     monkeypatch.setattr(auth, "_request_headers", lambda: {"Host": "dashboard.school.nl", "X-Forwarded-For": "203.0.113.9"})
     app = run_app(sample_db_path)
     _no_data_shown(app, sample_names["*"])

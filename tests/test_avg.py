@@ -11,14 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from dashboard import audit
-from dashboard.avg import (RETENTION_YEARS, SECTIONS, SubjectNotFound, cohort_end, default_cutoff,
+from dashboard.privacy import audit
+from dashboard.privacy.avg import (RETENTION_YEARS, SECTIONS, SubjectNotFound, cohort_end, default_cutoff,
                            erase_person, export_person, person_data, plan_purge, purge)
 from dashboard.cli import main
-from dashboard.db import Database
-from dashboard.exporter import export_dataset
-from dashboard.importer import import_dataset
-from dashboard.users import add_user, list_users
+from dashboard.store.db import Database
+from dashboard.exchange.exporter import export_dataset
+from dashboard.exchange.importer import import_dataset
+from dashboard.privacy.users import add_user, list_users
 from import_fixtures import frame, tiny_partnership, write_tiny
 
 # Distinctive ids, names and emails, so that a text search finds only them.

@@ -1,4 +1,4 @@
-"""The benchmark command (dashboard/bench.py): its machinery at a tiny size, and its arithmetic.
+"""The benchmark command (dashboard/tools/bench.py): its machinery at a tiny size, and its arithmetic.
 
 The real figures come from ``python -m dashboard bench`` (docs/performance.md);
 this only checks that the command runs end to end and writes what it promises.
@@ -15,8 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import bench, cli
-from dashboard.db import DB_ENV_VAR, Database
+from dashboard.tools import bench
+from dashboard import cli
+from dashboard.store.db import DB_ENV_VAR, Database
 
 FIGURE_KEYS = {"scenario", "name", "trainees", "unit", "median", "p95", "floor", "ratio", "target", "met",
                "samples", "extra"}

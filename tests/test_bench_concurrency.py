@@ -1,4 +1,4 @@
-"""The concurrency scenario's instruments (dashboard/bench.py): reruns timed at the server, browsers niced.
+"""The concurrency scenario's instruments (dashboard/tools/bench.py): reruns timed at the server, browsers niced.
 
 The figures themselves come from ``python -m dashboard bench`` (docs/performance.md).
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 
-from dashboard import bench
-from dashboard.db import PROJECT_ROOT
+from dashboard.tools import bench
+from dashboard.store.db import PROJECT_ROOT
 
 
 class _Message:

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import charts
-from dashboard.domain import DEFAULT_FUNCTIONS, ROLE_BY_CODE
+from dashboard.web import charts
+from dashboard.core.domain import DEFAULT_FUNCTIONS, ROLE_BY_CODE
 
 XSS = "<img src=x onerror=alert(1)>"
 FUNCTIONS = pd.DataFrame(

@@ -21,10 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import analysis, domain
-from dashboard.access import AccessDenied, Viewer
+from dashboard import analysis
+from dashboard.core import domain
+from dashboard.privacy.access import AccessDenied, Viewer
 from dashboard.analysis import Filters, Norm
-from dashboard.db import Database
+from dashboard.store.db import Database
 from tests.analysis_fixtures import Dataset, base, healthy_trainee, random_datasets
 from tests.app_fixtures import *  # noqa: F403
 

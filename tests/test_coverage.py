@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import domain
+from dashboard.core import domain
 from dashboard.analysis import Filters, Norm, coverage, coverage_by, load_norms, signals
-from dashboard.db import Database
+from dashboard.store.db import Database
 from tests.analysis_fixtures import ALL_FUNCTIONS, Dataset, base, healthy_trainee
 
 

@@ -9,10 +9,10 @@ import zipfile
 import pytest
 
 from dashboard.cli import main
-from dashboard.db import Database
-from dashboard.exporter import export_bytes, export_dataset, export_tables
-from dashboard.importer import import_dataset
-from dashboard.interchange import FILES, write_dataset
+from dashboard.store.db import Database
+from dashboard.exchange.exporter import export_bytes, export_dataset, export_tables
+from dashboard.exchange.importer import import_dataset
+from dashboard.exchange.interchange import FILES, write_dataset
 from import_fixtures import (TEMPLATE_DIR, TEMPLATE_XLSX, frame, template_tables, tiny_partnership,
                              write_tiny)
 
@@ -120,7 +120,7 @@ def test_exporting_the_imported_sample_gives_back_the_sample_files(tmp_path):
     """The generator and the export write the same canonical order, so the
     shipped sample is its own export: a coordinator can diff an export
     against the file set they imported."""
-    from dashboard.db import SAMPLE_DATA_DIR
+    from dashboard.store.db import SAMPLE_DATA_DIR
 
     db = Database(tmp_path / "sample.duckdb")
     assert import_dataset(db, SAMPLE_DATA_DIR).ok

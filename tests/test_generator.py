@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import cli
-from dashboard.db import SAMPLE_DATA_DIR
-from dashboard.domain import DEFAULT_FUNCTIONS, FORMAL_ROLES, WAVE_RANK
-from dashboard.generator import COHORT_NEW, COHORT_OLD, generate
-from dashboard.interchange import FILES, write_dataset
-from dashboard.locales import en, nl
+from dashboard.store.db import SAMPLE_DATA_DIR
+from dashboard.core.domain import DEFAULT_FUNCTIONS, FORMAL_ROLES, WAVE_RANK
+from dashboard.exchange.generator import COHORT_NEW, COHORT_OLD, generate
+from dashboard.exchange.interchange import FILES, write_dataset
+from dashboard.core.locales import en, nl
 from tests.generator_fixtures import integrity_violations, relationships_with_roles, signal_occurrences
 
 SIGNALS = (
@@ -176,7 +176,7 @@ def test_same_seed_gives_the_same_workbook_bytes(tmp_path):
 def test_output_does_not_depend_on_hash_seed_or_global_random(tmp_path):
     """Sets and str hashes vary per process; the global random state is not ours."""
     script = (
-        "import hashlib, random, sys; from dashboard.generator import generate; "
+        "import hashlib, random, sys; from dashboard.exchange.generator import generate; "
         "random.seed(int(sys.argv[1])); tables = generate(90, 3); "
         "print(hashlib.sha256(repr([f.to_dict('list') for f in tables.values()]).encode()).hexdigest(), "
         "random.random())"
@@ -501,11 +501,11 @@ def test_generator_texts_exist_in_both_languages():
     assert keys_nl == keys_en == {"generator.done", "generator.invalid_trainees", "generator.write_failed"}
 
 
-# --- import of the generated sample (dashboard/importer.py, another engineer) -------
+# --- import of the generated sample (dashboard/exchange/importer.py, another engineer) -------
 
 
 def _table_counts(db) -> dict[str, int]:
-    rows = db.query("table_counts")
+    rows = db.query("store/table_counts")
     return dict(zip(rows["table_name"], rows["n"]))
 
 
@@ -518,18 +518,18 @@ def _expected_counts(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
 
 
 def test_the_sample_imports_without_errors(empty_db):
-    importer = pytest.importorskip("dashboard.importer")
+    importer = pytest.importorskip("dashboard.exchange.importer")
     if not hasattr(importer, "import_dataset"):
-        pytest.skip("dashboard.importer.import_dataset not available yet")
+        pytest.skip("dashboard.exchange.importer.import_dataset not available yet")
     result = importer.import_dataset(empty_db, SAMPLE_DATA_DIR)
     assert [issue.code for issue in result.errors] == [] and result.written
     assert _table_counts(empty_db) == _expected_counts(generate(240, 2025))
 
 
 def test_a_generated_workbook_imports_without_errors(empty_db, tmp_path):
-    importer = pytest.importorskip("dashboard.importer")
+    importer = pytest.importorskip("dashboard.exchange.importer")
     if not hasattr(importer, "import_dataset"):
-        pytest.skip("dashboard.importer.import_dataset not available yet")
+        pytest.skip("dashboard.exchange.importer.import_dataset not available yet")
     tables = generate(70, 11)
     write_dataset(tables, tmp_path / "partnerschap.xlsx")
     result = importer.import_dataset(empty_db, tmp_path / "partnerschap.xlsx")

@@ -30,12 +30,13 @@ from hypothesis import strategies as hst
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts, cli, ui
-from dashboard.db import PROJECT_ROOT, Database
-from dashboard.exporter import export_tables
-from dashboard.importer import import_dataset
-from dashboard.interchange import FILES
-from dashboard.spreadsheet_safety import FORMULA_TRIGGERS
+from dashboard.web import charts, ui
+from dashboard import cli
+from dashboard.store.db import PROJECT_ROOT, Database
+from dashboard.exchange.exporter import export_tables
+from dashboard.exchange.importer import import_dataset
+from dashboard.exchange.interchange import FILES
+from dashboard.core.spreadsheet_safety import FORMULA_TRIGGERS
 from tests.app_fixtures import *  # noqa: F403
 from tests.app_fixtures import make_zip
 from tests.hostile_fixtures import *  # noqa: F403
@@ -221,7 +222,7 @@ def _data(value: Callable[[], bytes] | bytes) -> bytes:
 
 
 def test_serve_keeps_xsrf_on_limits_uploads_and_turns_off_the_grids_own_download():
-    from dashboard import server
+    from dashboard.web import server
 
     command = server.streamlit_command()
     options = dict(zip(command[5::2], command[6::2]))
@@ -481,7 +482,7 @@ def _imported_back(tmp_path: Path, source: Path) -> dict[str, pd.DataFrame]:
 
 def assert_same_names(tables: dict[str, pd.DataFrame]) -> None:
     """The interchange tables (as exported, with apostrophes) hold exactly the names typed."""
-    from dashboard.spreadsheet_safety import restore_formulas
+    from dashboard.core.spreadsheet_safety import restore_formulas
 
     original = hostile_tables()
     for name, key in (("trainees", "trainee_id"), ("people", "person_id"), ("schools", "school_id"),

@@ -7,9 +7,9 @@ import string
 
 import pytest
 
-from dashboard import i18n
-from dashboard.db import PROJECT_ROOT
-from dashboard.locales import en, nl
+from dashboard.core import i18n
+from dashboard.store.db import PROJECT_ROOT
+from dashboard.core.locales import en, nl
 
 
 def _placeholders(template: str) -> set[str]:

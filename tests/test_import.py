@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard.cli import main
-from dashboard.db import Database
-from dashboard.exporter import export_tables
-from dashboard.importer import ImportIssue, errors_frame, import_dataset
-from dashboard.interchange import write_dataset
+from dashboard.store.db import Database
+from dashboard.exchange.exporter import export_tables
+from dashboard.exchange.importer import ImportIssue, errors_frame, import_dataset
+from dashboard.exchange.interchange import write_dataset
 from import_fixtures import frame, tiny_partnership, write_csv, write_tiny
 
 

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.db import FULL_CHECK, STAGED_CHECK, IntegrityError, check_sql
-from dashboard.importer import (
+from dashboard.exchange.importer import STAGED_CHECK
+from dashboard.store.db import FULL_CHECK, IntegrityError, check_sql
+from dashboard.exchange.importer import (
     _TABLE_COLUMNS,
     _decode,
     _detect_separator,
@@ -24,7 +25,7 @@ from dashboard.importer import (
     _table_from_columns,
     import_dataset,
 )
-from dashboard.interchange import FILE_BY_NAME
+from dashboard.exchange.interchange import FILE_BY_NAME
 from import_fixtures import write_tiny
 
 _SPEC = FILE_BY_NAME["institutes"]

@@ -15,12 +15,12 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import domain
+from dashboard.core import domain
 from dashboard.cli import main
-from dashboard.db import PROJECT_ROOT, Database
-from dashboard.exporter import export_tables
-from dashboard.importer import import_dataset
-from dashboard.interchange import write_dataset
+from dashboard.store.db import PROJECT_ROOT, Database
+from dashboard.exchange.exporter import export_tables
+from dashboard.exchange.importer import import_dataset
+from dashboard.exchange.interchange import write_dataset
 from import_fixtures import large_partnership, tiny_partnership, write_tiny
 
 _VALID_STRENGTH = {**{code: code for code in domain.STRENGTHS}, **domain.ALIASES["strength"]}

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import network
+from dashboard.analysis import network
 from dashboard.analysis import MEASURE_COLUMNS, Filters, measures
-from dashboard.db import Database
+from dashboard.store.db import Database
 from tests.analysis_fixtures import base, healthy_trainee
 
 

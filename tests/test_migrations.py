@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dashboard import db as db_module
-from dashboard.db import (
+from dashboard.store import db as db_module
+from dashboard.store.db import (
     LATEST_SCHEMA_VERSION,
     Database,
     IntegrityError,
@@ -39,10 +39,10 @@ def _version_2_file(path) -> tuple[dict[str, list[tuple]], tuple[list[tuple], li
     """A database as version 2 of the program left it, with rows in the four large
     tables (every column used); returns each table's rows and the tables' shape."""
     con = duckdb.connect(str(path))
-    con.execute(load_sql("meta/create_schema_version"))
+    con.execute(load_sql("store/meta/create_schema_version"))
     for version, file_name, sql in schema_migrations()[:2]:
         con.execute(sql)
-        con.execute(load_sql("meta/record_schema_version"), {"version": version, "file": file_name})
+        con.execute(load_sql("store/meta/record_schema_version"), {"version": version, "file": file_name})
     for statement in (
         "INSERT INTO schools VALUES ('S1', 'Het Baken', 'vo', NULL)",
         "INSERT INTO institutes VALUES ('I1', 'Hogeschool Noord', NULL)",

@@ -15,9 +15,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import analysis, loaders
+from dashboard import analysis
+from dashboard.web import loaders
 from dashboard.analysis import Filters
-from dashboard.db import Database
+from dashboard.store.db import Database
 from tests.app_fixtures import *  # noqa: F403
 
 XSS = "<img src=x onerror=alert(1)>"

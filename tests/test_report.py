@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from dashboard.cli import main
-from dashboard.db import DB_ENV_VAR, Database
+from dashboard.store.db import DB_ENV_VAR, Database
 from tests.analysis_fixtures import ALL_FUNCTIONS, base, healthy_trainee
 
 

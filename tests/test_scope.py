@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import analysis
-from dashboard.access import CLI_VIEWER, AccessDenied, Viewer
+from dashboard.privacy.access import CLI_VIEWER, AccessDenied, Viewer
 from dashboard.analysis import Filters
-from dashboard.db import PERSONAL_TABLES, QUERIES_DIR, Database, ScopeError
+from dashboard.store.db import PERSONAL_TABLES, QUERIES_DIR, Database, ScopeError
 from tests.app_fixtures import *  # noqa: F403
 
 

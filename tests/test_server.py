@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import server
+from dashboard.web import server
 from dashboard.cli import build_parser
-from dashboard.db import DB_ENV_VAR, SAMPLE_DATA_DIR, Database
+from dashboard.store.db import DB_ENV_VAR, SAMPLE_DATA_DIR, Database
 from tests.app_fixtures import SMALL_DATASET
 
 

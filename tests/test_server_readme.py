@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from dashboard.db import PROJECT_ROOT
+from dashboard.store.db import PROJECT_ROOT
 
 README = PROJECT_ROOT / "README.md"
 CI_RUN = PROJECT_ROOT / ".ci" / "run"

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.analysis import SIGNAL_COLUMNS, Filters, Norm, signals
-from dashboard.db import Database
+from dashboard.store.db import Database
 from tests.analysis_fixtures import Dataset, base, healthy_trainee, single
 
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.db import Database
-from dashboard.exporter import export_dataset, export_tables
-from dashboard.importer import import_dataset
-from dashboard.interchange import FILES, write_dataset
-from dashboard.spreadsheet_safety import (FORMULA_TRIGGERS, neutralise_formulas, neutralise_text,
+from dashboard.store.db import Database
+from dashboard.exchange.exporter import export_dataset, export_tables
+from dashboard.exchange.importer import import_dataset
+from dashboard.exchange.interchange import FILES, write_dataset
+from dashboard.core.spreadsheet_safety import (FORMULA_TRIGGERS, neutralise_formulas, neutralise_text,
                                           restore_formulas, restore_text)
 from import_fixtures import tiny_partnership
 

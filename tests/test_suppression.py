@@ -15,10 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import analysis, charts, loaders, suppression
-from dashboard.access import CLI_VIEWER, MIN_GROUP_ENV_VAR, Viewer
+from dashboard import analysis
+from dashboard.web import charts, loaders
+from dashboard.privacy import suppression
+from dashboard.privacy.access import CLI_VIEWER, MIN_GROUP_ENV_VAR, Viewer
 from dashboard.analysis import Filters
-from dashboard.db import Database
+from dashboard.store.db import Database
 from tests.app_fixtures import sample_db_path  # noqa: F401  (fixture)
 
 MANAGEMENT = Viewer("m@bestuur.nl", "management")

@@ -18,9 +18,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import analysis, auth, ui
-from dashboard.access import CLI_VIEWER, MIN_GROUP_ENV_VAR, Viewer
-from dashboard.db import Database
+from dashboard import analysis
+from dashboard.web import session, ui
+from dashboard.privacy.access import CLI_VIEWER, MIN_GROUP_ENV_VAR, Viewer
+from dashboard.store.db import Database
 from tests.app_fixtures import *  # noqa: F403
 
 MANAGEMENT = Viewer(actor="m@x.nl", role="management")
@@ -40,7 +41,7 @@ def names(sample_db_path) -> list[str]:
 
 @pytest.fixture
 def as_management(monkeypatch):
-    monkeypatch.setattr(auth, "current_viewer", lambda: MANAGEMENT)
+    monkeypatch.setattr(session, "current_viewer", lambda: MANAGEMENT)
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_overview_headline_for_management_hides_small_signal_counts(run_app, sam
 
 
 def analysis_label(code: str) -> str:
-    from dashboard.i18n import t
+    from dashboard.core.i18n import t
 
     return t(f"signals.code.{code}", "nl")
 

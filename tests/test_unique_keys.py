@@ -1,5 +1,5 @@
 """The keys of relationships, relationship_functions, consultations and needs stay
-unique without a PRIMARY KEY (queries/schema/003_unindexed_keys.sql): every
+unique without a PRIMARY KEY (queries/store/schema/003_unindexed_keys.sql): every
 write transaction checks them before it commits, and says clearly what it refused.
 """
 
@@ -11,9 +11,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from dashboard import db as db_module
-from dashboard.db import UNINDEXED_KEYS, IntegrityError
-from dashboard.importer import _TABLE_COLUMNS, command_import, import_dataset
+from dashboard.store import db as db_module
+from dashboard.store.db import UNINDEXED_KEYS, IntegrityError
+from dashboard.exchange.importer import STAGED_CHECK, _TABLE_COLUMNS, command_import, import_dataset
 from import_fixtures import write_tiny
 
 # One row of the tiny partnership per table (tests/import_fixtures.py), written again as is.
@@ -52,7 +52,7 @@ def tiny_db(tmp_path, empty_db):
 
 
 @pytest.mark.parametrize("table", sorted(_REPEATED))
-@pytest.mark.parametrize("check", [db_module.FULL_CHECK, db_module.STAGED_CHECK], ids=["every row", "staged keys"])
+@pytest.mark.parametrize("check", [db_module.FULL_CHECK, STAGED_CHECK], ids=["every row", "staged keys"])
 def test_a_repeated_key_is_refused_and_nothing_is_written(tiny_db, table, check):
     statement, key, row_key = _REPEATED[table]
     before = _stored(tiny_db)
@@ -94,7 +94,7 @@ def test_the_touched_rows_check_looks_for_repeats_of_staged_keys_only(tiny_db):
     cursor = tiny_db.cursor()
     cursor.execute(_REPEATED["needs"][0])  # put there past every check
     cursor.close()
-    with tiny_db.transaction(db_module.STAGED_CHECK) as write:
+    with tiny_db.transaction(STAGED_CHECK) as write:
         for name, frame in _staged("needs", {"trainee_id": "T2", "wave": "begin", "function": "vakexpert"}).items():
             write.register(f"staged_{name}", frame)
         write.execute("INSERT INTO needs (trainee_id, wave, function) VALUES ('T2', 'begin', 'vakexpert')")
@@ -130,7 +130,7 @@ def test_the_message_names_table_key_columns_and_count_in_dutch_and_english():
 
 def test_the_checks_report_exactly_the_keys_db_py_knows():
     """db.py recognises a repeated key by its key columns; both checks must name them that way."""
-    for name in (db_module.FULL_CHECK, db_module.STAGED_CHECK):
+    for name in (db_module.FULL_CHECK, STAGED_CHECK):
         text = db_module.check_sql(name)
         for table, columns in UNINDEXED_KEYS.items():
             assert f"'{table}'" in text and f"'{', '.join(columns)}'" in text, (name, table)
@@ -144,7 +144,7 @@ def test_a_merge_that_would_repeat_a_key_is_refused_with_the_message(tmp_path, t
     real = db_module.load_sql
 
     def without_anti_join(name: str) -> str:
-        if name == "import/upsert_needs":
+        if name == "exchange/import/upsert_needs":
             return "INSERT INTO needs (trainee_id, wave, function, extra) SELECT trainee_id, wave, function, extra" \
                    " FROM staged_needs;"
         return real(name)

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import audit
+from dashboard.privacy import audit
 from dashboard.cli import main
-from dashboard.db import Database
-from dashboard.importer import import_dataset
-from dashboard.users import ROLES, User, UserError, add_user, get_user, list_users, remove_user, validate
+from dashboard.store.db import Database
+from dashboard.exchange.importer import import_dataset
+from dashboard.privacy.users import ROLES, User, UserError, add_user, get_user, list_users, remove_user, validate
 from import_fixtures import tiny_partnership, write_tiny
 
 # The tiny partnership has schools S1, S2 and institute I1.

@@ -163,7 +163,7 @@ facts AS (
       ON function_label.kind = 'function' AND function_label.code = sr.function
 )
 SELECT f.trainee_id, f.person_id, f.function, f.code, f.severity, f.wave,
-       -- argument positions: see MESSAGE_FIELDS in dashboard/analysis.py
+       -- argument positions: see MESSAGE_FIELDS in dashboard/analysis/__init__.py
        format(m.template,
               upper(left(f.role_text, 1)) || substr(f.role_text, 2), f.role_text, f.person_text,
               f.strength_text, f.expected_text, f.other_role_text, f.other_person_text,

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.db import PROJECT_ROOT
+from dashboard.store.db import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

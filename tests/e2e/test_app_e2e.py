@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import analysis
-from dashboard.db import Database
-from dashboard.ui import TEMPLATE_PATH
+from dashboard.store.db import Database
+from dashboard.web.ui import TEMPLATE_PATH
 from tests.app_fixtures import SMALL_DATASET, make_zip
 from tests.e2e.harness import PAGE_TIMEOUT_MS, VIEWPORT, AppBrowser, start_server, stop_server
 

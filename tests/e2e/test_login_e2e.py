@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import audit
-from dashboard.db import SAMPLE_DATA_DIR, Database
-from dashboard.users import add_user
+from dashboard.privacy import audit
+from dashboard.store.db import SAMPLE_DATA_DIR, Database
+from dashboard.privacy.users import add_user
 from tests.app_fixtures import sample_db_path  # noqa: F401  (a session fixture used below)
 from tests.e2e.harness import PAGE_TIMEOUT_MS, VIEWPORT, AppBrowser, ServerHandle, free_port
 from tests.e2e.login_harness import (

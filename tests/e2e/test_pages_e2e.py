@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard import analysis
-from dashboard.db import Database
-from dashboard.i18n import t
+from dashboard.store.db import Database
+from dashboard.core.i18n import t
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,168 @@
+"""The audit trail: an append-only record of who did what with the data.
+
+Each row says who (the user's email, or ``lokaal`` for the dashboard without
+login, or ``cli`` for the command line), in which role, when (UTC), what (an
+action code from ``ACTIONS``), about whom (``subject_id``, when the action
+concerns one trainee or person) and a small JSON ``detail`` that never holds
+names or free text.
+
+Rows are only inserted (``record``). The two documented exceptions live in
+``dashboard/privacy/avg.py``: ``purge`` deletes rows older than the retention cut-off
+and ``person erase`` blanks the erased person's id and email in earlier rows.
+See docs/privacy.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard.store.db import Database, DatabaseError, load_sql
+from dashboard.core.i18n import normalise_language, t
+from dashboard.core.spreadsheet_safety import neutralise_formulas
+
+ACTOR_LOCAL = "lokaal"  # the dashboard in local mode (no login configured)
+ACTOR_CLI = "cli"  # the command line
+
+# Every action the trail knows. Login and constellation views are recorded by
+# the pages once login exists (a later step of issue 5).
+ACTIONS: tuple[str, ...] = (
+    "login",
+    "login_denied",
+    "view_constellation",
+    "download",
+    "export",
+    "import",
+    "import_failed",
+    "user_add",
+    "user_change",
+    "user_remove",
+    "person_export",
+    "person_erase",
+    "purge",
+)
+
+LOG_COLUMNS: tuple[str, ...] = ("id", "occurred_at", "actor", "role", "action", "subject_id", "detail")
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC without a zone, as the audit table stores it."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def record(
+    target: Database | duckdb.DuckDBPyConnection,
+    actor: str,
+    role: str | None,
+    action: str,
+    subject_id: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+    *,
+    occurred_at: dt.datetime | None = None,
+) -> int:
+    """Append one row to the audit trail and return its id.
+
+    ``target`` is a ``Database`` (the row is written in a transaction of its
+    own) or the cursor of a write transaction that is open (the row commits or
+    rolls back with that transaction's work).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action: {action!r}")
+    if not actor or not actor.strip():
+        raise ValueError("an audit row needs an actor")
+    values = {
+        "occurred_at": occurred_at or utc_now(),
+        "actor": actor.strip(),
+        "role": role,
+        "action": action,
+        "subject_id": subject_id,
+        "detail": json.dumps(dict(detail), sort_keys=True, ensure_ascii=False) if detail else None,
+    }
+    if isinstance(target, Database):
+        with target.transaction(("privacy/audit/integrity_violations",)) as cursor:  # an audit row refers to nothing
+            return int(cursor.execute(load_sql("privacy/audit/record"), values).fetchone()[0])
+    return int(target.execute(load_sql("privacy/audit/record"), values).fetchone()[0])
+
+
+def _as_timestamp(since: dt.date | dt.datetime | str | None) -> dt.datetime | None:
+    if since is None:
+        return None
+    if isinstance(since, str):
+        since = dt.date.fromisoformat(since)
+    if isinstance(since, dt.datetime):
+        return since
+    return dt.datetime.combine(since, dt.time())
+
+
+def audit_log(
+    db: Database, since: dt.date | dt.datetime | str | None = None, action: str | None = None
+) -> pd.DataFrame:
+    """The audit trail, oldest first; ``since`` (a date counts from 00:00 UTC) and ``action`` filter."""
+    frame = db.query("privacy/audit/log", {"since": _as_timestamp(since), "action": action})
+    return frame[list(LOG_COLUMNS)].reset_index(drop=True)
+
+
+def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    records = []
+    for row in frame.itertuples(index=False):
+        records.append({
+            "id": int(row.id),
+            "occurred_at": pd.Timestamp(row.occurred_at).isoformat(),
+            "actor": row.actor,
+            "role": None if pd.isna(row.role) else row.role,
+            "action": row.action,
+            "subject_id": None if pd.isna(row.subject_id) else row.subject_id,
+            "detail": json.loads(row.detail) if isinstance(row.detail, str) and row.detail else None,
+        })
+    return records
+
+
+def format_log(frame: pd.DataFrame, output: str, lang: str = "nl") -> str:
+    """The trail as text: an aligned ``table``, ``csv`` (formulas neutralised) or ``json``."""
+    if output == "json":
+        return json.dumps(_json_records(frame), ensure_ascii=False, indent=2)
+    shown = frame.copy()
+    shown["occurred_at"] = [pd.Timestamp(v).isoformat(sep=" ") for v in shown["occurred_at"]]
+    shown = shown.astype("str").where(frame.notna(), "")
+    if output == "csv":
+        return neutralise_formulas(shown).to_csv(index=False, lineterminator="\n")
+    if shown.empty:
+        return t("audit.empty", lang)
+    return shown.to_string(index=False)
+
+
+def open_database(path: str | None, lang: str) -> Database | None:
+    """The database for a privacy command, or None after printing why it cannot be opened."""
+    try:
+        return Database(path or None)
+    except DatabaseError as exc:
+        key = "privacy.db_locked" if "lock" in str(exc).lower() else "privacy.db_error"
+        print(t(key, lang, path=path or "", detail=str(exc)), file=sys.stderr)
+        return None
+
+
+def command_audit(args: argparse.Namespace) -> int:
+    lang = normalise_language(getattr(args, "lang", "nl"))
+    since = None
+    if args.since:
+        try:
+            since = dt.date.fromisoformat(args.since)
+        except ValueError:
+            print(t("privacy.bad_date", lang, option="--since", value=args.since), file=sys.stderr)
+            return 2
+    db = open_database(args.db, lang)
+    if db is None:
+        return 2
+    try:
+        frame = audit_log(db, since=since, action=args.action)
+    finally:
+        db.close()
+    print(format_log(frame, args.format, lang))
+    return 0

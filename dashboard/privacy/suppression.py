@@ -1,0 +1,339 @@
+"""Small-group suppression: aggregates never describe fewer than *k* trainees.
+
+Issue 5: for ``management`` and in every aggregate export, a group of fewer
+than *k* trainees is suppressed (k = ``access.min_group_size()``: 5, or
+``$CONSTELLATIEMONITOR_MIN_GROUP``); where a total would reveal a suppressed
+group, a second group is suppressed too; a suppressed cell reads "< k",
+never 0 and never blank. Pure pandas, no Streamlit, no database: the data
+layer (``analysis.coverage_by``, ``compare``, ``headline``), the pages, the
+downloads and the command line all call these functions.
+
+What is protected, and why
+--------------------------
+A table of groups (``analysis.coverage_by``: long format, one row per
+group × function; ``analysis.compare``: one row per group) describes the
+trainees of each group. For a group of one to k-1 trainees those figures
+come close to describing persons: whoever knows the school knows who the
+two trainees of a cohort are. So:
+
+1. **Size rule.** A group with ``n_trainees < k`` has *all* its figures
+   suppressed (NA), in every row of that group (all functions of
+   ``coverage_by``): its size, counts, shares and rates. Its id and name
+   stay: that the group exists is not about a person.
+2. **Complementary rule.** The total number of trainees in view is always
+   derivable: the overview shows it, and every grouping (school, institute,
+   cohort, programme) partitions the same trainees, so the sum of another
+   grouping gives it. With one suppressed group, total minus the visible
+   groups would give that group back exactly; the same subtraction works on
+   every count behind a share (all-strong coverage, trainees per signal).
+   Therefore the suppressed groups must be **at least two and hold at least
+   k trainees together**: then what subtraction yields describes a set of at
+   least k trainees, the standard the size rule sets for any shown group,
+   and no suppressed group's own figures follow from it. While that does not
+   hold, the smallest visible group is suppressed too (ties: by group id,
+   missing id last). With one suppressed group this is the classic second
+   cell; it also covers two tiny groups (1 + 2 trainees) whose combined
+   figures would still single people out. When every group is suppressed,
+   the total itself is below k or is all that is left (and the headline
+   rule below hides a total below k).
+3. Groups with ``n_trainees >= k`` are untouched unless rule 2 picks them.
+
+Suppressed cells carry their reason: a group below k reads ``"< k"`` (true:
+it has fewer than k trainees); a group hidden by rule 2 has k or more
+trainees, so it reads "verborgen" / "hidden" rather than a false "< k".
+Neither is ever 0 or blank. The marker tells nothing new: that the other
+group is small is what its own "< k" says.
+
+Headline figures (the overview, :func:`suppress_headline`): with fewer than
+k trainees in view every figure is suppressed (the figures of the whole view
+would describe those few people). Otherwise each count of trainees with some
+property (with a signal, per signal code, with every function strongly
+covered: the count behind the share) between 1 and k-1 is suppressed: such
+a figure points at a handful of people. 0 is shown (it singles out nobody).
+
+Not protected (documented in docs/privacy.md): differencing *across*
+questions, such as two filter settings whose difference is a small group, or
+a grouping by school against one by cohort; and exact sizes may occasionally
+be narrowed down (a group of 1 hidden with a group of exactly k). What one
+table with its total can never give is a figure about fewer than k trainees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from dashboard.privacy.access import min_group_size
+from dashboard.core.i18n import t
+
+SUPPRESSED = "suppressed"  # bool column: the group's figures are hidden
+SMALL_GROUP = "small_group"  # bool column: hidden because the group itself is smaller than k
+SIZE_COLUMN = "n_trainees"
+# Columns that name a row rather than measure trainees: never suppressed.
+DESCRIPTIVE_COLUMNS: tuple[str, ...] = ("group_name", "function")
+HEADLINE_FIGURES: tuple[str, ...] = ("n_trainees", "share_all_strong", "n_with_signal")
+_ATTR = "min_group"
+_FIGURES_ATTR = "suppressed_figures"
+
+
+def effective_k(k: int | None = None) -> int:
+    """k of the rule: ``k`` when given (at least 1), else ``access.min_group_size()``."""
+    return min_group_size() if k is None else max(1, int(k))
+
+
+def k_of(frame: pd.DataFrame | Mapping[str, Any], default: int | None = None) -> int:
+    """The k a suppressed frame (or headline) was made with; else ``default`` / the configured k."""
+    found = frame.attrs.get(_ATTR) if isinstance(frame, pd.DataFrame) else frame.get(_ATTR)
+    return int(found) if found is not None else effective_k(default)
+
+
+# --- which groups ---------------------------------------------------------------
+
+
+class _Missing:
+    """Stands for a missing group id (trainees without a programme): one group of its own."""
+
+    def __repr__(self) -> str:
+        return "<no id>"
+
+
+_MISSING_ID = _Missing()
+
+
+def selection_order(item: tuple[Hashable, int]) -> tuple[int, bool, str]:
+    """Which visible group the complementary rule takes first: the smallest,
+    ties by id, a missing id last. ``item`` is (group id, size)."""
+    key, size = item
+    missing = key is None or key is pd.NA or isinstance(key, _Missing) or (isinstance(key, float) and math.isnan(key))
+    return (size, missing, "" if missing else str(key))
+
+
+def groups_to_suppress(sizes: Mapping[Hashable, int], k: int | None = None) -> tuple[set, set]:
+    """(groups below k, groups hidden by the complementary rule) for ``{group: n_trainees}``.
+
+    See the module docstring: after the size rule, the smallest visible
+    groups (ties by id) are added until the suppressed groups are at least
+    two and hold at least k trainees together, or none is left.
+    """
+    k = effective_k(k)
+    small = {group for group, size in sizes.items() if int(size) < k}
+    complementary: set = set()
+    if not small:
+        return small, complementary
+    remaining = sorted(((g, int(s)) for g, s in sizes.items() if g not in small), key=selection_order)
+    hidden_total = sum(int(sizes[g]) for g in small)
+    count = len(small)
+    for group, size in remaining:
+        if count >= 2 and hidden_total >= k:
+            break
+        complementary.add(group)
+        hidden_total += size
+        count += 1
+    return small, complementary
+
+
+# --- tables of groups -------------------------------------------------------------
+
+
+def _group_keys(ids: pd.Series) -> pd.Series:
+    return ids.astype(object).where(ids.notna(), _MISSING_ID)
+
+
+def suppress_groups(
+    frame: pd.DataFrame,
+    id_column: str,
+    k: int | None = None,
+    *,
+    size_column: str = SIZE_COLUMN,
+    descriptive: Iterable[str] = DESCRIPTIVE_COLUMNS,
+) -> pd.DataFrame:
+    """``frame`` with the figures of suppressed groups set to NA and two bool
+    columns: ``suppressed`` and ``small_group`` (the reason).
+
+    One group = all rows with the same ``id_column`` value (a missing id is a
+    group too); its size is the largest ``size_column`` in its rows. Every
+    column but the id and ``descriptive`` ones is a figure (fail closed: a new
+    column is hidden too). Integer figures become nullable ``Int64``. A frame
+    that already has a ``suppressed`` column is returned as it is (a copy),
+    so suppressing twice changes nothing.
+    """
+    if SUPPRESSED in frame.columns:
+        return frame.copy()
+    k = effective_k(k)
+    out = frame.copy()
+    keys = _group_keys(out[id_column])
+    sizes = out[size_column].groupby(keys, sort=False).max() if len(out) else pd.Series(dtype="int64")
+    small, complementary = groups_to_suppress({g: int(s) for g, s in sizes.items()}, k)
+    is_small = keys.isin(small).to_numpy(dtype=bool)
+    hidden = keys.isin(small | complementary).to_numpy(dtype=bool)
+    keep = {id_column, *descriptive}
+    figures = [c for c in out.columns if c not in keep]
+    for column in figures:
+        if pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].astype("boolean")
+        elif pd.api.types.is_integer_dtype(out[column]):
+            out[column] = out[column].astype("Int64")
+        elif not pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].astype(object)
+        if hidden.any():
+            out.loc[hidden, column] = pd.NA
+    out[SUPPRESSED] = hidden
+    out[SMALL_GROUP] = is_small
+    out.attrs[_ATTR] = k
+    out.attrs[_FIGURES_ATTR] = tuple(figures)
+    return out
+
+
+def figure_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of a suppressed frame that :func:`suppress_groups` treated as figures."""
+    return [c for c in frame.attrs.get(_FIGURES_ATTR, ()) if c in frame.columns]
+
+
+def suppressed_groups(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """The suppressed groups of a suppressed frame: id, group_name (if any), small_group; one row each."""
+    if SUPPRESSED not in frame.columns:
+        return frame.iloc[0:0][[id_column]]
+    columns = [c for c in (id_column, "group_name", SMALL_GROUP) if c in frame.columns]
+    rows = frame[frame[SUPPRESSED]]
+    return rows.drop_duplicates(subset=[id_column])[columns].reset_index(drop=True)
+
+
+# --- the overview's headline --------------------------------------------------------
+
+
+def _small_count(value: Any, k: int) -> bool:
+    return value is not None and not pd.isna(value) and 0 < int(value) < k
+
+
+def suppress_headline(head: Mapping[str, Any], k: int | None = None) -> dict[str, Any]:
+    """The headline figures of ``analysis.headline_figures`` with small counts suppressed.
+
+    Adds ``suppressed`` (the names of suppressed figures, a tuple) and
+    ``min_group`` (k); ``signal_counts`` gets a bool ``suppressed`` column
+    and a nullable ``n_trainees``. Fewer than k trainees in view (but some):
+    every figure is suppressed and ``signal_counts`` is empty (which signals
+    occur among a few people says something about them). Otherwise a count
+    between 1 and k-1 is suppressed: ``n_with_signal``, each signal's count,
+    and ``share_all_strong`` when the number of trainees it counts is small.
+    """
+    k = effective_k(k)
+    n = int(head["n_trainees"])
+    counts = head["signal_counts"].copy()
+    counts["n_trainees"] = counts["n_trainees"].astype("Int64")
+    out: dict[str, Any] = {**head, "min_group": k}
+    if 0 < n < k:
+        out.update(
+            n_trainees=None, share_all_strong=float("nan"), n_with_signal=None,
+            signal_counts=counts.iloc[0:0].assign(**{SUPPRESSED: pd.Series([], dtype=bool)}),
+            suppressed=HEADLINE_FIGURES,
+        )
+        return out
+    suppressed: list[str] = []
+    share = head["share_all_strong"]
+    if n and share is not None and not math.isnan(share) and _small_count(round(share * n), k):
+        out["share_all_strong"] = float("nan")
+        suppressed.append("share_all_strong")
+    if _small_count(head["n_with_signal"], k):
+        out["n_with_signal"] = None
+        suppressed.append("n_with_signal")
+    small = counts["n_trainees"].map(lambda v: _small_count(v, k)).astype(bool)
+    counts.loc[small, "n_trainees"] = pd.NA
+    counts[SUPPRESSED] = small.to_numpy()
+    out["signal_counts"] = counts
+    out["suppressed"] = tuple(suppressed)
+    return out
+
+
+# --- display ---------------------------------------------------------------------------
+
+
+def small_label(k: int, lang: str = "nl") -> str:
+    """What a cell of a group below k reads: ``"< 5"``."""
+    return t("suppression.small", lang, k=k)
+
+
+def hidden_label(lang: str = "nl") -> str:
+    """The word for hidden figures as a whole (the legend of the grey overlay): "verborgen" / "hidden"."""
+    return t("suppression.hidden", lang)
+
+
+def cell_label(small: bool, k: int, lang: str = "nl") -> str:
+    # Every hidden cell reads "< k", as issue 5 asks, also the second group
+    # hidden to protect a small one (the caption says a hidden cell is either).
+    # A separate word for that second group would only be truer at first
+    # sight: it would show which of the hidden groups is the small one.
+    return small_label(k, lang)
+
+
+def row_labels(frame: pd.DataFrame, lang: str = "nl") -> pd.Series:
+    """Per row: None for a shown row, else the text its figures read ("< 5")."""
+    if SUPPRESSED not in frame.columns:
+        return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    k = k_of(frame)
+    return pd.Series(
+        [cell_label(bool(small), k, lang) if hidden else None
+         for hidden, small in zip(frame[SUPPRESSED], frame[SMALL_GROUP])],
+        index=frame.index, dtype=object,
+    )
+
+
+def display_column(
+    frame: pd.DataFrame,
+    column: str,
+    lang: str = "nl",
+    format_value: Callable[[Any], Any] | None = None,
+    *,
+    mixed: bool = False,
+) -> pd.Series:
+    """``frame[column]`` for a table: suppressed cells read their label, the
+    others go through ``format_value`` (as they are without one). On screen a
+    column with a label is text throughout (a table column has one type);
+    ``mixed`` keeps the other values as they are (a spreadsheet download,
+    where numbers stay numbers)."""
+    labels = row_labels(frame, lang)
+    as_text = bool(labels.notna().any()) and not mixed
+    cells = []
+    for label, value in zip(labels, frame[column]):
+        if label is not None:
+            cells.append(label)
+            continue
+        value = format_value(value) if format_value else value
+        cells.append(("" if _blank(value) else str(value)) if as_text else value)
+    return pd.Series(cells, index=frame.index, dtype=object)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def export_frame(frame: pd.DataFrame, lang: str = "nl", *, keep_reason: bool = False) -> pd.DataFrame:
+    """A suppressed frame as an aggregate export (CSV, Excel, command line):
+    every figure of a suppressed row reads "< k" / "verborgen", never 0 or
+    blank; the ``suppressed`` column stays (true / false), ``small_group``
+    goes unless ``keep_reason``. Shown rows keep their values and types.
+    """
+    if SUPPRESSED not in frame.columns:
+        return frame.copy()
+    labels = row_labels(frame, lang)
+    hidden = frame[SUPPRESSED].to_numpy(dtype=bool)
+    out = frame.copy()
+    if hidden.any():
+        for column in figure_columns(out):
+            out[column] = out[column].astype(object)
+            out.loc[hidden, column] = labels[hidden]
+    if not keep_reason:
+        out = out.drop(columns=[SMALL_GROUP])
+    return out
+
+
+def headline_value(head: Mapping[str, Any], figure: str, formatted: str, lang: str = "nl") -> str:
+    """A headline figure for display: its text, or "< k" when suppressed
+    (a share: "< k studenten", the number of trainees it counts)."""
+    if figure not in head.get("suppressed", ()):
+        return formatted
+    if figure == "share_all_strong":
+        return t("suppression.small_share", lang, k=k_of(head))
+    return small_label(k_of(head), lang)

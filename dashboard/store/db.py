@@ -1,0 +1,358 @@
+"""The one module that owns the database.
+
+* Where the database lives (``default_db_path``).
+* Opening it, and creating or upgrading its schema from the versioned files in
+  ``queries/store/schema/`` (one transaction for all pending versions).
+* Loading SQL statements from ``queries/`` by name.
+* Running them: every query gets a fresh cursor, because a DuckDB connection
+  must not be shared across threads and Streamlit runs each session on its own
+  thread. Values are always bound as parameters.
+* Write transactions that check integrity before they commit: references,
+  the rules that compare two columns, and the keys that are not PRIMARY KEYs.
+* Scope: a handle made with ``Database.scoped(viewer)`` binds that viewer's
+  scope (``dashboard.privacy.access``) into every statement it runs, and refuses a
+  statement on personal data that does not apply it.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard.core.i18n import DEFAULT_LANGUAGE, t
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+QUERIES_DIR = PROJECT_ROOT / "queries"
+SCHEMA_DIR = QUERIES_DIR / "store" / "schema"
+SAMPLE_DATA_DIR = PROJECT_ROOT / "sample_data"
+
+DB_ENV_VAR = "CONSTELLATIEMONITOR_DB"
+DEFAULT_DB_FILE = Path("data") / "constellatiemonitor.duckdb"
+
+# Tables that hold the partnership's data, in the order a load writes them.
+DATA_TABLES: tuple[str, ...] = (
+    "functions",
+    "schools",
+    "institutes",
+    "trainees",
+    "people",
+    "relationships",
+    "relationship_functions",
+    "consultations",
+    "needs",
+    "norm_roles",
+    "norm_consultations",
+)
+
+# Statements that read these tables return personal data: for a restricted
+# viewer they must apply the scope (use $scope_all and its companions).
+PERSONAL_TABLES: tuple[str, ...] = (
+    "trainees", "people", "relationships", "relationship_functions", "consultations", "needs",
+)
+_READS_PERSONAL = re.compile(r"\b(?:FROM|JOIN)\s+(?:%s)\b" % "|".join(PERSONAL_TABLES), re.IGNORECASE)
+SCOPE_PARAMETER = "$scope_all"
+
+_SCHEMA_FILE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+# The keys of the four large tables are not PRIMARY KEYs (their indexes cost
+# most of an import: queries/store/schema/003_unindexed_keys.sql). The integrity
+# checks report a key stored more than once as a row whose column_name is the
+# key's columns joined by ", " and whose value is the number of rows.
+UNINDEXED_KEYS: dict[str, tuple[str, ...]] = {
+    "relationships": ("trainee_id", "person_id", "wave"),
+    "relationship_functions": ("trainee_id", "person_id", "wave", "function"),
+    "consultations": ("trainee_id", "person_a", "person_b", "wave"),
+    "needs": ("trainee_id", "wave", "function"),
+}
+# The integrity checks return at most this many rows (their LIMIT).
+INTEGRITY_ROWS_SHOWN = 100
+# A write transaction's integrity check: an opening that names the rows to
+# check, then the rules (queries/store/integrity_rules.sql, one definition).
+# A writer that knows which rows it touched names its own opening (the
+# import's STAGED_CHECK) before INTEGRITY_RULES.
+INTEGRITY_RULES = "store/integrity_rules"
+FULL_CHECK: tuple[str, ...] = ("store/integrity_violations", INTEGRITY_RULES)  # every row
+
+
+def check_sql(check: Sequence[str]) -> str:
+    """The statement of an integrity check: its files in order (see FULL_CHECK)."""
+    return "\n".join(load_sql(part) for part in check)
+
+
+class DatabaseError(Exception):
+    """A problem with the database file that the user can act on."""
+
+
+class ScopeError(PermissionError):
+    """A statement on personal data that does not apply the viewer's scope.
+
+    A programming error, never a user's: it stops the question instead of
+    answering it for everyone.
+    """
+
+
+class IntegrityError(DatabaseError):
+    """A write would leave a broken reference, a broken two-column rule or a
+    repeated key; nothing was written. ``violations`` holds the rows of the
+    integrity check (table_name, row_key, column_name, value)."""
+
+    def __init__(self, violations: pd.DataFrame):
+        self.violations = violations
+        super().__init__(self.message(DEFAULT_LANGUAGE))
+
+    @property
+    def repeated_keys(self) -> pd.DataFrame:
+        """The violations that are a key stored more than once (see ``UNINDEXED_KEYS``)."""
+        return self.violations[[_is_repeated_key(row) for _, row in self.violations.iterrows()]]
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """What was refused, for people: the first violation, and how many more."""
+        first = self.violations.iloc[0]
+        if _is_repeated_key(first):
+            text = t("db.integrity.repeated_key", lang, table=first["table_name"], columns=first["column_name"],
+                     key=first["row_key"], count=first["value"])
+        else:
+            text = t("db.integrity.broken_rule", lang, table=first["table_name"], key=first["row_key"],
+                     column=first["column_name"], value=first["value"])
+        others = len(self.violations) - 1
+        if others >= INTEGRITY_ROWS_SHOWN - 1:  # the check stopped counting
+            text += " " + t("db.integrity.more_at_least", lang, count=others)
+        elif others:
+            text += " " + t("db.integrity.more", lang, count=others)
+        return text
+
+
+def _is_repeated_key(violation: pd.Series) -> bool:
+    """Whether a row of the integrity check is a key stored more than once."""
+    columns = UNINDEXED_KEYS.get(violation["table_name"])
+    return columns is not None and violation["column_name"] == ", ".join(columns)
+
+
+def default_db_path() -> Path:
+    """``$CONSTELLATIEMONITOR_DB``, else ``data/constellatiemonitor.duckdb`` under the working folder."""
+    configured = os.environ.get(DB_ENV_VAR)
+    return Path(configured) if configured else Path.cwd() / DEFAULT_DB_FILE
+
+
+@functools.cache
+def load_sql(name: str) -> str:
+    """The text of ``queries/<name>.sql``; ``name`` may contain a sub-folder."""
+    path = (QUERIES_DIR / f"{name}.sql").resolve()
+    if QUERIES_DIR.resolve() not in path.parents:
+        raise ValueError(f"query name outside queries/: {name!r}")
+    return path.read_text(encoding="utf-8")
+
+
+_NAMED_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def bind_used(sql: str, values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The named parameters (``$name``) that ``sql`` uses, from ``values``.
+
+    DuckDB rejects parameters a statement does not name, and a question's
+    filters are one set of values for statements that each use a few.
+    """
+    used = set(_NAMED_PARAMETER.findall(sql))
+    return {name: value for name, value in (values or {}).items() if name in used}
+
+
+def execute_statements(cursor: duckdb.DuckDBPyConnection, name: str, values: Mapping[str, Any]) -> None:
+    """Run every statement of ``queries/<name>.sql`` in order, each with the named
+    parameters it uses (DuckDB binds parameters for one statement at a time).
+    Statements end with ``;`` at the end of a line; comments are lines starting with ``--``.
+    """
+    lines = [line for line in load_sql(name).splitlines() if not line.lstrip().startswith("--")]
+    for statement in re.split(r";[ \t]*$", "\n".join(lines), flags=re.MULTILINE):
+        if statement.strip():
+            cursor.execute(statement, bind_used(statement, values))
+
+
+def schema_migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every file in queries/schema, in order."""
+    found = []
+    for path in sorted(SCHEMA_DIR.iterdir()):
+        match = _SCHEMA_FILE.match(path.name)
+        if match:
+            found.append((int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"schema files must be numbered 001, 002, ... without gaps: {versions}")
+    return found
+
+
+LATEST_SCHEMA_VERSION = len(schema_migrations())
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version recorded in the database; 0 for an empty database."""
+    if not con.execute(load_sql("store/meta/has_schema_version")).fetchone()[0]:
+        return 0
+    return con.execute(load_sql("store/meta/schema_version")).fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema to the latest version in one transaction; returns the version."""
+    current = schema_version(con)
+    if current > LATEST_SCHEMA_VERSION:
+        raise DatabaseError(
+            f"database schema version {current} is newer than this program ({LATEST_SCHEMA_VERSION})"
+        )
+    pending = [m for m in schema_migrations() if m[0] > current]
+    if not pending:
+        return current
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(load_sql("store/meta/create_schema_version"))
+        for version, file_name, sql in pending:
+            con.execute(sql)
+            con.execute(load_sql("store/meta/record_schema_version"), {"version": version, "file": file_name})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return LATEST_SCHEMA_VERSION
+
+
+class Database:
+    """A DuckDB database file with the current schema.
+
+    The object may be shared between threads: it keeps one connection and hands
+    every query its own cursor. Write transactions are serialised with a lock.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else default_db_path()
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            raise DatabaseError(f"cannot open {self.path}: {exc}") from exc
+        if read_only:
+            if schema_version(self._con) != LATEST_SCHEMA_VERSION:
+                raise DatabaseError(f"{self.path} has an older schema; open it once for writing to upgrade")
+        else:
+            migrate(self._con)
+        self._write_lock = threading.Lock()
+        self.viewer = None  # None: unrestricted (the command line, imports, tests)
+
+    def scoped(self, viewer: Any) -> Database:
+        """A handle on the same connection that answers every question for
+        ``viewer`` (a ``dashboard.privacy.access.Viewer``). Do not close it: the
+        connection belongs to the handle it was made from."""
+        view = copy.copy(self)
+        view.viewer = viewer
+        return view
+
+    @property
+    def restricted(self) -> bool:
+        """Whether the viewer sees only part of the trainees."""
+        return self.viewer is not None and not self.viewer.sees_all_trainees
+
+    def scope_params(self) -> dict[str, Any]:
+        """``scope_all``, ``scope_schools``, ``scope_institutes`` for this handle's viewer."""
+        if self.viewer is None:
+            return {"scope_all": True, "scope_schools": [], "scope_institutes": []}
+        return self.viewer.scope_params()
+
+    def bind(self, sql: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The named parameters ``sql`` uses from ``values``, with this
+        handle's scope. Raises ``ScopeError`` when a restricted viewer's
+        statement reads personal data without applying the scope."""
+        if self.restricted and SCOPE_PARAMETER not in sql and _READS_PERSONAL.search(sql):
+            raise ScopeError("a statement on personal data does not apply the viewer's scope")
+        return bind_used(sql, {**(values or {}), **self.scope_params()})
+
+    @classmethod
+    def in_memory(cls) -> Database:
+        return cls(":memory:")
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A fresh cursor: a connection of its own for one thread's work."""
+        return self._con.cursor()
+
+    # -- reading ----------------------------------------------------------
+
+    def query(self, name: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run the named statement from ``queries/`` with bound parameters."""
+        return self.query_sql(load_sql(name), params)
+
+    def query_sql(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run a statement text (a constant, never built from values) with bound parameters."""
+        bound: Sequence[Any] | Mapping[str, Any]
+        if params is None or isinstance(params, Mapping):
+            bound = self.bind(sql, params)
+        else:
+            bound = params
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, bound).df()
+        finally:
+            cur.close()
+
+    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> Any:
+        cur = self.cursor()
+        try:
+            row = cur.execute(sql, params or []).fetchone()
+            return None if row is None else row[0]
+        finally:
+            cur.close()
+
+    def table_counts(self) -> dict[str, int]:
+        counts = self.query("store/table_counts")
+        return dict(zip(counts["table_name"], counts["n"].astype(int)))
+
+    def is_empty(self) -> bool:
+        return self.scalar(load_sql("store/meta/trainee_count")) == 0
+
+    # -- writing ----------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, integrity: Sequence[str] = FULL_CHECK) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction on its own cursor.
+
+        Commits only when the block finishes and the integrity check finds
+        nothing (no broken reference or two-column rule, no repeated key);
+        otherwise rolls back, so the database is exactly as it was.
+        ``integrity`` names the check's files (:func:`check_sql`, run on the
+        block's cursor, so it sees what the block registered there); a writer
+        that knows which rows it touched may check only those (the import
+        does: ``dashboard.exchange.importer.STAGED_CHECK``), and one whose rows refer to nothing may name
+        a check without rows (the audit trail).
+        """
+        if self.read_only:
+            raise DatabaseError(f"{self.path} is open read-only")
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+                violations = cur.execute(check_sql(integrity)).df()
+                if len(violations):
+                    raise IntegrityError(violations)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()

@@ -1,0 +1,297 @@
+"""Cached access to ``dashboard.analysis`` for the dashboard pages.
+
+Pages call these functions, never analysis directly. Every cached result is
+keyed by the data version (so an import refreshes it), the viewer (whose
+scope the question is answered in: ``ui.database_for``), the filters, the
+norm and the language. Results are the small frames a page shows, so that a cache
+hit copies little: a 40,000-trainee database gives the pages aggregates, not
+the raw per-trainee frames. Independent analysis questions of one page run
+side by side in threads (DuckDB works on its own cursor per query and
+releases the GIL), which matters on a two-core server.
+
+Also here: turning a table into download bytes (CSV / Excel) with spreadsheet
+formulas neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote_plus
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import analysis
+from dashboard.web import ui
+from dashboard.privacy.access import Viewer
+from dashboard.analysis import Filters, Norm
+from dashboard.core.spreadsheet_safety import neutralise_formulas
+
+GROUP_COLUMNS: dict[str, str] = analysis.GROUP_COLUMNS  # group -> its id column
+SEVERITY_RANK: dict[str, int] = analysis.SEVERITY_RANK  # high first
+_CACHE = dict(show_spinner=False, max_entries=256)
+
+
+# --- vocabulary and norms ----------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _functions(version: str) -> pd.DataFrame:
+    return analysis.functions(ui.shared_database())  # the taxonomy: vocabulary, the same for everyone
+
+
+def functions() -> pd.DataFrame:
+    """The guidance-function taxonomy: code, label_nl, label_en, group, description."""
+    return _functions(ui.data_version())
+
+
+@st.cache_data(**_CACHE)
+def _norms(version: str) -> dict[str, Norm]:
+    return analysis.load_norms(ui.shared_database())  # programme norms: the same for everyone
+
+
+def formal_only_norm() -> Norm:
+    """The loaded default (`*`) norm with informal relationships not counting."""
+    return replace(_norms(ui.data_version())["*"], informal_counts=False)
+
+
+def norm_for(formal_only: bool) -> Norm | None:
+    """None = each programme's own norm; else the formal-only variant of `*`."""
+    return formal_only_norm() if formal_only else None
+
+
+# --- overview ------------------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _headline(version: str, who: Viewer, filters: Filters, norm: Norm | None) -> dict[str, Any]:
+    return analysis.headline(ui.database_for(who), filters, norm)
+
+
+def headline(filters: Filters, norm: Norm | None = None) -> dict[str, Any]:
+    """n_trainees, share_all_strong, n_with_signal, signal_counts (code, n_trainees)."""
+    return _headline(ui.data_version(), ui.viewer(), filters, norm)
+
+
+def _few_trainees(who: Viewer, filters: Filters) -> bool:
+    """Whether the trainees in view are one school's (or a school-scoped viewer's):
+    then their rows are copied once and the questions run on the copy
+    (``analysis.group_view``), which costs a fraction of reading the
+    national tables for each question. A national or institute-wide view is
+    large enough that the copy would not pay off."""
+    return filters.school is not None or (not who.sees_all_trainees and bool(who.schools) and not who.institutes)
+
+
+@st.cache_data(**_CACHE)
+def _overview(
+    version: str, who: Viewer, filters: Filters, norm: Norm | None, by: str
+) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None]:
+    db = ui.database_for(who)
+    if not who.sees_persons:
+        # Aggregates only: no per-trainee coverage, no names.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            head = pool.submit(analysis.headline, db, filters, norm)
+            grouped = pool.submit(analysis.coverage_by, db, by, filters, norm)
+            return head.result(), grouped.result(), None
+    # The filters already name one group of this grouping (a coordinator looking
+    # at their own school): that group's trainees are the trainees in view.
+    one_group = getattr(filters, by) is not None
+    if _few_trainees(who, filters):
+        found = analysis.group_view(db, by, filters, norm)
+        head = analysis.headline_figures(found["coverage"], found["signals"])
+        group = (found["coverage"], found["trainees"][["trainee_id", "name"]]) if one_group else None
+        return head, found["coverage_by"], group
+    with ThreadPoolExecutor(max_workers=4) as pool:  # independent queries, side by side
+        coverage = pool.submit(analysis.coverage, db, filters, norm)
+        signals = pool.submit(analysis.signals, db, filters, norm)
+        grouped = pool.submit(analysis.coverage_by, db, by, filters, norm)
+        people = pool.submit(analysis.trainees, db, filters) if one_group else None
+        head = analysis.headline_figures(coverage.result(), signals.result())
+        group = (coverage.result(), people.result()[["trainee_id", "name"]]) if people is not None else None
+        return head, grouped.result(), group
+
+
+def overview(
+    filters: Filters, norm: Norm | None, by: str
+) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None]:
+    """(headline figures as :func:`headline`, coverage by ``by``, and when the
+    filters name one ``by`` group: that group's (coverage, trainees) as
+    :func:`group_coverage` gives them) in one go. The group part is None
+    for a viewer who sees aggregates only."""
+    return _overview(ui.data_version(), ui.viewer(), filters, norm, by)
+
+
+def group_filters(filters: Filters, by: str, group_id: str) -> Filters:
+    """``filters`` narrowed to one group (a school, institute, cohort or programme)."""
+    return replace(filters, **{by: group_id})
+
+
+@st.cache_data(**_CACHE)
+def _group_coverage(version: str, who: Viewer, filters: Filters, norm: Norm | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    db = ui.database_for(who)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        coverage = pool.submit(analysis.coverage, db, filters, norm)
+        people = pool.submit(analysis.trainees, db, filters)
+        return coverage.result(), people.result()[["trainee_id", "name"]]
+
+
+def group_coverage(by: str, group_id: str, filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(coverage per trainee × function, trainees) for one group."""
+    return _group_coverage(ui.data_version(), ui.viewer(), group_filters(filters, by, group_id), norm)
+
+
+# --- signals ---------------------------------------------------------------------------
+
+
+# A national attention list is large (40,000 rows with lists); cache_data would
+# unpickle a copy on every rerun (~0.2 s), so this one result is shared as is.
+# Pages only read it (filtering and head() make new frames).
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _attention(version: str, who: Viewer, filters: Filters, norm: Norm | None, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    db = ui.database_for(who)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        signals_job = pool.submit(analysis.signals, db, filters, norm, lang)
+        people_job = pool.submit(analysis.trainees, db, filters)
+        signals, people = signals_job.result(), people_job.result()
+    mentor = signals[signals["trainee_id"].isna()]
+    order = mentor["severity"].map(SEVERITY_RANK)
+    mentor = mentor.assign(severity_rank=order).sort_values(["severity_rank", "person_id"], kind="stable")
+    return analysis.summarise_signals(signals, people), mentor.drop(columns="severity_rank").reset_index(drop=True)
+
+
+def attention(filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(trainee summary, mentor-level signals) in one cached lookup.
+
+    Summary: one row per trainee with a signal, sorted by severity then name
+    (columns of ``analysis.trainee_signals_summary``). Mentor signals:
+    person_id, code, severity, wave, message, most severe first.
+    """
+    return _attention(ui.data_version(), ui.viewer(), filters, norm, ui.lang())
+
+
+# --- trainees and constellations --------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _trainee_choices(version: str, who: Viewer, filters: Filters, limit: int) -> tuple[dict[str, str], int]:
+    people = analysis.trainees(ui.database_for(who), filters)
+    first = people.head(limit)
+    return dict(zip(first["trainee_id"].astype(str), first["name"].astype(str))), len(people)
+
+
+def trainee_choices(filters: Filters, limit: int) -> tuple[dict[str, str], int]:
+    """({trainee_id: name} for at most ``limit`` trainees in the filters, how many there are in all).
+
+    Small on purpose: a picker never needs 40,000 names, and a cache hit copies the result.
+    """
+    return _trainee_choices(ui.data_version(), ui.viewer(), filters, limit)
+
+
+@st.cache_data(**_CACHE)
+def _constellation(version: str, who: Viewer, trainee_id: str, lang: str) -> tuple[dict | None, dict[str, pd.DataFrame] | None]:
+    # The page shows the trainee's latest wave first: its detail (coverage,
+    # signals, measures) comes with the network, from one read of the
+    # trainee's rows; norms and taxonomy are the cached ones of this version.
+    return analysis.trainee_view(
+        ui.database_for(who), trainee_id, lang, norms=_norms(version), taxonomy=_functions(version)
+    )
+
+
+def constellation(trainee_id: str) -> tuple[dict | None, dict[str, pd.DataFrame] | None]:
+    """(the trainee's network in every wave (see analysis.constellation), their
+    coverage, signals and measures in their latest wave); (None, None) if unknown.
+
+    One cached lookup for what the page shows first; other waves: :func:`trainee_detail`.
+    """
+    return _constellation(ui.data_version(), ui.viewer(), trainee_id, ui.lang())
+
+
+@st.cache_data(**_CACHE)
+def _trainee_detail(version: str, who: Viewer, trainee_id: str, wave: str | None, lang: str) -> dict[str, pd.DataFrame]:
+    return analysis.trainee_detail(
+        ui.database_for(who), trainee_id, wave, None, lang, norms=_norms(version), taxonomy=_functions(version)
+    )
+
+
+def trainee_detail(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]:
+    """This trainee's coverage, signals and measures in ``wave``.
+
+    Computed on the trainee's own rows (read once), not for their whole
+    school or cohort. Their latest wave comes with :func:`constellation`.
+    """
+    return _trainee_detail(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
+
+
+# --- comparison --------------------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _compare(version: str, who: Viewer, by: str, filters: Filters, norm: Norm | None) -> pd.DataFrame:
+    return analysis.compare(ui.database_for(who), by, filters, norm)
+
+
+def compare(by: str, filters: Filters, norm: Norm | None = None) -> pd.DataFrame:
+    """Per group: coverage, signal rates, informal share, klik, strength, assessment."""
+    return _compare(ui.data_version(), ui.viewer(), by, filters, norm)
+
+
+# --- links ------------------------------------------------------------------------------
+
+
+def constellation_links(trainee_ids) -> list[str]:
+    """``ui.page_url("constellatie", trainee=id)`` for many ids at once: the
+    current filters and language are looked up once, not once per row."""
+    template = ui.page_url("constellatie", trainee="TRAINEE")
+    head, tail = template.split("trainee=TRAINEE", 1)
+    return [f"{head}trainee={quote_plus(str(tid))}{tail}" for tid in trainee_ids]
+
+
+# --- downloads ---------------------------------------------------------------------------
+
+def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists (codes, messages) as text, one item per line."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[column] = out[column].map(lambda v: "\n".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with BOM (so Excel reads accents right), formulas neutralised.
+
+    Written with the csv module: it quotes every field holding a separator,
+    quote, CR or LF (pandas leaves a lone CR unquoted, which breaks the row).
+    """
+    safe = neutralise_formulas(_flatten(frame))
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([str(c) for c in safe.columns])
+    for row in safe.itertuples(index=False):
+        writer.writerow(["" if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
+    """An .xlsx workbook with one sheet, formulas neutralised, all cells as values."""
+    from openpyxl import Workbook
+
+    safe = neutralise_formulas(_flatten(frame))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name[:31]
+    sheet.append([str(c) for c in safe.columns])
+    for row in safe.itertuples(index=False):
+        sheet.append([None if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in row])
+    # Text cells stay text even when they look like a formula after all.
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
