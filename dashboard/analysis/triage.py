@@ -87,7 +87,7 @@ def copied_rows(db, filters: Filters = Filters()) -> dict[str, pa.Table]:
 
 def _signal_arrow(found: pd.DataFrame) -> pa.Table:
     """signals.sql's rows as a bound table with fixed types (also when empty or all-null)."""
-    columns = [*SIGNAL_COLUMNS, "role"]
+    columns = [*SIGNAL_COLUMNS, "role", "other_role"]
     table = {name: pa.Array.from_pandas(found[name].astype(object), type=pa.string()) for name in columns}
     table["position"] = pa.array(range(len(found)), type=pa.int64())
     return pa.table(table)
@@ -201,10 +201,15 @@ def _pattern_params() -> dict[str, int]:
 def pattern_message(row: Mapping[str, Any], lang: str) -> str:
     """"Bij 14 van 30 studenten van school X: instituutsopleider onder de norm." """
     group = t(f"triage.pattern_group.{row['group_by']}", lang, name=row["group_name"])
+    key = row["code"]
+    other = row.get("other_role")
+    if key == "no_consultation" and isinstance(other, str):
+        key = "no_consultation_pair"
     return t(
-        f"triage.pattern.{row['code']}", lang,
+        f"triage.pattern.{key}", lang,
         n=int(row["n_trainees"]), total=int(row["n_in_group"]), group=group,
         role=domain.role_label(row["role"], lang),
+        other_role=domain.role_label(other, lang) if isinstance(other, str) else "",
     )
 
 

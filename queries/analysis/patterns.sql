@@ -16,19 +16,21 @@ group_sizes AS (
     GROUP BY group_by, group_id
 ),
 signal_roles AS (
-    SELECT DISTINCT trainee_id, code, role
+    SELECT DISTINCT trainee_id, code, role, other_role
     FROM signals_param
     WHERE trainee_id IS NOT NULL AND role IS NOT NULL
 ),
 counted AS (
-    SELECT m.group_by, m.group_id, sr.code, sr.role, count(DISTINCT sr.trainee_id)::BIGINT AS n_trainees
+    SELECT m.group_by, m.group_id, sr.code, sr.role, count(DISTINCT sr.trainee_id)::BIGINT AS n_trainees,
+           -- no_consultation: the other role of the pair, when the norms name one
+           CASE WHEN count(DISTINCT sr.other_role) = 1 THEN min(sr.other_role) END AS other_role
     FROM membership m
     JOIN signal_roles sr ON sr.trainee_id = m.trainee_id
     GROUP BY m.group_by, m.group_id, sr.code, sr.role
 )
 SELECT c.group_by, c.group_id,
        coalesce(CASE c.group_by WHEN 'school' THEN sc.name ELSE i.name END, c.group_id) AS group_name,
-       c.code, c.role, c.n_trainees, g.n_in_group,
+       c.code, c.role, c.n_trainees, g.n_in_group, c.other_role,
        (c.n_trainees / g.n_in_group)::DOUBLE AS share
 FROM counted c
 JOIN group_sizes g ON g.group_by = c.group_by AND g.group_id = c.group_id

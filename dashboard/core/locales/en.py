@@ -529,6 +529,7 @@ TEXTS: dict[str, str] = {
     "triage.pattern.weak_formal": "For {n} of {total} trainees of {group}: {role} below the norm (weak or no contribution).",
     "triage.pattern.missing_formal": "For {n} of {total} trainees of {group}: no formal {role}.",
     "triage.pattern.no_consultation": "For {n} of {total} trainees of {group}: no consultation of the {role} with the other expected mentor.",
+    "triage.pattern.no_consultation_pair": "For {n} of {total} trainees of {group}: no consultation between {role} and {other_role}.",
     "triage.pattern.no_klik": "For {n} of {total} trainees of {group}: no klik with the {role}.",
     "triage.pattern.negative_contribution": "For {n} of {total} trainees of {group}: contribution of the {role} experienced as negative.",
     "triage.pattern.uncovered_need": "For {n} of {total} trainees of {group}: a need not strongly covered.",
@@ -536,4 +537,7 @@ TEXTS: dict[str, str] = {
     "triage.pattern.declining": "For {n} of {total} trainees of {group}: relationship with the {role} weakened.",
     "triage.students.one": "{n} trainee",
     "triage.students.other": "{n} trainees",
+    "import.error.no_norm_files": "no norm files found; expected norm_roles.csv and/or norm_consultations.csv.",
+    "report.norm_invalid": "The norm in {path} was not used; fix these errors first:",
+    "report.norm_ignored": "Note: --norm applies one norm to every trainee (programme *); the rows for {programmes} in {path} were not used.",
 }

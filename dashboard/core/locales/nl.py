@@ -529,6 +529,7 @@ TEXTS: dict[str, str] = {
     "triage.pattern.weak_formal": "Bij {n} van {total} studenten van {group}: {role} onder de norm (zwak of geen bijdrage).",
     "triage.pattern.missing_formal": "Bij {n} van {total} studenten van {group}: geen formele {role}.",
     "triage.pattern.no_consultation": "Bij {n} van {total} studenten van {group}: geen overleg van de {role} met de andere verwachte begeleider.",
+    "triage.pattern.no_consultation_pair": "Bij {n} van {total} studenten van {group}: geen overleg tussen {role} en {other_role}.",
     "triage.pattern.no_klik": "Bij {n} van {total} studenten van {group}: geen klik met de {role}.",
     "triage.pattern.negative_contribution": "Bij {n} van {total} studenten van {group}: bijdrage van de {role} ervaren als negatief.",
     "triage.pattern.uncovered_need": "Bij {n} van {total} studenten van {group}: een behoefte niet sterk gedekt.",
@@ -536,4 +537,7 @@ TEXTS: dict[str, str] = {
     "triage.pattern.declining": "Bij {n} van {total} studenten van {group}: relatie met de {role} verzwakt.",
     "triage.students.one": "{n} student",
     "triage.students.other": "{n} studenten",
+    "import.error.no_norm_files": "geen normbestanden gevonden; verwacht norm_roles.csv en/of norm_consultations.csv.",
+    "report.norm_invalid": "De norm in {path} is niet gebruikt; los eerst deze fouten op:",
+    "report.norm_ignored": "Let op: --norm gebruikt één norm voor alle studenten (programma *); de regels voor {programmes} in {path} zijn niet gebruikt.",
 }
