@@ -31,7 +31,7 @@ from dashboard.core.i18n import tn
 from dashboard.web import loaders, ui
 
 MAX_ROWS_PER_TIER = 200
-MAX_REASONS_SHOWN = 3
+MAX_REASONS_SHOWN = 4
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL_TIERS = "alle"
 # URL parameters of this page's own filters (the widgets are bound to them).
