@@ -212,14 +212,46 @@ def triage(
     ``new_only``: only trainees with at least one new signal.
     """
     _require_persons(db)
-    lang = normalise_language(lang)
+    return _narrowed(_triage(db, filters, norm, normalise_language(lang), rows), tier, new_only)
+
+
+def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | None) -> pd.DataFrame:
     current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang)
     current, previous = _run_jobs(db, rows, [current_job], [previous_job])
     job: Job = (
         _TRIAGE_PARTS, _filter_params(filters),
         {**tables, "signals_param": _signal_arrow(current), "previous_signals_param": _signal_arrow(previous)},
     )
-    return _narrowed(_triage_found(_run_one(db, rows, job)), tier, new_only)
+    return _triage_found(_run_one(db, rows, job))
+
+
+def tier_counts(db, filters: Filters = Filters(), norm: Norm | None = None) -> dict[str, Any]:
+    """How many trainees in view are in each tier, and how many have no data in
+    the evaluated wave: an aggregate that names nobody, also for management.
+
+    Keys: ``tiers`` (tier -> count), ``n_no_data``, ``n_trainees`` (in view,
+    with or without data). For a viewer who suppresses small groups a count
+    between 1 and k-1 is None (as ``suppression.suppress_headline`` does).
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        people = pool.submit(_run, db, (_CHOSEN, "analysis/trainees"), _filter_params(filters))
+        found = _triage(db, filters, norm, "nl", None)
+        people = people.result()
+    counts: dict[str, Any] = {tier: int((found["tier"] == tier).sum()) for tier in TIERS}
+    head: dict[str, Any] = {"tiers": counts, "n_no_data": int(people["wave"].isna().sum()),
+                            "n_trainees": len(people)}
+    viewer = getattr(db, "viewer", None)
+    if viewer is not None and viewer.suppresses_small_groups:
+        k = access.min_group_size()
+
+        few = 0 < head["n_trainees"] < k  # then every figure describes those few: none is shown
+
+        def shown(n: int) -> int | None:
+            return None if few or 0 < n < k else n
+
+        head = {"tiers": {tier: shown(n) for tier, n in counts.items()}, "n_no_data": shown(head["n_no_data"]),
+                "n_trainees": shown(head["n_trainees"])}
+    return head
 
 
 def _pattern_params() -> dict[str, int]:

@@ -195,6 +195,16 @@ def worklist(filters: Filters, norm: Norm | None = None) -> dict[str, pd.DataFra
 
 
 @st.cache_data(**_CACHE)
+def _tier_counts(version: str, who: Viewer, filters: Filters, norm: Norm | None) -> dict[str, Any]:
+    return triage.tier_counts(ui.database_for(who), filters, norm)
+
+
+def tier_counts(filters: Filters, norm: Norm | None = None) -> dict[str, Any]:
+    """Trainees per tier and without data (``analysis.triage.tier_counts``): an aggregate, for every role."""
+    return _tier_counts(ui.data_version(), ui.viewer(), filters, norm)
+
+
+@st.cache_data(**_CACHE)
 def _patterns(version: str, who: Viewer, filters: Filters, norm: Norm | None, lang: str) -> pd.DataFrame:
     return triage.patterns(ui.database_for(who), filters, norm, lang)
 

@@ -573,4 +573,11 @@ TEXTS: dict[str, str] = {
     "worklist.col.trainee": "Trainee",
     "worklist.col.pattern": "Finding",
     "worklist.col.compare": "Compare",
+    "overview.act_now": "Act now: {students}",
+    "overview.to_list": "To the list",
+    "overview.tiers_caption": "Trainees on the attention list, per tier:",
+    "overview.no_data": "No data in this wave",
+    "overview.no_data_help": "Trainees in view without relationships in the wave evaluated: their missing data is not good news.",
+    "overview.no_data_list": "No data in this wave: {students}",
+    "chart.legend_dark_strong": "dark = strong",
 }

@@ -573,4 +573,11 @@ TEXTS: dict[str, str] = {
     "worklist.col.trainee": "Student",
     "worklist.col.pattern": "Bevinding",
     "worklist.col.compare": "Vergelijken",
+    "overview.act_now": "Nu handelen: {students}",
+    "overview.to_list": "Naar de lijst",
+    "overview.tiers_caption": "Studenten op de aandachtslijst, per niveau:",
+    "overview.no_data": "Geen gegevens in deze fase",
+    "overview.no_data_help": "Studenten in beeld zonder relaties in de bekeken fase: hun ontbrekende gegevens zijn geen goed nieuws.",
+    "overview.no_data_list": "Geen gegevens in deze fase: {students}",
+    "chart.legend_dark_strong": "donker = sterk",
 }

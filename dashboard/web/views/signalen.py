@@ -168,11 +168,7 @@ def patterns_section(found: pd.DataFrame) -> None:
         return
     st.subheader(ui.t("worklist.patterns_title"))
     st.caption(ui.t("worklist.patterns_caption"))
-    column = ui.t("worklist.col.pattern")
-    link = ui.t("worklist.col.compare")
-    shown = ui.literal_table(pd.DataFrame({column: found["message"]}))
-    shown[link] = [_link(ui.page_url("vergelijken", compare_by=by), ui.t("worklist.compare")) for by in found["group_by"]]
-    st.table(shown, hide_index=True)
+    st.table(ui.pattern_table(found), hide_index=True)
 
 
 def no_data_section(people: pd.DataFrame, texts: dict[str, dict[str, str]]) -> None:
