@@ -61,7 +61,7 @@ def test_overview_leads_with_act_now_linked_to_the_list_then_patterns(run_app, s
     if found.empty:
         assert not shown
     else:
-        assert [markdown_text(m)[0] for m in shown[0]["Bevinding"]] == found["message"].tolist()
+        assert [markdown_text(m)[0] for table in shown for m in table["Bevinding"]] == found["message"].tolist()
 
 
 def test_tiles_count_per_tier(run_app, sample_db_path, sample):

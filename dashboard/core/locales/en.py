@@ -556,7 +556,7 @@ TEXTS: dict[str, str] = {
     "worklist.compare": "compare",
     "worklist.no_data": "No data in this wave: {students} without relationships in the wave evaluated. That is not good news but a gap in the data.",
     "worklist.no_data_list": "Who has no data in this wave?",
-    "worklist.col.rank": "#",
+    "worklist.col.rank": "No.",
     "worklist.col.tier": "Tier",
     "worklist.col.trainee_id": "Trainee id",
     "worklist.col.name": "Trainee",
@@ -580,4 +580,5 @@ TEXTS: dict[str, str] = {
     "overview.no_data_help": "Trainees in view without relationships in the wave evaluated: their missing data is not good news.",
     "overview.no_data_list": "No data in this wave: {students}",
     "chart.legend_dark_strong": "dark = strong",
+    "worklist.more_patterns": "More patterns ({n})",
 }

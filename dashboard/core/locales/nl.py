@@ -556,7 +556,7 @@ TEXTS: dict[str, str] = {
     "worklist.compare": "vergelijken",
     "worklist.no_data": "Geen gegevens in deze fase: {students} zonder relaties in de bekeken fase. Dat is geen goed nieuws maar een gat in de gegevens.",
     "worklist.no_data_list": "Wie heeft geen gegevens in deze fase?",
-    "worklist.col.rank": "#",
+    "worklist.col.rank": "Nr.",
     "worklist.col.tier": "Niveau",
     "worklist.col.trainee_id": "Studentnummer",
     "worklist.col.name": "Student",
@@ -580,4 +580,5 @@ TEXTS: dict[str, str] = {
     "overview.no_data_help": "Studenten in beeld zonder relaties in de bekeken fase: hun ontbrekende gegevens zijn geen goed nieuws.",
     "overview.no_data_list": "Geen gegevens in deze fase: {students}",
     "chart.legend_dark_strong": "donker = sterk",
+    "worklist.more_patterns": "Meer patronen ({n})",
 }

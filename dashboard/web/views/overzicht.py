@@ -26,6 +26,7 @@ from dashboard.privacy import suppression
 
 GROUPINGS = ("school", "institute", "cohort", "programme")
 TABLE_MAX_ROWS = 1000
+PATTERNS_SHOWN = 3  # the largest findings; the rest in an expander
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -264,7 +265,10 @@ def attention_lead(filters, norm) -> dict | None:
                         query_params=_list_params(tier="nu"))
     if not patterns.empty:
         st.markdown(f"**{ui.t('worklist.patterns_title')}**")
-        st.table(ui.pattern_table(patterns), hide_index=True)
+        st.table(ui.pattern_table(patterns.head(PATTERNS_SHOWN)), hide_index=True)
+        if len(patterns) > PATTERNS_SHOWN:
+            with st.expander(ui.t("worklist.more_patterns", n=len(patterns) - PATTERNS_SHOWN)):
+                st.table(ui.pattern_table(patterns.iloc[PATTERNS_SHOWN:]), hide_index=True)
     if people is not None and tiers["n_no_data"]:
         missing = people[people["wave"].isna()]
         with st.expander(ui.t("overview.no_data_list", students=tn("triage.students", len(missing), lang))):

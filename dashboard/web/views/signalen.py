@@ -32,6 +32,7 @@ from dashboard.web import loaders, ui
 
 MAX_ROWS_PER_TIER = 200
 MAX_REASONS_SHOWN = 4
+PATTERNS_SHOWN = 3
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL_TIERS = "alle"
 # URL parameters of this page's own filters (the widgets are bound to them).
@@ -93,6 +94,8 @@ def tier_table(found: pd.DataFrame, texts: dict[str, dict[str, str]]) -> pd.Data
         column["new"]: found["new_codes"].map(lambda codes: texts["text"]["new"] if len(codes) else ""),
         column["reasons"]: [_reasons(m, n, texts) for m, n in zip(found["messages"], found["message_is_new"])],
     }))
+    if found["school_id"].nunique() <= 1:  # one school in view (a schoolopleider): the column says nothing
+        shown = shown.drop(columns=column["school"])
     links = loaders.constellation_links(found["trainee_id"])
     shown[column["link"]] = [_link(url, texts["text"]["open"]) for url in links]
     return shown
@@ -139,10 +142,10 @@ def page_filters(found: pd.DataFrame, texts: dict[str, dict[str, str]]) -> tuple
     counts = found["tier"].value_counts().to_dict()
     tier_label = {ALL_TIERS: ui.t("worklist.all_tiers")}
     tier_label.update({tier: f"{texts['tier'][tier]} ({counts.get(tier, 0)})" for tier in TIERS})
-    left, middle, right = st.columns([5, 2, 4], vertical_alignment="bottom")
-    tier = left.radio(ui.t("worklist.filter_tier"), (ALL_TIERS, *TIERS), format_func=tier_label.__getitem__,
+    tier = st.radio(ui.t("worklist.filter_tier"), (ALL_TIERS, *TIERS), format_func=tier_label.__getitem__,
                       horizontal=True, key=TIER_KEY)
-    new_only = middle.toggle(ui.t("worklist.filter_new"), key=NEW_KEY)
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    new_only = left.toggle(ui.t("worklist.filter_new"), key=NEW_KEY)
     code_label = {code: texts["code"].get(code, code) for code in present}
     chosen = right.multiselect(ui.t("signals.filter"), present, format_func=code_label.__getitem__,
                                placeholder=ui.t("signals.filter_placeholder"), key=SIGNAL_KEY)
@@ -168,7 +171,15 @@ def patterns_section(found: pd.DataFrame) -> None:
         return
     st.subheader(ui.t("worklist.patterns_title"))
     st.caption(ui.t("worklist.patterns_caption"))
-    st.table(ui.pattern_table(found), hide_index=True)
+    shown_patterns(found)
+
+
+def shown_patterns(found: pd.DataFrame) -> None:
+    """The largest findings in view; the rest one click away, so the list itself comes soon."""
+    st.table(ui.pattern_table(found.head(PATTERNS_SHOWN)), hide_index=True)
+    if len(found) > PATTERNS_SHOWN:
+        with st.expander(ui.t("worklist.more_patterns", n=len(found) - PATTERNS_SHOWN)):
+            st.table(ui.pattern_table(found.iloc[PATTERNS_SHOWN:]), hide_index=True)
 
 
 def no_data_section(people: pd.DataFrame, texts: dict[str, dict[str, str]]) -> None:
