@@ -14,7 +14,7 @@ TEXTS: dict[str, str] = {
     "import.where.import_or_db": "neither in the import nor in the database",
     "import.where.import_only": "not in the import; when replacing, the database does not count",
     "import.word.or": "or",
-    "import.allowed.boolean": "yes or no (or ja/nee, true/false, 1/0)",
+    "import.allowed.boolean": "yes or no (or ja/nee, true/false, waar/onwaar, 1/0)",
     "import.domain.role": "role",
     "import.domain.wave": "wave",
     "import.domain.strength": "strength",
@@ -43,7 +43,7 @@ TEXTS: dict[str, str] = {
     "import.error.invalid_value": "value \"{value}\" is not a valid {what}; expected: {allowed}.",
     "import.error.invalid_study_year": "value \"{value}\" is not a valid study year; expected: a whole number from 1 to 9.",
     "import.error.invalid_programme": "value \"*\" is not a programme; * means \"all programmes\" only in the norm files. Fill in the programme or leave the cell empty.",
-    "import.error.invalid_function_code": "function code \"{value}\" contains a semicolon; a code cannot contain ;.",
+    "import.error.invalid_function_code": "function code \"{value}\" contains a separator; a code cannot contain ; , or |.",
     "import.error.duplicate_key": "duplicate line: \"{value}\" is also on line {other_line}; keep one.",
     "import.error.unknown_reference": "\"{value}\" does not exist in {target_file} ({where}); expected: a {column} from {target_file}.",
     "import.error.unknown_function": "unknown function code \"{value}\"; known codes: {known}.",
@@ -517,4 +517,7 @@ TEXTS: dict[str, str] = {
     "bench.column.met": "met",
     "bench.scenario_failed": "{trainees:,} trainees: {what} failed ({error}); the other measurements go on.",
     "bench.too_few_schools": "The browser measurements need at least two schools with a unique name; choose more trainees.",
+    # --- issue 18: Dutch names on import, Network Canvas, research export, progress ---
+    "import.did_you_mean": "Did you mean \"{suggestion}\"?",
+    "import.error.column_twice": "column \"{value}\" is the same column as \"{other}\" ({english}); keep one.",
 }

@@ -14,7 +14,7 @@ TEXTS: dict[str, str] = {
     "import.where.import_or_db": "niet in de import en niet in de database",
     "import.where.import_only": "niet in de import; bij vervangen telt de database niet mee",
     "import.word.or": "of",
-    "import.allowed.boolean": "ja of nee (of yes/no, true/false, 1/0)",
+    "import.allowed.boolean": "ja of nee (of yes/no, true/false, waar/onwaar, 1/0)",
     "import.domain.role": "rol",
     "import.domain.wave": "fase",
     "import.domain.strength": "sterkte",
@@ -43,7 +43,7 @@ TEXTS: dict[str, str] = {
     "import.error.invalid_value": "waarde \"{value}\" is geen geldige {what}; verwacht: {allowed}.",
     "import.error.invalid_study_year": "waarde \"{value}\" is geen geldig studiejaar; verwacht: een heel getal van 1 tot en met 9.",
     "import.error.invalid_programme": "waarde \"*\" is geen opleiding; * betekent alleen in de normbestanden \"alle opleidingen\". Vul de opleiding in of laat de cel leeg.",
-    "import.error.invalid_function_code": "functiecode \"{value}\" bevat een puntkomma; een code mag geen ; bevatten.",
+    "import.error.invalid_function_code": "functiecode \"{value}\" bevat een scheidingsteken; een code mag geen ; , of | bevatten.",
     "import.error.duplicate_key": "dubbele regel: \"{value}\" staat ook op regel {other_line}; laat er één over.",
     "import.error.unknown_reference": "\"{value}\" bestaat niet in {target_file} ({where}); verwacht: een {column} uit {target_file}.",
     "import.error.unknown_function": "onbekende functiecode \"{value}\"; bekende codes: {known}.",
@@ -517,4 +517,7 @@ TEXTS: dict[str, str] = {
     "bench.column.met": "gehaald",
     "bench.scenario_failed": "{trainees:,} studenten: {what} mislukt ({error}); de andere metingen gaan door.",
     "bench.too_few_schools": "Voor de browsermetingen zijn minstens twee scholen met een unieke naam nodig; kies meer studenten.",
+    # --- issue 18: Dutch names on import, Network Canvas, research export, progress ---
+    "import.did_you_mean": "Bedoelt u \"{suggestion}\"?",
+    "import.error.column_twice": "kolom \"{value}\" is dezelfde kolom als \"{other}\" ({english}); laat er één over.",
 }
