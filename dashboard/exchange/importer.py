@@ -1119,8 +1119,28 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
     into the audit trail (the default is the dashboard without login).
     """
     path = Path(source)
-    result = ImportResult(errors=[], mode="replace" if replace else "merge", source=str(path))
-    raw = read_source(path)
+    return import_source(db, read_source(path), str(path), replace=replace, dry_run=dry_run, progress=progress,
+                         actor=actor, role=role)
+
+
+def source_from_frames(frames: Mapping[str, pd.DataFrame], issues: Iterable[ImportIssue] = ()) -> _Source:
+    """Interchange tables built elsewhere (e.g. from a Network Canvas export) as a source to import:
+    one text frame per contract file, rows in order; their lines count from 2 as in a file."""
+    source = _Source(issues=list(issues))
+    for name, frame in frames.items():
+        records = [list(frame.columns)] + frame.fillna("").astype(str).values.tolist()
+        table = _table_from_records(FILE_BY_NAME[name], FILE_BY_NAME[name].file_name, records, 1, source.issues)
+        if table is not None:
+            source.tables[name] = table
+    return source
+
+
+def import_source(db: Database, raw: _Source, source_name: str, *, replace: bool = False, dry_run: bool = False,
+                  progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder",
+                  locate=None) -> ImportResult:
+    """``import_dataset`` for a source already read; ``locate`` (optional) maps every issue to where
+    the user's own file has that value (a Network Canvas file, line and column)."""
+    result = ImportResult(errors=[], mode="replace" if replace else "merge", source=source_name)
     stored = _stored_keys(db)
     empty_db = len(stored["trainees"]) == 0
     next_position = int(db.query("exchange/import/next_function_position")["next_position"].iloc[0])
@@ -1130,6 +1150,8 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
     result.counts = {FILE_BY_NAME[name].file_name: len(table.data) for name, table in
                      sorted(raw.tables.items(), key=lambda item: [s.name for s in FILES].index(item[0]))}
     result.errors = _as_written(_sorted_issues(validator.issues), raw)
+    if locate is not None:
+        result.errors = list(dict.fromkeys(locate(issue) for issue in result.errors))
     result.defaults = tuple(validator.defaults)
     if result.errors:
         if not dry_run:

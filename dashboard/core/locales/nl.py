@@ -520,4 +520,16 @@ TEXTS: dict[str, str] = {
     # --- issue 18: Dutch names on import, Network Canvas, research export, progress ---
     "import.did_you_mean": "Bedoelt u \"{suggestion}\"?",
     "import.error.column_twice": "kolom \"{value}\" is dezelfde kolom als \"{other}\" ({english}); laat er één over.",
+    "import.error.nc_no_ego": "sessie {session} heeft geen ego-bestand (<case>_<sessie>_ego.csv); exporteer de sessie opnieuw, met alle bestanden.",
+    "import.error.nc_no_sessions": "geen Network Canvas-sessie gevonden (bestanden als <case>_<sessie>_ego.csv of <case>_<sessie>.graphml).",
+    "import.error.nc_no_people": "geen personen van het type {type} in de export; er valt niets te importeren.",
+    "import.error.nc_unknown_protocol": "dit is niet het protocol van de Constellatiemonitor en er is geen koppelbestand (--nc-mapping) opgegeven. Gevonden: {found}. Gebruik docs/networkcanvas/constellatie.netcanvas, of koppel uw eigen protocol met een koppelbestand (zie docs/networkcanvas.md).",
+    "import.error.nc_second_session": "student \"{value}\" heeft in fase {wave} al een andere sessie ({other}); deze sessie ({session}) wordt geweigerd. Eén interview per student per fase.",
+    "import.error.nc_several_values": "meer dan één rol aangevinkt ({value}); kies er één.",
+    "import.error.nc_unknown_node": "verwijst naar node \"{value}\", die geen persoon ({type}) van deze sessie is.",
+    "nc.no_replace": "Een Network Canvas-export wordt altijd samengevoegd; --replace kan daarbij niet.",
+    "nc.bad_mapping": "Het koppelbestand {path} kan niet worden gelezen: {detail}",
+    "nc.roster.written": "Begeleiderslijst geschreven naar {path}: {count} personen.",
+    "nc.roster.bad_role": "Onbekende rol \"{value}\".",
+    "nc.roster.written_one": "Begeleiderslijst geschreven naar {path}: 1 persoon.",
 }
