@@ -64,6 +64,7 @@ from dashboard.store.db import (
 )
 from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange import aliases
+from dashboard.exchange.progress import Steps, report, terminal_steps
 from dashboard.exchange.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
 from dashboard.core.spreadsheet_safety import restore_text
 
@@ -1110,7 +1111,8 @@ def _record_failure(db: Database, result: ImportResult, actor: str, role: str | 
 
 
 def import_dataset(db: Database, source: str | Path, *, replace: bool = False, dry_run: bool = False,
-                   progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder") -> ImportResult:
+                   progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder",
+                   steps: Steps | None = None) -> ImportResult:
     """Validate ``source`` (folder, .zip or .xlsx) and, if it has no errors, write it.
 
     Merges by key unless ``replace``; ``dry_run`` validates against the
@@ -1119,8 +1121,9 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
     into the audit trail (the default is the dashboard without login).
     """
     path = Path(source)
+    report(steps, "reading", source=path.name)
     return import_source(db, read_source(path), str(path), replace=replace, dry_run=dry_run, progress=progress,
-                         actor=actor, role=role)
+                         actor=actor, role=role, steps=steps)
 
 
 def source_from_frames(frames: Mapping[str, pd.DataFrame], issues: Iterable[ImportIssue] = ()) -> _Source:
@@ -1137,7 +1140,7 @@ def source_from_frames(frames: Mapping[str, pd.DataFrame], issues: Iterable[Impo
 
 def import_source(db: Database, raw: _Source, source_name: str, *, replace: bool = False, dry_run: bool = False,
                   progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder",
-                  locate=None) -> ImportResult:
+                  locate=None, steps: Steps | None = None) -> ImportResult:
     """``import_dataset`` for a source already read; ``locate`` (optional) maps every issue to where
     the user's own file has that value (a Network Canvas file, line and column)."""
     result = ImportResult(errors=[], mode="replace" if replace else "merge", source=source_name)
@@ -1146,6 +1149,9 @@ def import_source(db: Database, raw: _Source, source_name: str, *, replace: bool
     next_position = int(db.query("exchange/import/next_function_position")["next_position"].iloc[0])
     validator = _Validator(raw, db, stored, replace=replace, empty_db=empty_db,
                            next_function_position=next_position)
+    rows = sum(len(table.data) for table in raw.tables.values())
+    report(steps, "read", files=len(raw.tables), rows=rows)
+    report(steps, "checking", rows=rows)
     validator.run()
     result.counts = {FILE_BY_NAME[name].file_name: len(table.data) for name, table in
                      sorted(raw.tables.items(), key=lambda item: [s.name for s in FILES].index(item[0]))}
@@ -1161,11 +1167,17 @@ def import_source(db: Database, raw: _Source, source_name: str, *, replace: bool
     _count_changes(db, validator, staged, result)
     if dry_run:
         return result
+    def started() -> None:
+        report(steps, "writing", rows=sum(table.num_rows for table in staged.values()))
+        if progress:
+            progress()
+
     try:
-        _write(db, validator, staged, result, progress, actor, role)
+        _write(db, validator, staged, result, started, actor, role)
     except DatabaseError:
         _record_failure(db, result, actor, role, refused_by_database=True)
         raise
+    report(steps, "done", rows=sum(result.inserted.values()) + sum(result.updated.values()))
     return result
 
 
@@ -1233,7 +1245,7 @@ def command_import(args: argparse.Namespace) -> int:
             print(t("import.writing", lang), flush=True)
 
         result = import_dataset(db, args.path, replace=args.replace, dry_run=args.dry_run, progress=started,
-                                actor=audit.ACTOR_CLI)
+                                actor=audit.ACTOR_CLI, steps=terminal_steps(lang))
     except DatabaseError as exc:
         print(_database_message(exc, db.path, lang), file=sys.stderr)
         return 2

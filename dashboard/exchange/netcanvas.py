@@ -45,6 +45,7 @@ from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange import importer
 from dashboard.exchange.importer import ImportIssue, ImportResult
 from dashboard.exchange.interchange import FILE_BY_NAME
+from dashboard.exchange.progress import Steps, report, terminal_steps
 from dashboard.privacy import audit
 from dashboard.store.db import Database, DatabaseError
 
@@ -610,11 +611,14 @@ def _locator(built: _Built) -> Callable[[ImportIssue], ImportIssue]:
 
 
 def import_export(db: Database, path: str | Path, *, mapping: Mapping_ | None = None, dry_run: bool = False,
-                  progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder") -> ImportResult:
+                  progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder",
+                  steps: Steps | None = None) -> ImportResult:
     """Import a Network Canvas export as a merge, through the importer's validation and writing."""
     path = Path(path)
     result = ImportResult(errors=[], source=str(path))
+    report(steps, "reading", source=path.name)
     sessions, issues = read_export(path)
+    report(steps, "read", sessions=len(sessions))
     mapping = mapping or Mapping_()
     if not issues and not sessions:
         issues.append(ImportIssue(path.name, None, None, None, "nc_no_sessions"))
@@ -637,7 +641,7 @@ def import_export(db: Database, path: str | Path, *, mapping: Mapping_ | None = 
         return result
     source = importer.source_from_frames(frames)
     return importer.import_source(db, source, str(path), dry_run=dry_run, progress=progress, actor=actor, role=role,
-                                  locate=_locator(built))
+                                  locate=_locator(built), steps=steps)
 
 
 # --- roster ------------------------------------------------------------------
@@ -696,6 +700,7 @@ def command_import(args: argparse.Namespace) -> int:
         return 2
     try:
         result = import_export(db, args.path, mapping=mapping, dry_run=args.dry_run, actor=audit.ACTOR_CLI,
+                               steps=terminal_steps(lang),
                                progress=lambda: print(t("import.writing", lang), flush=True))
     except DatabaseError as exc:
         print(importer._database_message(exc, db.path, lang), file=sys.stderr)
