@@ -24,7 +24,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
 _HANDLERS: dict[str, str] = {
     "import": "dashboard.exchange.netcanvas:command_import",  # NC exports there, the rest to the importer
     "roster": "dashboard.exchange.netcanvas:command_roster",
-    "export": "dashboard.exchange.exporter:command_export",
+    "export": "dashboard.exchange.research:command_export",  # --research there, the rest to the exporter
     "generate": "dashboard.exchange.generator:command_generate",
     "serve": "dashboard.web.server:command_serve",
     "flags": "dashboard.tools.report:command_flags",
@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("export", help="export all data in the interchange format")
     p.add_argument("out", metavar="OUT", help="folder for CSV files, or a file ending in .xlsx")
     _add_db(p)
+    p.add_argument("--research", action="store_true",
+                   help="a pseudonymised copy for researchers: egor tables, one GraphML per trainee and wave, README")
+    p.add_argument("--key", metavar="KEY",
+                   help="with --research: the export key; the same key gives the same pseudonyms "
+                        "(default: $CONSTELLATIEMONITOR_RESEARCH_KEY, else a random key)")
 
     p = commands.add_parser("generate", help="write a fictitious partnership in the interchange format")
     p.add_argument("out", metavar="OUT", help="folder for CSV files, or a file ending in .xlsx")

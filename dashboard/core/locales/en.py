@@ -548,4 +548,7 @@ TEXTS: dict[str, str] = {
     "data.progress.import": "Importing…",
     "data.progress.export": "Exporting…",
     "data.progress.done": "Done",
+    "research.done": "Research export (pseudonymised) written to {path}: egos.csv ({egos} rows), alters.csv ({alters}), aaties.csv ({aaties}), {graphs} GraphML files, README.md.",
+    "research.fresh_key": "Note: no export key given (--key or ${variable}); this export has a random key and cannot be linked to a later one.",
+    "research.folder_only": "The research export is a folder (CSV, GraphML and README), not an .xlsx: {path}.",
 }

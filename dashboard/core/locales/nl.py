@@ -548,4 +548,7 @@ TEXTS: dict[str, str] = {
     "data.progress.import": "Importeren…",
     "data.progress.export": "Exporteren…",
     "data.progress.done": "Klaar",
+    "research.done": "Onderzoeksexport (gepseudonimiseerd) geschreven naar {path}: egos.csv ({egos} regels), alters.csv ({alters}), aaties.csv ({aaties}), {graphs} GraphML-bestanden, README.md.",
+    "research.fresh_key": "Let op: er is geen exportsleutel opgegeven (--key of ${variable}); deze export heeft een willekeurige sleutel en is niet te koppelen aan een volgende.",
+    "research.folder_only": "De onderzoeksexport is een map (CSV, GraphML en README), geen .xlsx: {path}.",
 }
