@@ -300,3 +300,10 @@ def _trainees_for_cases(cases: list[str]) -> dict[str, pd.DataFrame]:
         "relationships": pd.DataFrame({"trainee_id": [cases[0]], "person_id": ["P0"], "wave": ["eind"],
                                        "formal": ["ja"], "strength": ["sterk"]}),
     }
+
+
+def test_the_documented_example_mapping_is_the_one_tested():
+    shipped = nc.SHIPPED_PROTOCOL.parent / "voorbeeld-koppeling.toml"
+    assert shipped.read_text(encoding="utf-8") == IJE_MAPPING.lstrip("\n")
+    mapping = nc.load_mapping(shipped)
+    assert mapping.person["strength"] == "RelStrength" and mapping.overleg_type == "Close"
