@@ -307,3 +307,28 @@ def test_the_documented_example_mapping_is_the_one_tested():
     assert shipped.read_text(encoding="utf-8") == IJE_MAPPING.lstrip("\n")
     mapping = nc.load_mapping(shipped)
     assert mapping.person["strength"] == "RelStrength" and mapping.overleg_type == "Close"
+
+
+@needs_real
+@pytest.mark.parametrize("name", ["minimal.graphml", "minimal-multiple-networks.graphml"])
+def test_the_handwritten_graphml_examples_are_refused_not_crashed(db, name):
+    result = nc.import_export(db, REAL / "graphml-schemas" / name)
+    assert [issue.code for issue in result.errors] == ["nc_unknown_protocol"]
+    assert not result.written
+
+
+def test_broken_exports_get_messages_not_tracebacks(tmp_path, db):
+    folder = write_csv(sample_interview(), tmp_path / "export")
+    [ego] = folder.glob("*_ego.csv")
+    ego.write_text(ego.read_text(encoding="utf-8").splitlines()[0] + "\r\n", encoding="utf-8")  # header only
+    [issue] = nc.import_export(db, folder).errors
+    assert issue.code == "nc_no_ego" and issue.file.endswith("_ego.csv")
+
+    broken = tmp_path / "T1_0b9a1f9e-1111-4222-8333-944455556666.graphml"
+    broken.write_text("<graphml><graph><node id='1'>", encoding="utf-8")
+    [issue] = nc.import_export(db, broken).errors
+    assert issue.code == "unreadable_file" and issue.file == broken.name
+
+    bad_zip = tmp_path / "x.zip"
+    bad_zip.write_bytes(b"not a zip")
+    assert nc.import_export(db, bad_zip).errors

@@ -234,6 +234,7 @@ class Session:
     nodes: dict[str, list[Row]] = field(default_factory=dict)  # node type -> rows (values keyed by nodeID)
     edges: dict[str, list[Row]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    ego_file: str = ""  # the ego file, also when it has no row
 
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -390,6 +391,7 @@ def read_export(path: Path) -> tuple[list[Session], list[ImportIssue]]:
         session.files.append(name)
         rows = _csv_rows(name, data)
         if match["kind"] == "ego":
+            session.ego_file = name
             if rows:
                 session.ego = rows[0]
                 session.protocol = rows[0].values.get("networkCanvasProtocolName", "")
@@ -402,7 +404,8 @@ def read_export(path: Path) -> tuple[list[Session], list[ImportIssue]]:
     found = list(sessions.values()) + [s for s in graphml if s.session not in csv_ids]
     for session in found:
         if session.ego is None:
-            issues.append(ImportIssue(session.files[0] if session.files else path.name, None, None, None,
+            issues.append(ImportIssue(session.ego_file or (session.files[0] if session.files else path.name),
+                                      2 if session.ego_file else None, None, None,
                                       "nc_no_ego", (("session", session.session),)))
     return [s for s in found if s.ego is not None], issues
 
