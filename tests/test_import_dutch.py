@@ -202,3 +202,17 @@ def test_an_unknown_label_is_still_an_unknown_function(tmp_path, empty_db):
 
     [issue] = result.errors
     assert issue.code == "unknown_function" and issue.value == "bijna-leermeester"
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.sampled_from(sorted(aliases.DUTCH_COLUMNS)), st.lists(st.sampled_from(["_", " ", "-", "  "]), min_size=4,
+                                                                  max_size=4), st.booleans())
+def test_any_spelling_of_a_dutch_column_resolves(dutch, separators, upper):
+    """Case, spaces, - and _ alike: every spelling of a contract name is the same column."""
+    parts = dutch.split("_")
+    written = parts[0] + "".join(sep + part for sep, part in zip(separators, parts[1:]))
+    written = written.upper() if upper else written.title()
+    english = aliases.DUTCH_COLUMNS[dutch]
+    assert aliases.column_name(f"  {written} ", (english,)) == english

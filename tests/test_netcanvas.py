@@ -332,3 +332,22 @@ def test_broken_exports_get_messages_not_tracebacks(tmp_path, db):
     bad_zip = tmp_path / "x.zip"
     bad_zip.write_bytes(b"not a zip")
     assert nc.import_export(db, bad_zip).errors
+
+
+def test_csv_and_graphml_of_one_session_side_by_side_count_once(tmp_path, db):
+    interview = sample_interview()
+    folder = write_csv(interview, tmp_path / "export")
+    write_graphml(interview, folder / f"{interview.case}_{interview.session}.graphml")
+
+    result = nc.import_export(db, folder)
+
+    assert result.ok and result.counts["relationships.csv"] == 3
+
+
+def test_a_refused_export_is_in_the_audit_trail_as_a_failed_import(tmp_path, db):
+    other = sample_interview()
+    assert nc.import_export(db, write_csv(other, tmp_path / "a")).ok
+    second = sample_interview(session="0b9a1f9e-1111-4222-8333-944455556666")
+    assert not nc.import_export(db, write_csv(second, tmp_path / "b")).ok
+    actions = db.query_sql("SELECT action FROM audit_log ORDER BY 1")["action"].tolist()
+    assert "import_failed" in actions

@@ -414,7 +414,7 @@ def read_export(path: Path) -> tuple[list[Session], list[ImportIssue]]:
 
 
 @dataclass
-class Mapping_:
+class NcMapping:
     """Which Network Canvas names stand for the shipped protocol's variables (the default is the identity)."""
 
     ego: dict[str, str] = field(default_factory=lambda: {v.name: v.name for v in EGO_VARIABLES})
@@ -427,11 +427,11 @@ class Mapping_:
     source: str = ""  # the mapping file, for messages
 
 
-def load_mapping(path: str | Path) -> Mapping_:
+def load_mapping(path: str | Path) -> NcMapping:
     """A mapping file (TOML, see docs/networkcanvas.md): sections ego, person, overleg, fixed, values.<var>."""
     with open(path, "rb") as handle:
         data = tomllib.load(handle)
-    mapping = Mapping_(source=Path(path).name)
+    mapping = NcMapping(source=Path(path).name)
     person = dict(data.get("person", {}))
     overleg = dict(data.get("overleg", {}))
     mapping.person_type = str(person.pop("type", PERSON_TYPE))
@@ -455,7 +455,7 @@ def _found_text(sessions: list[Session]) -> str:
             f"edge types: {', '.join(edges) or '-'}; ego variables: {shown or '-'}")
 
 
-def _recognised(sessions: list[Session], mapping: Mapping_) -> bool:
+def _recognised(sessions: list[Session], mapping: NcMapping) -> bool:
     """The shipped protocol, or one the mapping maps: every ego has a trainee_id, and the people
     are of the person type (a session without any node is fine)."""
     for session in sessions:
@@ -488,7 +488,7 @@ def new_person_id(trainee_id: str, name: str, role: str) -> str:
 class _Values:
     """Reads the mapped variables from one row, remembering where each came from."""
 
-    def __init__(self, row: Row, names: Mapping[str, str], mapping: Mapping_, issues: list[ImportIssue]):
+    def __init__(self, row: Row, names: Mapping[str, str], mapping: NcMapping, issues: list[ImportIssue]):
         self.row, self.names, self.mapping, self.issues = row, names, mapping, issues
 
     def where(self, variable: str) -> tuple[str, int, str]:
@@ -520,7 +520,7 @@ class _Values:
         return ";".join(table.get(part, part) for part in value.split(";"))
 
 
-def _build(sessions: list[Session], mapping: Mapping_, stored_sessions: Mapping[tuple[str, str], str]) -> _Built:
+def _build(sessions: list[Session], mapping: NcMapping, stored_sessions: Mapping[tuple[str, str], str]) -> _Built:
     built = _Built()
     seen: dict[tuple[str, str], Session] = {}
     people: set[str] = set()
@@ -613,7 +613,16 @@ def _locator(built: _Built) -> Callable[[ImportIssue], ImportIssue]:
     return locate
 
 
-def import_export(db: Database, path: str | Path, *, mapping: Mapping_ | None = None, dry_run: bool = False,
+def _refused(db: Database, result: ImportResult, issues: list[ImportIssue], dry_run: bool, actor: str,
+             role: str | None) -> ImportResult:
+    """Refused before the importer's checks: recorded as a failed import, as the importer does."""
+    result.errors = issues
+    if not dry_run:
+        importer._record_failure(db, result, actor, role, errors=len(issues))
+    return result
+
+
+def import_export(db: Database, path: str | Path, *, mapping: NcMapping | None = None, dry_run: bool = False,
                   progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder",
                   steps: Steps | None = None) -> ImportResult:
     """Import a Network Canvas export as a merge, through the importer's validation and writing."""
@@ -622,7 +631,7 @@ def import_export(db: Database, path: str | Path, *, mapping: Mapping_ | None = 
     report(steps, "reading", source=path.name)
     sessions, issues = read_export(path)
     report(steps, "read", sessions=len(sessions))
-    mapping = mapping or Mapping_()
+    mapping = mapping or NcMapping()
     if not issues and not sessions:
         issues.append(ImportIssue(path.name, None, None, None, "nc_no_sessions"))
     if sessions and not _recognised(sessions, mapping):
@@ -631,8 +640,7 @@ def import_export(db: Database, path: str | Path, *, mapping: Mapping_ | None = 
                                   _COPY_SUFFIX.sub("", first.protocol) or None, "nc_unknown_protocol",
                                   (("found", _found_text(sessions)),)))
     if issues:
-        result.errors = issues
-        return result
+        return _refused(db, result, issues, dry_run, actor, role)
     trainees = sorted({_Values(s.ego, mapping.ego, mapping, []).text("trainee_id") for s in sessions if s.ego})
     built = _build(sessions, mapping, _stored_sessions(db, trainees))
     frames = {name: pd.DataFrame(rows, dtype="str") for name, rows in built.frames.items()}
@@ -640,8 +648,7 @@ def import_export(db: Database, path: str | Path, *, mapping: Mapping_ | None = 
         built.issues.append(ImportIssue(path.name, None, None, None, "nc_no_people",
                                         (("type", mapping.person_type),)))
     if built.issues:
-        result.errors = built.issues
-        return result
+        return _refused(db, result, built.issues, dry_run, actor, role)
     source = importer.source_from_frames(frames)
     return importer.import_source(db, source, str(path), dry_run=dry_run, progress=progress, actor=actor, role=role,
                                   locate=_locator(built), steps=steps)
