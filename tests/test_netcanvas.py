@@ -166,7 +166,7 @@ def test_protocol_file_is_a_zip_with_a_valid_protocol_json_and_the_issues_variab
         if real is not None:
             assert protocol["schemaVersion"] == json.loads(real.read("protocol.json"))["schemaVersion"]
     assert protocol["schemaVersion"] == 7
-    assert {"stages", "codebook", "assetManifest", "schemaVersion", "description", "lastModified"} <= set(protocol)
+    assert set(protocol) == {"stages", "codebook", "assetManifest", "schemaVersion", "description", "lastModified"}
     codebook = protocol["codebook"]
 
     def names(variables):

@@ -51,7 +51,7 @@ from dashboard.store.db import Database, DatabaseError
 
 # --- the shipped protocol ------------------------------------------------------
 
-PROTOCOL_NAME = "Constellatiemonitor"
+PROTOCOL_NAME = "constellatie"  # the file name: what the exports write as networkCanvasProtocolName
 PERSON_TYPE = "Person"
 OVERLEG_TYPE = "overleg"
 SCHEMA_VERSION = 7  # as the real protocols of Network Canvas (IJE_RADAR_Protocol.netcanvas)
@@ -179,8 +179,8 @@ def protocol_json() -> dict:
               form={"fields": [field_of("ego", "support", "Geeft uw netwerk de steun die u nodig hebt?"),
                                field_of("ego", "needs", "Welke functies hebt u (meer) nodig?")]}),
     ]
+    # The keys of the real protocol files (Network Canvas names a protocol after its file).
     return {
-        "name": PROTOCOL_NAME,
         "description": "De zes stappen van het boekje: de begeleidingsconstellatie van een leraar in opleiding.",
         "schemaVersion": SCHEMA_VERSION,
         "lastModified": "2026-12-01T00:00:00.000Z",
