@@ -139,6 +139,8 @@ def test_errors_name_the_network_canvas_file_line_column_and_value(tmp_path, db)
     assert any(i.file.endswith("attributeList_Person.csv") and i.line == 4 and i.column.startswith("role")
                for i in result.errors)
     assert all("nc" not in i.file.split("_")[0] for i in result.errors)
+    edge = next(i for i in result.errors if i.file.endswith("_edgeList_overleg.csv"))
+    assert (edge.column, edge.value) == ("to", "P77") and "een person_b uit people.csv" in edge.message()
     assert _rows(db) == before and not result.written
 
 

@@ -608,7 +608,10 @@ def _locator(built: _Built) -> Callable[[ImportIssue], ImportIssue]:
         file, line, column = origin.get(first) or next(iter(origin.values()))
         if first in ("functions", "function", "role") and issue.value and not column.endswith(f"_{issue.value}"):
             column = f"{column}_{issue.value}"  # a categorical option's own column
-        return dataclasses.replace(issue, file=file, line=line, column=column)
+        # The message still speaks of the interchange column ("een person_id uit people.csv").
+        params = issue.params if any(k == "column" for k, _ in issue.params) else (
+            *issue.params, ("column", issue.column or ""))
+        return dataclasses.replace(issue, file=file, line=line, column=column, params=params)
 
     return locate
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -25,7 +26,8 @@ def _upload(app_browser: AppBrowser, data: bytes) -> None:
     app_browser.visit("/gegevens")
     app_browser.page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[{"name": "networkCanvasExport.zip", "mimeType": "application/zip", "buffer": data}])
-    app_browser.page.locator('[data-testid="stTable"]').nth(1).wait_for(timeout=60_000)
+    # The preview's verdict: in order, or the number of errors.
+    app_browser.page.get_by_text(re.compile(r"Dit wordt er geïmporteerd|fout\(en\)")).first.wait_for(timeout=60_000)
     app_browser.wait_for_app()
 
 

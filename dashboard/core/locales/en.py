@@ -374,7 +374,7 @@ TEXTS: dict[str, str] = {
     "data.table.norm_consultations": "norm: consultations",
     "data.import.title": "Import data",
     "data.import.help": "Upload a zip of a folder of CSV files, or one .xlsx workbook with one sheet per file (at most {mb} MB). The format is described in docs/gegevensformaat.md; the template below helps. A Network Canvas export (its zip, or a .graphml) is recognised and merged (docs/networkcanvas.md). Everything is checked first; nothing is saved until you confirm.",
-    "data.import.uploader": "File (zip of CSV files or .xlsx)",
+    "data.import.uploader": "File (zip of CSV files, .xlsx, or a Network Canvas export)",
     "data.import.uploader_help": "At most {mb} MB.",
     "data.import.mode": "How to import?",
     "data.import.mode_merge": "Merge: add new rows and update existing ones; nothing is deleted",

@@ -374,7 +374,7 @@ TEXTS: dict[str, str] = {
     "data.table.norm_consultations": "norm: overleg",
     "data.import.title": "Gegevens importeren",
     "data.import.help": "Upload een zip met een map CSV-bestanden, of één .xlsx-werkmap met een tabblad per bestand (maximaal {mb} MB). Het formaat staat in docs/gegevensformaat.md; het sjabloon hieronder helpt. Een Network Canvas-export (de zip, of een .graphml) wordt herkend en samengevoegd (docs/networkcanvas.md). Eerst wordt alles gecontroleerd; pas na uw bevestiging wordt er iets opgeslagen.",
-    "data.import.uploader": "Bestand (zip met CSV-bestanden of .xlsx)",
+    "data.import.uploader": "Bestand (zip met CSV-bestanden, .xlsx, of een Network Canvas-export)",
     "data.import.uploader_help": "Maximaal {mb} MB.",
     "data.import.mode": "Hoe importeren?",
     "data.import.mode_merge": "Samenvoegen: nieuwe rijen toevoegen en bestaande bijwerken; er wordt niets verwijderd",
