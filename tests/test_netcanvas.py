@@ -257,7 +257,8 @@ def test_a_real_export_without_a_mapping_is_refused_with_what_it_found(tmp_path,
     [issue] = result.errors
     assert issue.code == "nc_unknown_protocol"
     message = issue.message()
-    assert "--nc-mapping" in message and "node types: " in message and "Person" in message
+    assert "--nc-mapping" in message and "knooptypen: " in message and "Person" in message
+    assert "node types: " in issue.message("en")
     assert "(1)" not in message  # "IJE_RADAR_Protocol (1)" is the same protocol
 
 

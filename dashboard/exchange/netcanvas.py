@@ -444,15 +444,15 @@ def load_mapping(path: str | Path) -> NcMapping:
     return mapping
 
 
-def _found_text(sessions: list[Session]) -> str:
+def _found(sessions: list[Session]) -> tuple[tuple[str, str], ...]:
     """What an export holds, for the message about an unknown protocol."""
     protocols = sorted({_COPY_SUFFIX.sub("", s.protocol) for s in sessions if s.protocol}) or ["?"]
     nodes = sorted({n for s in sessions for n in s.nodes})
     edges = sorted({e for s in sessions for e in s.edges})
     ego = sorted({c for s in sessions if s.ego for c in s.ego.values if c not in EGO_RESERVED})
     shown = ", ".join(ego[:12]) + (" …" if len(ego) > 12 else "")
-    return (f"protocol {', '.join(protocols)}; node types: {', '.join(nodes) or '-'}; "
-            f"edge types: {', '.join(edges) or '-'}; ego variables: {shown or '-'}")
+    return (("protocol", ", ".join(protocols)), ("nodes", ", ".join(nodes) or "-"),
+            ("edges", ", ".join(edges) or "-"), ("ego", shown or "-"))
 
 
 def _recognised(sessions: list[Session], mapping: NcMapping) -> bool:
@@ -641,7 +641,7 @@ def import_export(db: Database, path: str | Path, *, mapping: NcMapping | None =
         first = sessions[0]
         issues.append(ImportIssue(first.ego.file if first.ego else path.name, None, None,
                                   _COPY_SUFFIX.sub("", first.protocol) or None, "nc_unknown_protocol",
-                                  (("found", _found_text(sessions)),)))
+                                  _found(sessions)))
     if issues:
         return _refused(db, result, issues, dry_run, actor, role)
     trainees = sorted({_Values(s.ego, mapping.ego, mapping, []).text("trainee_id") for s in sessions if s.ego})

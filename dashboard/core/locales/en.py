@@ -523,7 +523,7 @@ TEXTS: dict[str, str] = {
     "import.error.nc_no_ego": "session {session} has no ego file (<case>_<session>_ego.csv); export the session again, with all files.",
     "import.error.nc_no_sessions": "no Network Canvas session found (files like <case>_<session>_ego.csv or <case>_<session>.graphml).",
     "import.error.nc_no_people": "no people of type {type} in the export; there is nothing to import.",
-    "import.error.nc_unknown_protocol": "this is not the Constellatiemonitor protocol and no mapping file (--nc-mapping) was given. Found: {found}. Use docs/networkcanvas/constellatie.netcanvas, or map your own protocol with a mapping file (see docs/networkcanvas.md).",
+    "import.error.nc_unknown_protocol": "this is not the Constellatiemonitor protocol and no mapping file (--nc-mapping) was given. Found: protocol {protocol}; node types: {nodes}; edge types: {edges}; ego variables: {ego}. Use docs/networkcanvas/constellatie.netcanvas, or map your own protocol with a mapping file (see docs/networkcanvas.md).",
     "import.error.nc_second_session": "trainee \"{value}\" already has another session in wave {wave} ({other}); this session ({session}) is refused. One interview per trainee per wave.",
     "import.error.nc_several_values": "more than one role ticked ({value}); choose one.",
     "import.error.nc_unknown_node": "refers to node \"{value}\", which is no person ({type}) of this session.",

@@ -523,7 +523,7 @@ TEXTS: dict[str, str] = {
     "import.error.nc_no_ego": "sessie {session} heeft geen ego-bestand (<case>_<sessie>_ego.csv); exporteer de sessie opnieuw, met alle bestanden.",
     "import.error.nc_no_sessions": "geen Network Canvas-sessie gevonden (bestanden als <case>_<sessie>_ego.csv of <case>_<sessie>.graphml).",
     "import.error.nc_no_people": "geen personen van het type {type} in de export; er valt niets te importeren.",
-    "import.error.nc_unknown_protocol": "dit is niet het protocol van de Constellatiemonitor en er is geen koppelbestand (--nc-mapping) opgegeven. Gevonden: {found}. Gebruik docs/networkcanvas/constellatie.netcanvas, of koppel uw eigen protocol met een koppelbestand (zie docs/networkcanvas.md).",
+    "import.error.nc_unknown_protocol": "dit is niet het protocol van de Constellatiemonitor en er is geen koppelbestand (--nc-mapping) opgegeven. Gevonden: protocol {protocol}; knooptypen: {nodes}; relatietypen: {edges}; ego-variabelen: {ego}. Gebruik docs/networkcanvas/constellatie.netcanvas, of koppel uw eigen protocol met een koppelbestand (zie docs/networkcanvas.md).",
     "import.error.nc_second_session": "student \"{value}\" heeft in fase {wave} al een andere sessie ({other}); deze sessie ({session}) wordt geweigerd. Eén interview per student per fase.",
     "import.error.nc_several_values": "meer dan één rol aangevinkt ({value}); kies er één.",
     "import.error.nc_unknown_node": "verwijst naar node \"{value}\", die geen persoon ({type}) van deze sessie is.",
