@@ -41,7 +41,7 @@ from xml.parsers import expat
 import pandas as pd
 
 from dashboard.core import domain
-from dashboard.core.i18n import normalise_language, t
+from dashboard.core.i18n import normalise_language, t, tn
 from dashboard.exchange import importer
 from dashboard.exchange.importer import ImportIssue, ImportResult
 from dashboard.exchange.interchange import FILE_BY_NAME
@@ -685,7 +685,7 @@ def command_roster(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out, index=False, lineterminator="\n")
-    print(t("nc.roster.written_one" if len(frame) == 1 else "nc.roster.written", lang, count=len(frame), path=out))
+    print(tn("nc.roster.written", len(frame), lang, path=out))
     return 0
 
 

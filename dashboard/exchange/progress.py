@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from dashboard.core.i18n import t
+from dashboard.core.i18n import t, tn
 
 # stage ("reading", "read", "checking", "writing", "done"), counts (files, rows, sessions) and names (source)
 Steps = Callable[..., None]
@@ -20,7 +20,7 @@ _COUNTED = ("files", "sessions", "rows", "tables")
 
 
 def _count(what: str, n: int, lang: str) -> str:
-    return t(f"progress.{what}_one" if n == 1 else f"progress.{what}", lang, n=n)
+    return tn(f"progress.{what}", n, lang)
 
 
 def describe(stage: str, lang: str = "nl", **values: object) -> str:
