@@ -517,4 +517,15 @@ TEXTS: dict[str, str] = {
     "bench.column.met": "met",
     "bench.scenario_failed": "{trainees:,} trainees: {what} failed ({error}); the other measurements go on.",
     "bench.too_few_schools": "The browser measurements need at least two schools with a unique name; choose more trainees.",
+    # --- step 6, scenario, mentor page, constellation drawing (issue 13) ---
+    "suggestions.reason": "{served}; {load}",
+    "suggestions.reason.served.one": "strong as {function} for 1 other trainee",
+    "suggestions.reason.served.other": "strong as {function} for {n} other trainees",
+    "suggestions.reason.load.one": "currently guides 1",
+    "suggestions.reason.load.other": "currently guides {n}",
+    "suggestions.open_reason.uncovered_need": "a need without strong cover",
+    "suggestions.open_reason.no_klik": "no klik with the person who does this now",
+    "suggestions.open_reason.negative_contribution": "the person who does this now contributes negatively",
+    "suggestions.open_reason.missing_formal": "an expected mentor is missing",
+    "suggestions.open_reason.leaving": "the mentor leaves",
 }

@@ -517,4 +517,15 @@ TEXTS: dict[str, str] = {
     "bench.column.met": "gehaald",
     "bench.scenario_failed": "{trainees:,} studenten: {what} mislukt ({error}); de andere metingen gaan door.",
     "bench.too_few_schools": "Voor de browsermetingen zijn minstens twee scholen met een unieke naam nodig; kies meer studenten.",
+    # --- step 6, scenario, mentor page, constellation drawing (issue 13) ---
+    "suggestions.reason": "{served}; {load}",
+    "suggestions.reason.served.one": "sterk als {function} voor 1 andere student",
+    "suggestions.reason.served.other": "sterk als {function} voor {n} andere studenten",
+    "suggestions.reason.load.one": "begeleidt er nu 1",
+    "suggestions.reason.load.other": "begeleidt er nu {n}",
+    "suggestions.open_reason.uncovered_need": "behoefte zonder sterke dekking",
+    "suggestions.open_reason.no_klik": "geen klik met wie dit nu doet",
+    "suggestions.open_reason.negative_contribution": "wie dit nu doet, draagt negatief bij",
+    "suggestions.open_reason.missing_formal": "een verwachte begeleider ontbreekt",
+    "suggestions.open_reason.leaving": "de begeleider vertrekt",
 }
