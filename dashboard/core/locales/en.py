@@ -528,4 +528,5 @@ TEXTS: dict[str, str] = {
     "suggestions.open_reason.negative_contribution": "the person who does this now contributes negatively",
     "suggestions.open_reason.missing_formal": "an expected mentor is missing",
     "suggestions.open_reason.leaving": "the mentor leaves",
+    "suggestions.bad_cap": "--cap '{value}': give ROLE=N with N a whole number of 1 or more, e.g. --cap werkplekbegeleider=4.",
 }

@@ -528,4 +528,5 @@ TEXTS: dict[str, str] = {
     "suggestions.open_reason.negative_contribution": "wie dit nu doet, draagt negatief bij",
     "suggestions.open_reason.missing_formal": "een verwachte begeleider ontbreekt",
     "suggestions.open_reason.leaving": "de begeleider vertrekt",
+    "suggestions.bad_cap": "--cap '{value}': geef ROL=N met N een heel getal van 1 of meer, bijvoorbeeld --cap werkplekbegeleider=4.",
 }
