@@ -529,4 +529,11 @@ TEXTS: dict[str, str] = {
     "suggestions.open_reason.missing_formal": "an expected mentor is missing",
     "suggestions.open_reason.leaving": "the mentor leaves",
     "suggestions.bad_cap": "--cap '{value}': give ROLE=N with N a whole number of 1 or more, e.g. --cap werkplekbegeleider=4.",
+    "chart.function_short.gastheer": "host",
+    "chart.function_short.leermeester": "master",
+    "chart.function_short.vakexpert": "subj",
+    "chart.function_short.rolmodel": "model",
+    "chart.function_short.emotionele_steun": "support",
+    "chart.function_short.reflectie": "refl",
+    "constellation.legend_v2": "Centre: the trainee. School on the left, institute on the right, others below. First line (B1, daily) nearest, second line (B2) further out, informal contacts furthest. Solid line: strong; dashes: weak; faint dots: no contribution; vermillion: negative; green dash-dot: consultation (overleg). Filled = formal, hollow = informal; grey hollow circle = expected role that is missing. Under each name the role and the functions: host, master, subj = subject expert, model = role model, support = emotional support, refl = reflection partner.",
 }

@@ -529,4 +529,11 @@ TEXTS: dict[str, str] = {
     "suggestions.open_reason.missing_formal": "een verwachte begeleider ontbreekt",
     "suggestions.open_reason.leaving": "de begeleider vertrekt",
     "suggestions.bad_cap": "--cap '{value}': geef ROL=N met N een heel getal van 1 of meer, bijvoorbeeld --cap werkplekbegeleider=4.",
+    "chart.function_short.gastheer": "gast",
+    "chart.function_short.leermeester": "leer",
+    "chart.function_short.vakexpert": "vak",
+    "chart.function_short.rolmodel": "rol",
+    "chart.function_short.emotionele_steun": "steun",
+    "chart.function_short.reflectie": "refl",
+    "constellation.legend_v2": "Midden: de student. Links de school, rechts het instituut, onder overige. Eerste lijn (B1, dagelijks) dichtbij, tweede lijn (B2) verder, informele contacten het verst. Doorgetrokken lijn: sterk; streepjes: zwak; vage stippen: geen bijdrage; oranjerood: negatief; groene streep-stip: overleg. Gevuld = formeel, open = informeel; grijze open cirkel = verwachte rol die ontbreekt. Onder elke naam de rol en de functies: gast = gastheer, leer = leermeester, vak = vakexpert, rol = rolmodel, steun = emotionele steun, refl = reflectiepartner.",
 }
