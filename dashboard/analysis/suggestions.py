@@ -15,15 +15,13 @@ trainees only and finds nobody for a trainee outside the scope.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 import pyarrow as pa
 
 from dashboard import analysis
 from dashboard.analysis import Filters, Norm
 from dashboard.core import domain
-from dashboard.core.i18n import normalise_language, t
+from dashboard.core.i18n import normalise_language, t, tn
 from dashboard.store.db import Database
 
 # A werkplekbegeleider guides a few trainees daily; others coordinate many.
@@ -121,14 +119,10 @@ def _function_labels(db: Database, lang: str, taxonomy: pd.DataFrame | None = No
     return dict(zip(taxonomy["code"], taxonomy["label_en" if lang == "en" else "label_nl"]))
 
 
-def _plural(key: str, n: int, lang: str, **values: Any) -> str:
-    return t(f"{key}.{'one' if n == 1 else 'other'}", lang, n=n, **values)
-
-
 def reason_text(function_label: str, n_strong: int, load: int, lang: str = "nl") -> str:
     """"sterk als rolmodel voor 3 andere studenten; begeleidt er nu 2"."""
-    served = _plural("suggestions.reason.served", n_strong, lang, function=function_label)
-    guides = _plural("suggestions.reason.load", load, lang)
+    served = tn("suggestions.reason.served", n_strong, lang, function=function_label)
+    guides = tn("suggestions.reason.load", load, lang)
     return t("suggestions.reason", lang, served=served, load=guides)
 
 
