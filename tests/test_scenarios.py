@@ -153,3 +153,12 @@ def test_leaving_never_raises_a_level_and_equals_deleting(data, leaving):
             drops.add((t, f, lvl, new))
     lost = found[found["function"].notna()]
     assert set(zip(lost["trainee_id"], lost["function"], lost["level_before"], lost["level_after"])) == drops
+
+
+def test_losing_the_only_werkplekbegeleider_puts_the_trainee_on_nu(db):
+    data = base()
+    people = healthy_trainee(data, "T1")
+    data.write(db)
+    found = scenarios.leave(db, people["werkplekbegeleider"])["changes"]
+    assert set(found["tier_after"]) == {"nu"}  # triage: no werkplekbegeleider contributes
+    assert found["tier_before"].isna().all()  # a healthy trainee is not on the list

@@ -8,9 +8,8 @@ is and on the copy without the person's relationships, their functions and
 their consultations, and the two answers are compared. Same rules, one
 definition: what the scenario says is what the dashboard would say after.
 
-Tiers (``nu`` / ``bespreken`` / ``volgen``) come from ``analysis.triage``
-when it is there; until then from :func:`provisional_tiers`, a stand-in over
-the signals' severities (see its docstring).
+Tiers (``nu`` / ``bespreken`` / ``volgen``) come from ``analysis.triage``,
+asked about the same copy before and after (its ``rows=``).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard import analysis
-from dashboard.analysis import GROUP_COLUMNS, Filters, Norm, suggestions
+from dashboard.analysis import GROUP_COLUMNS, Filters, Norm, suggestions, triage
 from dashboard.core.i18n import normalise_language
 from dashboard.privacy import suppression
 from dashboard.store.db import Database
@@ -35,26 +34,6 @@ LEVEL_RANK: dict[str, int] = {"geen": 0, "zwak": 1, "sterk": 2}
 TIER_RANK: dict[str | None, int] = {"nu": 3, "bespreken": 2, "volgen": 1, None: 0}
 
 _PARTS = ("analysis/_chosen", "analysis/_scope", "analysis/_coverage")
-
-
-def provisional_tiers(found_signals: pd.DataFrame) -> dict[str, str]:
-    """trainee_id -> tier from the signals alone, a stand-in for
-    ``analysis.triage`` (issue 17): ``nu`` for no_klik or
-    negative_contribution, ``bespreken`` for any other high or medium signal,
-    ``volgen`` for only low ones; no signal, no tier. It does not know the
-    previous wave, so an uncovered need left open for two waves is not ``nu``
-    here."""
-    tiers: dict[str, str] = {}
-    found = found_signals[found_signals["trainee_id"].notna()]
-    for trainee_id, group in found.groupby("trainee_id", sort=False):
-        codes, severities = set(group["code"]), set(group["severity"])
-        if codes & {"no_klik", "negative_contribution"}:
-            tiers[str(trainee_id)] = "nu"
-        elif severities & {"high", "medium"}:
-            tiers[str(trainee_id)] = "bespreken"
-        else:
-            tiers[str(trainee_id)] = "volgen"
-    return tiers
 
 
 def _without(rows: Mapping[str, pa.Table], person_id: str, waves: Mapping[str, str]) -> dict[str, pa.Table]:
@@ -111,7 +90,8 @@ def _changes(
     after_rows = _without(rows, person_id, waves)
     # The same wave after as before: a trainee whose wave held only this person has nothing left in it.
     coverage_after, signals_after = _evaluate(db, after_rows, params, tables, signal_tables)
-    tiers_before, tiers_after = _tiers(signals_before), _tiers(signals_after)
+    tiers_before = _tiers(db, rows, filters, norm, lang)
+    tiers_after = _tiers(db, after_rows, filters, norm, lang)
     after_wave = dict(zip(coverage_after["trainee_id"], coverage_after["wave"]))
     after_level = {
         (tid, f): level for tid, f, level, wave in zip(
@@ -147,8 +127,14 @@ def _changes(
     return changes, people
 
 
-def _tiers(found_signals: pd.DataFrame) -> dict[str, str]:
-    return provisional_tiers(found_signals)
+def _tiers(db: Database, rows: Mapping[str, pa.Table], filters: Filters, norm: Norm | None, lang: str,
+           ) -> dict[str, str]:
+    """trainee_id -> tier of ``triage.triage`` on the copied rows. The copy was
+    read through the viewer's scope already; the handle without a viewer only
+    lets the aggregate path (management, who may not ask about persons) use
+    the same rule, and its answer is only ever counted there."""
+    found = triage.triage(db.scoped(None), filters, norm, lang, rows=rows)
+    return dict(zip(found["trainee_id"], found["tier"]))
 
 
 def leave(
