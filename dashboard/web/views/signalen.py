@@ -103,9 +103,11 @@ def mentor_section(mentor: pd.DataFrame, texts: dict[str, dict[str, str]]) -> No
             column["severity"]: mentor["severity"].map(texts["severity"]),
             column["wave"]: mentor["wave"].map(texts["wave"]).fillna(""),
             column["message"]: mentor["message"],
+            ui.t("mentor.col.mentor_page"): loaders.mentor_links(mentor["person_id"]),
         }).head(MAX_ROWS_SHOWN),
         hide_index=True,
         key="signals_mentor_table",
+        column_config={ui.t("mentor.col.mentor_page"): st.column_config.LinkColumn(display_text=ui.t("signals.open"))},
     )
 
 
