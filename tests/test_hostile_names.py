@@ -114,7 +114,7 @@ def test_plotly_escape_shows_any_text_literally(text):
 MARKDOWN_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
 # The only tags the dashboard itself puts in plotly text (bold, line break, the hover box's name part).
 # the dashboard's own tags (the drawing's second label line is a styled span); names are escaped
-OWN_PLOTLY_TAG = re.compile(r"</?(?:b|br|extra)>|<span style='[a-z0-9:;#-]*'>|</span>")
+OWN_PLOTLY_TAG = re.compile(r"</?(?:b|br|extra)>|<span style='[a-zA-Z0-9:;#-]*'>|</span>")
 TEMPLATE_KEYS = {"hovertemplate", "texttemplate"}
 
 
