@@ -607,4 +607,6 @@ TEXTS: dict[str, str] = {
     "step6.in_network": "already in the network",
     "step6.more.one": "and {n} more candidate with less support or more trainees",
     "step6.more.other": "and {n} more candidates with less support or more trainees",
+    "signals.open_mentor": "Open mentor {id}",
+    "mentor.scenario_reasons": "Why these candidates (the best three per function):",
 }

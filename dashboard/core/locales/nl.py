@@ -607,4 +607,6 @@ TEXTS: dict[str, str] = {
     "step6.in_network": "al in het netwerk",
     "step6.more.one": "en nog {n} kandidaat met minder steun of meer studenten",
     "step6.more.other": "en nog {n} kandidaten met minder steun of meer studenten",
+    "signals.open_mentor": "Begeleider {id} openen",
+    "mentor.scenario_reasons": "Waarom deze kandidaten (de beste drie per functie):",
 }

@@ -70,10 +70,10 @@ def scenario_section(person_id: str, name: str, filters, labels: dict[str, str])
             return ""
         if not row.candidates:
             return ui.t("mentor.scenario_no_candidate")
-        return " · ".join(f"{names.get(p, p)} ({reasons.get((row.trainee_id, row.function, p), '')})"
-                          for p in row.candidates[:3])
+        return ", ".join(names.get(p, p) for p in row.candidates[:3]) + (" …" if len(row.candidates) > 3 else "")
 
     trainee_names = dict(zip(changes["trainee_id"], changes["name"]))
+    # Who could help next to what is lost: the reasons must be readable without scrolling sideways.
     shown = pd.DataFrame({
         ui.t("mentor.col.trainee"): changes["trainee_id"].map(trainee_names),
         ui.t("mentor.col.function"): changes["function"].map(lambda f: labels.get(f, f) if isinstance(f, str) else ui.t("mentor.scenario_no_function")),
@@ -81,18 +81,30 @@ def scenario_section(person_id: str, name: str, filters, labels: dict[str, str])
             f"{_label('chart.level', b)} → {_label('chart.level', a)}" if isinstance(b, str) else ""
             for b, a in zip(changes["level_before"], changes["level_after"])
         ],
+        ui.t("mentor.col.candidates"): [who(row) for row in changes.itertuples(index=False)],
         ui.t("mentor.col.tier"): [f"{tier(b)} → {tier(a)}" for b, a in zip(changes["tier_before"], changes["tier_after"])],
         ui.t("mentor.col.new_signals"): changes["new_codes"].map(lambda cs: ", ".join(ui.t(f"signals.code.{c}") for c in cs)),
-        ui.t("mentor.col.candidates"): [who(row) for row in changes.itertuples(index=False)],
         ui.t("mentor.col.link"): loaders.constellation_links(changes["trainee_id"]),
     })
     st.dataframe(
         shown, hide_index=True, key="mentor_scenario_table",
         column_config={
             ui.t("mentor.col.link"): st.column_config.LinkColumn(display_text=ui.t("signals.open")),
-            ui.t("mentor.col.candidates"): st.column_config.TextColumn(width="large"),
+            ui.t("mentor.col.candidates"): st.column_config.TextColumn(width="medium"),
         },
     )
+    if not candidates.empty:
+        # The reasons in a table of their own, the sentence last and wide: readable without scrolling sideways.
+        best = candidates[candidates["rank"] <= 3]
+        st.markdown(ui.escape_markdown(ui.t("mentor.scenario_reasons")))
+        st.dataframe(pd.DataFrame({
+            ui.t("mentor.col.trainee"): best["trainee_id"].map(trainee_names),
+            ui.t("mentor.col.function"): best["function"].map(lambda f: labels.get(f, f)),
+            ui.t("step6.col.rank"): best["rank"].astype(int),
+            ui.t("step6.col.name"): best["name"],
+            ui.t("step6.col.reason"): best["reason"],
+        }), hide_index=True, key="mentor_scenario_reasons",
+            column_config={ui.t("step6.col.reason"): st.column_config.TextColumn(width="large")})
     st.caption(ui.t("mentor.scenario_nothing_written"))
 
 
@@ -148,6 +160,8 @@ def render() -> None:
     with right:
         st.subheader(ui.t("mentor.signals_title"))
         signals = found["signals"]
+        # the mentor-level signals (about this mentor across trainees) first
+        signals = signals.assign(order=signals["trainee_id"].notna()).sort_values("order", kind="stable")
         if signals.empty:
             st.success(ui.t("mentor.signals_none"), icon=":material/check_circle:")
         for row in signals.itertuples(index=False):

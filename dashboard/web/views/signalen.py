@@ -16,6 +16,7 @@ from dashboard.analysis import SEVERITIES, SIGNAL_CODES
 from dashboard.core.domain import WAVES
 
 MAX_ROWS_SHOWN = 2000
+MENTOR_LINKS = 10
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ("trainee_id", "name", "link", "school", "wave", "severity", "n_signals", "signals", "messages")
 
@@ -109,6 +110,10 @@ def mentor_section(mentor: pd.DataFrame, texts: dict[str, dict[str, str]]) -> No
         key="signals_mentor_table",
         column_config={ui.t("mentor.col.mentor_page"): st.column_config.LinkColumn(display_text=ui.t("signals.open"))},
     )
+    # The mentor pages also as plain links (a table's links open a new tab).
+    for person_id in list(dict.fromkeys(mentor["person_id"]))[:MENTOR_LINKS]:
+        st.page_link(ui.PAGE_FILES["begeleider"], label=ui.t("signals.open_mentor", id=ui.escape_markdown(person_id)),
+                     icon=":material/supervisor_account:", query_params={"person": person_id})
 
 
 def render() -> None:
