@@ -15,12 +15,14 @@ asked about the same copy before and after (its ``rows=``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pyarrow as pa
 
 from dashboard import analysis
 from dashboard.analysis import GROUP_COLUMNS, Filters, Norm, suggestions, triage
+from dashboard.core import domain
 from dashboard.core.i18n import normalise_language
 from dashboard.privacy import suppression
 from dashboard.store.db import Database
@@ -55,13 +57,25 @@ def _without(rows: Mapping[str, pa.Table], person_id: str, waves: Mapping[str, s
     return after
 
 
-def _evaluate(db: Database, rows: Mapping[str, pa.Table], params: Mapping, tables: Mapping, signal_tables: Mapping,
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    found_coverage, found_signals = analysis._run_on_rows(db, rows, [
-        ([*_PARTS, "analysis/coverage"], params, tables),
-        ([*_PARTS, "analysis/signals"], params, signal_tables),
-    ])
-    return found_coverage, analysis._copied_signals(found_signals)
+def _evaluate(db: Database, rows: Mapping[str, pa.Table], params: Mapping, tables: Mapping, filters: Filters,
+              norm: Norm | None, lang: str) -> tuple[pd.DataFrame, dict[str, str], dict[str, set[str]]]:
+    """(coverage, trainee_id -> tier, trainee_id -> signal codes) of the copied rows."""
+    [found_coverage] = analysis._run_on_rows(db, rows, [([*_PARTS, "analysis/coverage"], params, tables)])
+    found = _triage(db, rows, filters, norm, lang)
+    return (found_coverage, dict(zip(found["trainee_id"], found["tier"])),
+            {tid: set(codes) for tid, codes in zip(found["trainee_id"], found["codes"])})
+
+
+def _evaluated_waves(relationships: pd.DataFrame, wave: str | None) -> dict[str, str]:
+    """trainee_id -> the wave _scope.sql evaluates them on: the chosen one, else their latest with relationships."""
+    order = {w: i for i, w in enumerate(domain.WAVES)}
+    found: dict[str, str] = {}
+    for tid, w in zip(relationships["trainee_id"], relationships["wave"]):
+        if wave is not None and w != wave:
+            continue
+        if tid not in found or order[w] > order[found[tid]]:
+            found[tid] = w
+    return found
 
 
 def _empty_changes() -> pd.DataFrame:
@@ -77,41 +91,34 @@ def _changes(
     people = rows["trainees"].to_pandas()
     if people.empty:
         return _empty_changes(), people
-    taxonomy = analysis.functions(db)
-    tables = analysis._analysis_tables(db, norm, taxonomy)
-    signal_tables = {**tables, **analysis._message_tables(db, lang, taxonomy)}
-    coverage_before, signals_before = _evaluate(db, rows, params, tables, signal_tables)
-    waves = dict(zip(coverage_before["trainee_id"], coverage_before["wave"]))
-    rel = rows["relationships"].to_pandas()
+    rel = rows["relationships"].select(["trainee_id", "person_id", "wave"]).to_pandas()
+    waves = _evaluated_waves(rel, filters.wave)
     in_wave = rel[rel["person_id"].eq(person_id) & rel["trainee_id"].map(waves).eq(rel["wave"])]
     affected = set(in_wave["trainee_id"])
     if not affected:
         return _empty_changes(), people
     after_rows = _without(rows, person_id, waves)
+    tables = analysis._analysis_tables(db, norm)
+    # Before and after side by side (DuckDB releases the GIL while it works).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        later = pool.submit(_evaluate, db, after_rows, params, tables, filters, norm, lang)
+        coverage_before, tiers_before, codes_before = _evaluate(db, rows, params, tables, filters, norm, lang)
+        coverage_after, tiers_after, codes_after = later.result()
     # The same wave after as before: a trainee whose wave held only this person has nothing left in it.
-    coverage_after, signals_after = _evaluate(db, after_rows, params, tables, signal_tables)
-    tiers_before = _tiers(db, rows, filters, norm, lang)
-    tiers_after = _tiers(db, after_rows, filters, norm, lang)
     after_wave = dict(zip(coverage_after["trainee_id"], coverage_after["wave"]))
     after_level = {
         (tid, f): level for tid, f, level, wave in zip(
             coverage_after["trainee_id"], coverage_after["function"], coverage_after["level"], coverage_after["wave"])
         if wave == waves.get(tid)
     }
-
-    def codes(found: pd.DataFrame, tid: str) -> set[tuple]:
-        mine = found[found["trainee_id"].eq(tid)]
-        return {(c, p, f) for c, p, f in zip(mine["code"], mine["person_id"], mine["function"])}
-
+    before = coverage_before[coverage_before["trainee_id"].isin(affected)]
     info = people.set_index("trainee_id")
     records = []
-    for tid in sorted(affected):
+    for tid, mine in before.groupby("trainee_id", sort=True):
         wave = waves[tid]
-        new = codes(signals_after, tid) - codes(signals_before, tid)
-        new_codes = sorted({c for c, _, _ in new})
+        new_codes = sorted(codes_after.get(tid, set()) - codes_before.get(tid, set()))
         if after_wave.get(tid) != wave:
             tiers_after.pop(tid, None)  # nothing left in the wave: no evaluation, no tier
-        mine = coverage_before[coverage_before["trainee_id"].eq(tid)]
         base = dict(trainee_id=tid, name=info.at[tid, "name"], school_id=info.at[tid, "school_id"],
                     institute_id=info.at[tid, "institute_id"], wave=wave,
                     tier_before=tiers_before.get(tid), tier_after=tiers_after.get(tid), new_codes=new_codes)
@@ -127,14 +134,13 @@ def _changes(
     return changes, people
 
 
-def _tiers(db: Database, rows: Mapping[str, pa.Table], filters: Filters, norm: Norm | None, lang: str,
-           ) -> dict[str, str]:
-    """trainee_id -> tier of ``triage.triage`` on the copied rows. The copy was
+def _triage(db: Database, rows: Mapping[str, pa.Table], filters: Filters, norm: Norm | None, lang: str,
+            ) -> pd.DataFrame:
+    """``triage.triage`` on the copied rows (tiers and signal codes). The copy was
     read through the viewer's scope already; the handle without a viewer only
     lets the aggregate path (management, who may not ask about persons) use
     the same rule, and its answer is only ever counted there."""
-    found = triage.triage(db.scoped(None), filters, norm, lang, rows=rows)
-    return dict(zip(found["trainee_id"], found["tier"]))
+    return triage.triage(db.scoped(None), filters, norm, lang, rows=rows)
 
 
 def leave(

@@ -346,6 +346,37 @@ def bench_analysis(db: Database, n_trainees: int, runs: int) -> list[Figure]:
     return figures
 
 
+TARGET_SUGGEST_S = 0.100  # issue 13: step 6 for one trainee under 100 ms (at 40,000 trainees)
+TARGET_SCENARIO_S = 0.300  # issue 13: the scenario for one mentor under 300 ms (at 40,000 trainees)
+
+
+def bench_step_six(db: Database, n_trainees: int, runs: int) -> list[Figure]:
+    """``suggest`` for one trainee with an open need and ``scenario leave`` for the
+    mentor with a no-klik signal who guides the most trainees (a heavy case)."""
+    from dashboard import analysis
+    from dashboard.analysis import scenarios, suggestions
+
+    found = analysis.signals(db)
+    needy = found[found["code"] == "uncovered_need"]["trainee_id"]
+    trainee = str(needy.iloc[0]) if len(needy) else str(found["trainee_id"].dropna().iloc[0])
+    mentors = found[found["code"] == "no_klik"]["person_id"].value_counts()
+    mentor = str(mentors.index[0]) if len(mentors) else str(found["person_id"].dropna().iloc[0])
+    questions = [
+        ("suggest (one trainee)", lambda: suggestions.candidates(db, trainee), TARGET_SUGGEST_S, trainee),
+        ("scenario leave (one mentor)", lambda: scenarios.leave(db, mentor), TARGET_SCENARIO_S, mentor),
+    ]
+    figures = []
+    for name, question, target, subject in questions:
+        question()  # warm-up
+        times = timed(question, runs)
+        median = statistics.median(times)
+        met = median < target if n_trainees >= TARGET_SIZE else None
+        figures.append(Figure("analysis", name, n_trainees, "s", median, percentile(times, 0.95),
+                              target=f"< {target * 1000:g} ms (at {TARGET_SIZE:,})", met=met, samples=len(times),
+                              extra={"subject": subject}))
+    return figures
+
+
 # --- pages (AppTest) -------------------------------------------------------------------
 
 
@@ -1336,6 +1367,7 @@ def run(sizes: Sequence[int], runs: int, seed: int, scenarios: set[str], session
             echo(t("bench.measuring", lang, trainees=n, what="analysis"))
             with Database(db_path) as db:
                 result_size += bench_analysis(db, n, runs)
+                result_size += bench_step_six(db, n, runs)
         if "pages" in scenarios:
             echo(t("bench.measuring", lang, trainees=n, what="pages"))
             result_size += bench_pages(db_path, n, runs, lang)
