@@ -19,6 +19,7 @@ memory before asking.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -27,11 +28,13 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.analysis import (
+    MESSAGE_KEYS,
     SIGNAL_COLUMNS,
     Filters,
     Job,
     Norm,
     _analysis_tables,
+    _bound_table,
     _copied_rows,
     _copied_signals,
     _filter_params,
@@ -100,7 +103,19 @@ def _signal_jobs(db, filters: Filters, norm: Norm | None, lang: str) -> tuple[Jo
     signal_tables = {**tables, **_message_tables(db, lang, taxonomy)}
     params = _filter_params(filters)
     previous_params = {**params, "wave": None, "evaluated_wave": filters.wave}
-    return (_SIGNAL_PARTS, params, signal_tables), (_PREVIOUS_SIGNAL_PARTS, previous_params, signal_tables), tables
+    # The previous wave's signals are only compared, never shown: no sentences (labels and
+    # templates are most of a signals question's work).
+    previous_tables = {**tables, **_blank_message_tables()}
+    return (_SIGNAL_PARTS, params, signal_tables), (_PREVIOUS_SIGNAL_PARTS, previous_params, previous_tables), tables
+
+
+@functools.cache
+def _blank_message_tables() -> dict[str, pa.Table]:
+    return {
+        "message_templates_param": _bound_table({"message_key": "str", "template": "str"},
+                                                ((key, "") for key in MESSAGE_KEYS)),
+        "labels_param": _bound_table({"kind": "str", "code": "str", "label": "str"}, ()),
+    }
 
 
 def _run_jobs(db, rows: Rows | None, first: list[Job], second: list[Job]) -> list[pd.DataFrame]:
