@@ -8,6 +8,7 @@
     JOIN rel ON rel.trainee_id = rf.trainee_id AND rel.person_id = rf.person_id AND rel.wave = rf.wave
     LEFT JOIN taxonomy_param f ON f.code = rf.function
     WHERE rf.person_id = $person_id
+      AND rf.trainee_id IN (SELECT trainee_id FROM chosen)  -- the scope, explicitly
     GROUP BY rf.trainee_id
 )
 SELECT s.trainee_id, s.name, s.school_id, s.institute_id, s.cohort, rel.wave, rel.formal, rel.strength,

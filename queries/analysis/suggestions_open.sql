@@ -26,6 +26,7 @@ dependable AS (
     JOIN relationship_functions rf
       ON rf.trainee_id = rel.trainee_id AND rf.person_id = rel.person_id AND rf.wave = rel.wave
     WHERE rel.contribution = 'positief' AND rel.strength = 'sterk'
+      AND rf.trainee_id IN (SELECT trainee_id FROM chosen)  -- the scope, explicitly
       AND (rel.formal OR rel.informal_counts)
       AND NOT (rel.formal AND coalesce(rel.klik, '') = 'nee')
 ),
@@ -46,6 +47,7 @@ open_reason AS (
     JOIN relationship_functions rf
       ON rf.trainee_id = tr.trainee_id AND rf.person_id = tr.person_id AND rf.wave = tr.wave
     WHERE NOT EXISTS (SELECT 1 FROM dependable d WHERE d.trainee_id = tr.trainee_id AND d.function = rf.function)
+      AND rf.trainee_id IN (SELECT trainee_id FROM chosen)
     UNION ALL
     SELECT c.trainee_id, c.function, 'missing_formal' AS reason
     FROM coverage c
