@@ -113,7 +113,8 @@ def test_plotly_escape_shows_any_text_literally(text):
 
 MARKDOWN_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
 # The only tags the dashboard itself puts in plotly text (bold, line break, the hover box's name part).
-OWN_PLOTLY_TAG = re.compile(r"</?(?:b|br|extra)>")
+# the dashboard's own tags (the drawing's second label line is a styled span); names are escaped
+OWN_PLOTLY_TAG = re.compile(r"</?(?:b|br|extra)>|<span style='[a-zA-Z0-9:;#-]*'>|</span>")
 TEMPLATE_KEYS = {"hovertemplate", "texttemplate"}
 
 

@@ -29,7 +29,7 @@ from dashboard import analysis
 from dashboard.analysis import triage
 from dashboard.web import ui
 from dashboard.privacy.access import Viewer
-from dashboard.analysis import Filters, Norm
+from dashboard.analysis import Filters, Norm, mentors, scenarios, suggestions
 from dashboard.core.spreadsheet_safety import neutralise_formulas
 
 GROUP_COLUMNS: dict[str, str] = analysis.GROUP_COLUMNS  # group -> its id column
@@ -278,6 +278,46 @@ def _compare(version: str, who: Viewer, by: str, filters: Filters, norm: Norm | 
 def compare(by: str, filters: Filters, norm: Norm | None = None) -> pd.DataFrame:
     """Per group: coverage, signal rates, informal share, klik, strength, assessment."""
     return _compare(ui.data_version(), ui.viewer(), by, filters, norm)
+
+
+# --- step 6, the mentor page, the scenario "a mentor leaves" (issue 13) -----------------
+
+
+@st.cache_data(**_CACHE)
+def _step_six(version: str, who: Viewer, trainee_id: str, wave: str | None, lang: str) -> dict[str, pd.DataFrame]:
+    return suggestions.step_six(ui.database_for(who), trainee_id, wave, lang)
+
+
+def step_six(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]:
+    """The trainee's open functions in ``wave`` and the candidates for them (analysis.suggestions.step_six)."""
+    return _step_six(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
+
+
+@st.cache_data(**_CACHE)
+def _mentor(version: str, who: Viewer, person_id: str, filters: Filters, lang: str) -> dict | None:
+    return mentors.mentor(ui.database_for(who), person_id, filters, lang)
+
+
+def mentor(person_id: str, filters: Filters) -> dict | None:
+    """The mentor page's facts (analysis.mentors.mentor); None: unknown or nobody in scope."""
+    return _mentor(ui.data_version(), ui.viewer(), person_id, filters, ui.lang())
+
+
+@st.cache_data(**_CACHE)
+def _leave(version: str, who: Viewer, person_id: str, filters: Filters, lang: str) -> dict[str, pd.DataFrame]:
+    return scenarios.leave(ui.database_for(who), person_id, filters, lang=lang)
+
+
+def leave(person_id: str, filters: Filters) -> dict[str, pd.DataFrame]:
+    """The scenario "a mentor leaves" (analysis.scenarios.leave), in memory."""
+    return _leave(ui.data_version(), ui.viewer(), person_id, filters, ui.lang())
+
+
+def mentor_links(person_ids) -> list[str]:
+    """``ui.page_url("begeleider", person=id)`` for many ids at once."""
+    template = ui.page_url("begeleider", person="PERSON")
+    head, tail = template.split("person=PERSON", 1)
+    return [f"{head}person={quote_plus(str(pid))}{tail}" for pid in person_ids]
 
 
 # --- links ------------------------------------------------------------------------------
