@@ -59,7 +59,8 @@ import pyarrow.csv as pa_csv
 from dashboard.privacy import audit
 from dashboard.core import domain
 from dashboard.store.db import (
-    FULL_CHECK, INTEGRITY_RULES, Database, DatabaseError, IntegrityError, execute_statements, load_sql,
+    FULL_CHECK, INTEGRITY_RULES, DamagedDatabaseError, Database, DatabaseError, IntegrityError, WriteFailedError,
+    execute_statements, load_sql,
 )
 from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
@@ -1109,8 +1110,8 @@ def _sorted_issues(issues: list[ImportIssue]) -> list[ImportIssue]:
 
 
 def _database_message(exc: Exception, path: object, lang: str) -> str:
-    if isinstance(exc, IntegrityError):
-        # The write was refused before commit (a check the validation should already have made).
+    if isinstance(exc, (IntegrityError, DamagedDatabaseError, WriteFailedError)):
+        # Refused or failed before commit (rolled back), or a damaged file: the error says what to do.
         return exc.message(lang)
     text = str(exc).lower()
     if "lock" in text:

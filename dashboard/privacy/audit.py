@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard.store.db import Database, DatabaseError, load_sql
+from dashboard.store.db import DamagedDatabaseError, Database, DatabaseError, load_sql
 from dashboard.core.i18n import normalise_language, t
 from dashboard.core.spreadsheet_safety import neutralise_formulas
 
@@ -142,6 +142,9 @@ def open_database(path: str | None, lang: str) -> Database | None:
     """The database for a privacy command, or None after printing why it cannot be opened."""
     try:
         return Database(path or None)
+    except DamagedDatabaseError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return None
     except DatabaseError as exc:
         key = "privacy.db_locked" if "lock" in str(exc).lower() else "privacy.db_error"
         print(t(key, lang, path=path or "", detail=str(exc)), file=sys.stderr)

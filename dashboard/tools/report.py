@@ -22,7 +22,7 @@ import pandas as pd
 
 from dashboard import analysis
 from dashboard.privacy import suppression
-from dashboard.store.db import Database, DatabaseError, default_db_path
+from dashboard.store.db import DamagedDatabaseError, Database, DatabaseError, default_db_path
 from dashboard.core.i18n import t
 from dashboard.core.spreadsheet_safety import neutralise_formulas
 
@@ -52,6 +52,9 @@ def _open(args: argparse.Namespace) -> Database | None:
         return None
     try:
         return Database(path, read_only=True)
+    except DamagedDatabaseError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return None
     except (DatabaseError, duckdb.Error) as exc:
         print(t("report.db_error", lang, path=path, reason=exc), file=sys.stderr)
         return None

@@ -517,4 +517,9 @@ TEXTS: dict[str, str] = {
     "bench.column.met": "met",
     "bench.scenario_failed": "{trainees:,} trainees: {what} failed ({error}); the other measurements go on.",
     "bench.too_few_schools": "The browser measurements need at least two schools with a unique name; choose more trainees.",
+    # --- hardening: database failures, bounded import, decoding, CSV (issue 16a) ---
+    "db.damaged.foreign": "{path} is not a Constellatiemonitor database (or it was wiped or overwritten): {detail}. Nothing was changed. Point --db (or $CONSTELLATIEMONITOR_DB) at the right file, or restore a backup; a file that does not exist yet is created as an empty database.",
+    "db.damaged.broken": "The database {path} is damaged (truncated or partly overwritten): {detail}. Nothing was changed. Restore a backup of this file, or start a new database (--db NEW.duckdb) and import the data again.",
+    "db.write_failed": "Writing to the database {path} failed ({detail}). Everything was rolled back: the data is as it was, nothing was saved. Free disk space (or raise the file-size limit) and try again.",
+    "db.error": "The database cannot be used: {detail}",
 }

@@ -517,4 +517,9 @@ TEXTS: dict[str, str] = {
     "bench.column.met": "gehaald",
     "bench.scenario_failed": "{trainees:,} studenten: {what} mislukt ({error}); de andere metingen gaan door.",
     "bench.too_few_schools": "Voor de browsermetingen zijn minstens twee scholen met een unieke naam nodig; kies meer studenten.",
+    # --- hardening: database failures, bounded import, decoding, CSV (issue 16a) ---
+    "db.damaged.foreign": "{path} is geen database van de Constellatiemonitor (of hij is gewist of overschreven): {detail}. Er is niets gewijzigd. Wijs met --db (of $CONSTELLATIEMONITOR_DB) het goede bestand aan, of zet een reservekopie terug; een bestand dat nog niet bestaat wordt als lege database aangemaakt.",
+    "db.damaged.broken": "De database {path} is beschadigd (afgekapt of deels overschreven): {detail}. Er is niets gewijzigd. Zet een reservekopie van dit bestand terug, of begin met een nieuwe database (--db NIEUW.duckdb) en importeer de gegevens opnieuw.",
+    "db.write_failed": "Schrijven in de database {path} is mislukt ({detail}). Alles is teruggedraaid: de gegevens zijn zoals ze waren, er is niets opgeslagen. Maak ruimte vrij op de schijf (of verhoog de limiet op de bestandsgrootte) en probeer het opnieuw.",
+    "db.error": "De database kan niet worden gebruikt: {detail}",
 }
