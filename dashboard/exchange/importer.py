@@ -64,7 +64,7 @@ from dashboard.store.db import (
 )
 from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
-from dashboard.core.spreadsheet_safety import restore_text
+from dashboard.core.spreadsheet_safety import restore_text, workbook_text
 
 # A merge checks only the keys it staged (its opening), under the same rules.
 STAGED_CHECK: tuple[str, ...] = ("exchange/import/integrity_violations", INTEGRITY_RULES)
@@ -520,7 +520,7 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    return str(value)
+    return workbook_text(str(value))  # _x000D_ and the like: the characters an export (or Excel) escaped
 
 
 def _read_workbook(path: Path) -> _Source:

@@ -216,7 +216,7 @@ def _audit_section() -> None:
     st.dataframe(newest, hide_index=True, width="stretch", key="audit_table")
     st.download_button(
         ui.t("audit.page.download_csv"),
-        ui.audited_download(lambda: audit.format_log(log, "csv").encode("utf-8-sig"), "auditlog.csv"),
+        ui.audited_download(lambda: loaders.audit_csv_bytes(log), "auditlog.csv"),
         file_name="auditlog.csv", mime="text/csv", icon=":material/download:", key="audit_csv", on_click="ignore",
     )
 
