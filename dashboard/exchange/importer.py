@@ -249,17 +249,42 @@ class _Source:
     issues: list[ImportIssue] = field(default_factory=list)
 
 
-def _decode(data: bytes) -> tuple[str, bytes | None]:
-    """UTF-8 (with or without BOM), else Windows-1252 (what older Excel writes).
+# A UTF-8 sequence of two to four bytes: a file holding one was written as UTF-8.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
-    Returns the text, and the UTF-8 bytes without BOM when the data was UTF-8.
+
+def _line_of(data: bytes, position: int) -> int:
+    """The line (1 = first) of byte ``position``; a file with only CR line ends counts CRs."""
+    end = b"\n" if b"\n" in data[:position + 1] or b"\r" not in data[:position] else b"\r"
+    return data.count(end, 0, position) + 1
+
+
+def _decode(data: bytes, display: str = "", issues: list[ImportIssue] | None = None) -> tuple[str, bytes | None] | None:
+    """UTF-8 (with or without BOM), else Windows-1252 (what older Excel writes); never a guess.
+
+    The encoding is chosen for the whole file: UTF-8 when it has a BOM or any UTF-8 sequence,
+    else Windows-1252. Bytes that are not valid in the chosen encoding (a file of UTF-8 with a
+    pasted Windows-1252 line, which would import as mojibake) refuse the file with the line where
+    they are (in ``issues``; then the result is None). Returns the text, and the UTF-8 bytes without
+    BOM when the data was UTF-8.
     """
-    if data.startswith(codecs.BOM_UTF8):
+    issues = [] if issues is None else issues
+    has_bom = data.startswith(codecs.BOM_UTF8)
+    if has_bom:
         data = data[len(codecs.BOM_UTF8):]
     try:
         return data.decode("utf-8"), data
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), None
+    except UnicodeDecodeError as exc:
+        if has_bom or _UTF8_SEQUENCE.search(data):
+            issues.append(ImportIssue(display, _line_of(data, exc.start), None, None, "bad_encoding",
+                                      (("encoding", "UTF-8"), ("byte", f"0x{data[exc.start]:02X}"))))
+            return None
+    try:
+        return data.decode("cp1252"), None
+    except UnicodeDecodeError as exc:  # five bytes mean nothing in Windows-1252
+        issues.append(ImportIssue(display, _line_of(data, exc.start), None, None, "bad_encoding",
+                                  (("encoding", "Windows-1252"), ("byte", f"0x{data[exc.start]:02X}"))))
+        return None
 
 
 def _detect_separator(text: str) -> str:
@@ -305,6 +330,33 @@ def _table_from_records(
     padded = [row[:width] if len(row) >= width else row + [""] * (width - len(row)) for row in records[start:]]
     columns = [pa.array([row[position] for row in padded], type=pa.string()) for position in range(width)]
     return _table_from_columns(spec, display, columns, first_line + start, issues)
+
+
+# Columns of free text; every other column holds an id, a code or a label that groups rows, where
+# an invisible character would make a second, different value that looks the same.
+_FREE_TEXT_COLUMNS = frozenset({"name", "label_nl", "label_en", "description", "contact_note"})
+# Control and formatting characters (a BOM, a zero-width space, a direction mark) and spaces other
+# than the plain one (a non-breaking space): RE2 syntax, for Arrow.
+_INVISIBLE = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\x{00A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]"
+_INVISIBLE_PY = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f"
+                           r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u00a0\u1680"
+                           r"\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+
+
+def _invisible_characters(display: str, column: str, values: pa.ChunkedArray, lines: np.ndarray,
+                          issues: list[ImportIssue]) -> None:
+    """An error for every cell of ``column`` holding an invisible character, naming line and column
+    and showing the character as U+XXXX (a BOM inside a file makes an id \\ufeffT0001 beside T0001)."""
+    hits = pc.match_substring_regex(values, _INVISIBLE)
+    if not pc.any(hits).as_py():
+        return
+    for position in np.flatnonzero(hits.to_numpy(zero_copy_only=False)):
+        value = values[int(position)].as_py()
+        found = _INVISIBLE_PY.search(value)
+        char = found.group(0) if found else next(c for c in value if not c.isprintable())
+        shown = _INVISIBLE_PY.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", value)
+        issues.append(ImportIssue(display, int(lines[position]), column, shown, "invisible_character",
+                                  (("char", f"U+{ord(char):04X}"), ("position", str(value.index(char) + 1)))))
 
 
 def _restore_formulas(values: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -364,6 +416,8 @@ def _table_from_columns(
             issues.append(ImportIssue(display, header_line, name, name, "unknown_column",
                                       (("allowed", ", ".join(spec.columns)),)))
             continue
+        if name not in _FREE_TEXT_COLUMNS and not name.startswith(EXTRA_PREFIX):
+            _invisible_characters(display, name, values, lines, issues)
         data[name] = pd.Series(_restore_formulas(values), dtype="str")
         columns.append(name)
     for name in spec.required:
@@ -409,7 +463,10 @@ def _parse_csv(data: bytes, separator: str) -> list[pa.ChunkedArray] | None:
 
 
 def _read_csv_bytes(spec: FileSpec, display: str, data: bytes, issues: list[ImportIssue]) -> _RawTable | None:
-    text, utf8 = _decode(data)
+    decoded = _decode(data, display, issues)
+    if decoded is None:
+        return None
+    text, utf8 = decoded
     if "\x00" in text:
         issues.append(ImportIssue(display, None, None, None, "unreadable_file", (("detail", "NUL"),)))
         return None

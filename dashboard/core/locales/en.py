@@ -522,4 +522,6 @@ TEXTS: dict[str, str] = {
     "db.damaged.broken": "The database {path} is damaged (truncated or partly overwritten): {detail}. Nothing was changed. Restore a backup of this file, or start a new database (--db NEW.duckdb) and import the data again.",
     "db.write_failed": "Writing to the database {path} failed ({detail}). Everything was rolled back: the data is as it was, nothing was saved. Free disk space (or raise the file-size limit) and try again.",
     "db.error": "The database cannot be used: {detail}",
+    "import.error.bad_encoding": "the file is not valid {encoding}: this line holds byte {byte}, which means nothing in {encoding} (the file probably mixes two character sets; names would come out garbled). Nothing was read; save the file again as CSV UTF-8 and check this line.",
+    "import.error.invisible_character": "value \"{value}\" holds an invisible character ({char}, character {position}); in an id or code that makes a second value that looks the same. Remove the character (type the value again).",
 }

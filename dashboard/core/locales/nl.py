@@ -522,4 +522,6 @@ TEXTS: dict[str, str] = {
     "db.damaged.broken": "De database {path} is beschadigd (afgekapt of deels overschreven): {detail}. Er is niets gewijzigd. Zet een reservekopie van dit bestand terug, of begin met een nieuwe database (--db NIEUW.duckdb) en importeer de gegevens opnieuw.",
     "db.write_failed": "Schrijven in de database {path} is mislukt ({detail}). Alles is teruggedraaid: de gegevens zijn zoals ze waren, er is niets opgeslagen. Maak ruimte vrij op de schijf (of verhoog de limiet op de bestandsgrootte) en probeer het opnieuw.",
     "db.error": "De database kan niet worden gebruikt: {detail}",
+    "import.error.bad_encoding": "het bestand is geen geldige {encoding}: op deze regel staat byte {byte}, die in {encoding} niets betekent (het bestand mengt waarschijnlijk twee tekensets; namen zouden onleesbaar worden). Er is niets ingelezen; sla het bestand opnieuw op als CSV UTF-8 en controleer deze regel.",
+    "import.error.invisible_character": "waarde \"{value}\" bevat een onzichtbaar teken ({char}, teken {position}); in een id of code maakt dat een tweede waarde die er hetzelfde uitziet. Haal het teken weg (typ de waarde opnieuw).",
 }
