@@ -44,6 +44,7 @@ import io
 import json
 import re
 import sys
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
@@ -63,7 +64,9 @@ from dashboard.store.db import (
     execute_statements, load_sql,
 )
 from dashboard.core.i18n import normalise_language, t
+from dashboard.exchange.bounded import Budget, LimitExceeded, check_entries, measure, scan_csv, sheet_rows, unpack
 from dashboard.exchange.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
+from dashboard.exchange.limits import ImportLimits
 from dashboard.core.spreadsheet_safety import restore_text, workbook_text
 
 # A merge checks only the keys it staged (its opening), under the same rules.
@@ -194,6 +197,11 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def error_count(self) -> int:
+        """All errors found, also those only counted (``more_errors``)."""
+        return sum(int(dict(issue.params)["count"]) if issue.code == "more_errors" else 1 for issue in self.errors)
+
 
 def _join_words(words: Iterable[str], lang: str) -> str:
     words = list(words)
@@ -247,6 +255,49 @@ class _RawTable:
 class _Source:
     tables: dict[str, _RawTable] = field(default_factory=dict)
     issues: list[ImportIssue] = field(default_factory=list)
+    budget: Budget = field(default_factory=Budget)  # the import's bounds (dashboard/exchange/limits.py)
+
+
+def _limit_issue(display: str, exc: LimitExceeded) -> ImportIssue:
+    """The message for a bound that was reached: the file, the bound, and how to change it."""
+    return ImportIssue(display, exc.line, None, None, f"limit.{exc.limit}",
+                       (("limit", f"{exc.value:,}".replace(",", ".")), ("env", ImportLimits.env_name(exc.limit))))
+
+
+class _CappedIssues(list):
+    """The issues, keeping the first ``max_errors_per_rule`` of each file and kind and counting
+    the rest (``hidden``): a file of a million bad rows must not become a million messages."""
+
+    def __init__(self, issues: Iterable[ImportIssue], limit: int):
+        super().__init__()
+        self.limit = limit
+        self.shown: dict[tuple[str, str], int] = {}
+        self.hidden: dict[tuple[str, str], int] = {}
+        self.sample: dict[tuple[str, str], ImportIssue] = {}
+        for issue in issues:
+            self.append(issue)
+
+    def full(self, file: str, code: str) -> bool:
+        return self.shown.get((file, code), 0) >= self.limit
+
+    def count_hidden(self, file: str, code: str, count: int, sample: ImportIssue) -> None:
+        key = (file, code)
+        self.hidden[key] = self.hidden.get(key, 0) + count
+        self.sample.setdefault(key, sample)
+
+    def append(self, issue: ImportIssue) -> None:
+        key = (issue.file, issue.code)
+        if self.shown.get(key, 0) < self.limit:
+            self.shown[key] = self.shown.get(key, 0) + 1
+            super().append(issue)
+        else:
+            self.count_hidden(issue.file, issue.code, 1, issue)
+
+    def summaries(self) -> list[ImportIssue]:
+        """One issue per file and kind with hidden ones: how many more, like which."""
+        return [ImportIssue(file, None, self.sample[(file, code)].column, None, "more_errors",
+                            (("count", str(count)), ("rule", code)))
+                for (file, code), count in self.hidden.items()]
 
 
 # A UTF-8 sequence of two to four bytes: a file holding one was written as UTF-8.
@@ -327,8 +378,10 @@ def _table_from_records(
         if len(row) > width and any(cell.strip() for cell in row[width:]):
             issues.append(ImportIssue(display, first_line + offset, None, None, "too_many_values",
                                       (("count", str(width)),)))
-    padded = [row[:width] if len(row) >= width else row + [""] * (width - len(row)) for row in records[start:]]
-    columns = [pa.array([row[position] for row in padded], type=pa.string()) for position in range(width)]
+    # Column by column, without a padded copy of every row (a sheet may hold many empty ones).
+    body = records[start:]
+    columns = [pa.array([row[position] if position < len(row) else "" for row in body], type=pa.string())
+               for position in range(width)]
     return _table_from_columns(spec, display, columns, first_line + start, issues)
 
 
@@ -516,6 +569,11 @@ def _read_csv_files(entries: Iterable[tuple[str, bytes | Path]], source: _Source
             source.issues.append(ImportIssue(name, None, None, name, "duplicate_file",
                                              (("other", source.tables[kind].display),)))
             continue
+        try:
+            scan_csv(content, source.budget)  # line length, lines, header columns: before reading it whole
+        except LimitExceeded as exc:
+            source.issues.append(_limit_issue(name, exc))
+            continue
         data = content.read_bytes() if isinstance(content, Path) else content
         table = _read_csv_bytes(FILE_BY_NAME[kind], name, data, source.issues)
         if table is not None:
@@ -551,13 +609,20 @@ def _read_zip(path: Path) -> _Source:
             source.issues.append(ImportIssue(path.name, None, None, None, "zip_folders",
                                              (("folders", ", ".join(folders)),)))
             return source
-        try:
-            entries = [(Path(info.filename).name, archive.read(info)) for info in members]
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-            # A damaged member (bad CRC, truncated), an encrypted one or an unknown compression.
-            source.issues.append(ImportIssue(path.name, None, None, None, "unreadable_file", (("detail", str(exc)),)))
-            return source
-    _read_csv_files(entries, source)
+        with tempfile.TemporaryDirectory(prefix="constellatiemonitor-zip-") as folder:
+            try:
+                check_entries(len(archive.infolist()), source.budget.limits)
+                # To disk, counting what comes out: a zip's declared sizes may lie.
+                entries = unpack(archive, members, Path(folder), source.budget.limits)
+            except LimitExceeded as exc:
+                source.issues.append(_limit_issue(path.name, exc))
+                return source
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+                # A damaged member (bad CRC, truncated), an encrypted one or an unknown compression.
+                source.issues.append(ImportIssue(path.name, None, None, None, "unreadable_file",
+                                                 (("detail", str(exc)),)))
+                return source
+            _read_csv_files(entries, source)
     if not source.tables and not source.issues:
         source.issues.append(ImportIssue(path.name, None, None, None, "no_files"))
     return source
@@ -580,10 +645,21 @@ def _cell_text(value: object) -> str:
     return workbook_text(str(value))  # _x000D_ and the like: the characters an export (or Excel) escaped
 
 
+_NO_CELLS: list[str] = []  # every empty sheet row, shared (never changed)
+
+
 def _read_workbook(path: Path) -> _Source:
     from openpyxl import load_workbook
 
     source = _Source()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            measure(archive, source.budget.limits)  # what the parts unpack to, before openpyxl holds any
+    except LimitExceeded as exc:
+        source.issues.append(_limit_issue(path.name, exc))
+        return source
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        pass  # openpyxl names what is wrong with it
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -593,9 +669,15 @@ def _read_workbook(path: Path) -> _Source:
         for sheet in workbook.worksheets:
             display = f"{path.name} › {sheet.title}"
             stem = sheet.title.strip().lower()
-            records = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
             if stem.startswith(EXTRA_PREFIX):
                 continue
+            sheet.reset_dimensions()  # the claimed size (A1:XFD1048576) is not believed: rows as they come
+            try:
+                records = [[_cell_text(cell) for cell in row] if row else _NO_CELLS
+                           for row in sheet_rows(sheet.iter_rows(values_only=True), source.budget)]
+            except LimitExceeded as exc:
+                source.issues.append(_limit_issue(display, exc))
+                return source
             if stem not in FILE_BY_NAME:
                 if any(any(cell.strip() for cell in row) for row in records):
                     source.issues.append(ImportIssue(display, None, None, sheet.title, "unknown_sheet",
@@ -670,7 +752,7 @@ class _Validator:
                  empty_db: bool, next_function_position: int):
         self.raw = source.tables
         self.db = db  # read only: some checks join the stored tables
-        self.issues: list[ImportIssue] = list(source.issues)
+        self.issues = _CappedIssues(source.issues, source.budget.limits.max_errors_per_rule)
         self.stored = stored_keys
         self.replace = replace
         self.empty_db = empty_db
@@ -689,6 +771,12 @@ class _Validator:
             return
         shown = table.data[column] if values is None else values
         positions = np.flatnonzero(mask.to_numpy(dtype=bool))
+        room = max(0, self.issues.limit - self.issues.shown.get((table.display, code), 0))
+        if len(positions) > room:  # the rest is only counted (one sample kept), not built
+            first = int(positions[room])
+            self.issues.count_hidden(table.display, code, len(positions) - room, ImportIssue(
+                table.display, int(table.lines[first]), column, str(shown.iloc[first]), code, params))
+            positions = positions[:room]
         for position in positions:
             self.issues.append(ImportIssue(table.display, int(table.lines[position]), column,
                                            str(shown.iloc[position]), code, params))
@@ -1134,11 +1222,11 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
     validator.run()
     result.counts = {FILE_BY_NAME[name].file_name: len(table.data) for name, table in
                      sorted(raw.tables.items(), key=lambda item: [s.name for s in FILES].index(item[0]))}
-    result.errors = _sorted_issues(validator.issues)
+    result.errors = _sorted_issues(validator.issues) + validator.issues.summaries()
     result.defaults = tuple(validator.defaults)
     if result.errors:
         if not dry_run:
-            _record_failure(db, result, actor, role, errors=len(result.errors))
+            _record_failure(db, result, actor, role, errors=result.error_count)
         return result
     staged = _arrow_tables(validator.staged_tables())
     _count_changes(db, validator, staged, result)
@@ -1210,7 +1298,7 @@ def command_import(args: argparse.Namespace) -> int:
     if result.errors:
         for issue in result.errors:
             print(issue.message(lang), file=sys.stderr)
-        print(t("import.failed", lang, count=len(result.errors)), file=sys.stderr)
+        print(t("import.failed", lang, count=result.error_count), file=sys.stderr)
         return 1
     for line in summary_lines(result, lang):
         print(line)

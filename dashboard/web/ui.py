@@ -33,7 +33,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import analysis
 from dashboard.core import i18n
-from dashboard.exchange.limits import MAX_UPLOAD_MB  # Streamlit's --server.maxUploadSize
+from dashboard.exchange.limits import MAX_UPLOAD_MB, ImportLimits  # MAX_UPLOAD_MB: Streamlit's --server.maxUploadSize
 from dashboard.privacy import audit
 from dashboard.web import session
 from dashboard.web.session import shared_database
@@ -415,9 +415,9 @@ def empty_state() -> None:
 
 UPLOAD_TYPES: tuple[str, ...] = ("zip", "xlsx")
 TEMPLATE_PATH = PROJECT_ROOT / "docs" / "template.xlsx"  # every sheet with its columns and a few example rows
-# A zip of CSV files unpacks to far more than it weighs, but a dataset of the
-# largest partnership stays well below this; beyond it the zip is no dataset.
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+# A first look at the sizes a zip declares (cheap, before it is stored); the import
+# itself measures what really comes out while it unpacks (dashboard/exchange/bounded.py).
+MAX_UNPACKED_BYTES = ImportLimits.from_environment().max_unpacked_bytes
 
 
 class UploadError(Exception):

@@ -524,4 +524,11 @@ TEXTS: dict[str, str] = {
     "db.error": "The database cannot be used: {detail}",
     "import.error.bad_encoding": "the file is not valid {encoding}: this line holds byte {byte}, which means nothing in {encoding} (the file probably mixes two character sets; names would come out garbled). Nothing was read; save the file again as CSV UTF-8 and check this line.",
     "import.error.invisible_character": "value \"{value}\" holds an invisible character ({char}, character {position}); in an id or code that makes a second value that looks the same. Remove the character (type the value again).",
+    "import.error.limit.max_unpacked_mb": "the file unpacks to more than {limit} MB, the import's limit; nothing was read. If it really is a dataset, raise the limit with the environment variable {env}.",
+    "import.error.limit.max_zip_entries": "the file holds more than {limit} files, the import's limit; nothing was read (the limit is set with {env}).",
+    "import.error.limit.max_rows": "the import counts more than {limit} lines here (all files together), the import's limit; nothing was read. If that is really needed, raise the limit with {env}.",
+    "import.error.limit.max_columns": "this line has more than {limit} columns, the import's limit; nothing was read. Check the separator (the limit is set with {env}).",
+    "import.error.limit.max_line_kb": "this line is longer than {limit} KB, the import's limit; nothing was read. Check the quotes: a missing quote turns the rest of the file into one value (the limit is set with {env}).",
+    "import.error.limit.max_sheet_cells": "the sheets together have more than {limit} cells with content, the import's limit; nothing was read (the limit is set with {env}).",
+    "import.error.more_errors": "more errors of this kind in this file (like the errors above, code {rule}); only the first are shown. Not shown: {count}.",
 }

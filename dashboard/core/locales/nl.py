@@ -524,4 +524,11 @@ TEXTS: dict[str, str] = {
     "db.error": "De database kan niet worden gebruikt: {detail}",
     "import.error.bad_encoding": "het bestand is geen geldige {encoding}: op deze regel staat byte {byte}, die in {encoding} niets betekent (het bestand mengt waarschijnlijk twee tekensets; namen zouden onleesbaar worden). Er is niets ingelezen; sla het bestand opnieuw op als CSV UTF-8 en controleer deze regel.",
     "import.error.invisible_character": "waarde \"{value}\" bevat een onzichtbaar teken ({char}, teken {position}); in een id of code maakt dat een tweede waarde die er hetzelfde uitziet. Haal het teken weg (typ de waarde opnieuw).",
+    "import.error.limit.max_unpacked_mb": "het bestand pakt uit tot meer dan {limit} MB, de grens van de import; er is niets ingelezen. Is het echt een gegevensset, zet dan de grens hoger met de omgevingsvariabele {env}.",
+    "import.error.limit.max_zip_entries": "het bestand bevat meer dan {limit} bestanden, de grens van de import; er is niets ingelezen (grens aan te passen met {env}).",
+    "import.error.limit.max_rows": "de import telt hier meer dan {limit} regels (alle bestanden samen), de grens van de import; er is niets ingelezen. Is dat echt nodig, zet dan de grens hoger met {env}.",
+    "import.error.limit.max_columns": "deze regel heeft meer dan {limit} kolommen, de grens van de import; er is niets ingelezen. Controleer het scheidingsteken (grens aan te passen met {env}).",
+    "import.error.limit.max_line_kb": "deze regel is langer dan {limit} KB, de grens van de import; er is niets ingelezen. Controleer de aanhalingstekens: een ontbrekend aanhalingsteken maakt van de rest van het bestand één waarde (grens aan te passen met {env}).",
+    "import.error.limit.max_sheet_cells": "de werkbladen hebben samen meer dan {limit} cellen met inhoud, de grens van de import; er is niets ingelezen (grens aan te passen met {env}).",
+    "import.error.more_errors": "nog meer fouten van deze soort in dit bestand (zoals de fouten hierboven, code {rule}); alleen de eerste worden getoond. Niet getoond: {count}.",
 }
