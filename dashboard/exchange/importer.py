@@ -573,7 +573,7 @@ def _read_csv_files(entries: Iterable[tuple[str, bytes | Path]], source: _Source
             scan_csv(content, source.budget)  # line length, lines, header columns: before reading it whole
         except LimitExceeded as exc:
             source.issues.append(_limit_issue(name, exc))
-            continue
+            return  # a bound of the whole import: reading on would only repeat it
         data = content.read_bytes() if isinstance(content, Path) else content
         table = _read_csv_bytes(FILE_BY_NAME[kind], name, data, source.issues)
         if table is not None:
@@ -1214,6 +1214,12 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
     path = Path(source)
     result = ImportResult(errors=[], mode="replace" if replace else "merge", source=str(path))
     raw = read_source(path)
+    if any(issue.code.startswith("limit.") for issue in raw.issues):
+        # A bound was reached: the files were not (all) read, so there is nothing to check further.
+        result.errors = list(raw.issues)
+        if not dry_run:
+            _record_failure(db, result, actor, role, errors=result.error_count)
+        return result
     stored = _stored_keys(db)
     empty_db = len(stored["trainees"]) == 0
     next_position = int(db.query("exchange/import/next_function_position")["next_position"].iloc[0])

@@ -440,7 +440,8 @@ def stage_upload(file_name: str, data: bytes, folder: Path, language: str = i18n
             raise UploadError(i18n.t("data.upload.bad_zip", language, file=shown)) from exc
         unpacked = 0  # a damaged workbook: the import names it
     if unpacked > MAX_UNPACKED_BYTES:
-        raise UploadError(i18n.t("data.upload.too_big", language, file=shown))
+        raise UploadError(i18n.t("data.upload.too_big", language, file=shown, limit=MAX_UNPACKED_BYTES // 2**20,
+                                 env=ImportLimits.env_name("max_unpacked_mb")))
     target = folder / shown
     target.write_bytes(data)
     return target

@@ -390,7 +390,7 @@ TEXTS: dict[str, str] = {
     "data.import.failed": "The import failed and nothing was saved: the data is as it was. Try again; if it keeps failing, the cause is in the server log.",
     "data.upload.type": "{file} is not a .zip or .xlsx file.",
     "data.upload.bad_zip": "{file} is not a valid zip file.",
-    "data.upload.too_big": "{file} unpacks to too many or too large files for a dataset.",
+    "data.upload.too_big": "{file} unpacks to too many or too large files for a dataset: more than {limit} MB, the import's limit (set with {env}). Nothing was read.",
     "data.written.file": "File",
     "data.written.rows": "Rows",
     "data.written.inserted": "New",

@@ -390,7 +390,7 @@ TEXTS: dict[str, str] = {
     "data.import.failed": "De import is mislukt en er is niets opgeslagen: de gegevens zijn zoals ze waren. Probeer het opnieuw; blijft het misgaan, dan staat de oorzaak in het logboek van de server.",
     "data.upload.type": "{file} is geen .zip of .xlsx.",
     "data.upload.bad_zip": "{file} is geen geldig zip-bestand.",
-    "data.upload.too_big": "{file} pakt uit tot te veel of te grote bestanden voor een gegevensset.",
+    "data.upload.too_big": "{file} pakt uit tot te veel of te grote bestanden voor een gegevensset: meer dan {limit} MB, de grens van de import (in te stellen met {env}). Er is niets ingelezen.",
     "data.written.file": "Bestand",
     "data.written.rows": "Rijen",
     "data.written.inserted": "Nieuw",

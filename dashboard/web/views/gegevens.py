@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.web import ui
+from dashboard.web import loaders, ui
 from dashboard.store.db import DATA_TABLES, DatabaseError, IntegrityError
 
 logger = logging.getLogger("dashboard")
