@@ -24,7 +24,7 @@ import numpy as np
 
 from dashboard.exchange.limits import ImportLimits
 
-_CHUNK = 4 * 1024 * 1024
+_CHUNK = 1024 * 1024  # small: the scan makes a few arrays of this size
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
