@@ -237,11 +237,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_DATABASE = 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module_name, function_name = _HANDLERS[args.command].split(":")
     handler = getattr(importlib.import_module(module_name), function_name)
-    return int(handler(args) or 0)
+    try:
+        return int(handler(args) or 0)
+    except Exception as exc:
+        # A damaged database can fail any statement of any command, and a write can fail on a full
+        # disk: a message for people, never a traceback. Other errors are bugs and stay tracebacks.
+        from dashboard.store.db import failure_message
+
+        message = failure_message(exc, args.lang)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return EXIT_DATABASE
 
 
 if __name__ == "__main__":

@@ -418,7 +418,9 @@ def test_a_workbook_that_unpacks_too_big_is_refused(tmp_path, monkeypatch):
 
 def csv_cells(data: bytes) -> list[str]:
     text = data.decode("utf-8-sig")
-    return [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    # A Dutch download separates with ';' (an English one with ','): read it with its own separator.
+    delimiter = ";" if text.split("\r\n", 1)[0].count(";") > text.split("\r\n", 1)[0].count(",") else ","
+    return [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for cell in row]
 
 
 def xlsx_cells(data: bytes) -> list[object]:

@@ -15,7 +15,6 @@ formulas neutralised.
 
 from __future__ import annotations
 
-import csv
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -30,7 +29,7 @@ from dashboard.analysis import triage
 from dashboard.web import ui
 from dashboard.privacy.access import Viewer
 from dashboard.analysis import Filters, Norm, mentors, scenarios, suggestions
-from dashboard.core.spreadsheet_safety import neutralise_formulas
+from dashboard.core.spreadsheet_safety import download_dialect, frame_csv, neutralise_formulas, xlsx_text
 
 GROUP_COLUMNS: dict[str, str] = analysis.GROUP_COLUMNS  # group -> its id column
 SEVERITY_RANK: dict[str, int] = analysis.SEVERITY_RANK  # high first
@@ -342,19 +341,18 @@ def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with BOM (so Excel reads accents right), formulas neutralised.
+def csv_bytes(frame: pd.DataFrame, lang: str | None = None) -> bytes:
+    """A CSV download that opens right in the user's Excel (``spreadsheet_safety.DOWNLOAD``): in
+    Dutch `;` and a decimal comma, in English `,` and a point; UTF-8 with BOM (so Excel reads
+    accents right); formulas neutralised; written by the product's one CSV writer."""
+    return frame_csv(_flatten(frame), download_dialect(lang or ui.lang())).encode("utf-8")
 
-    Written with the csv module: it quotes every field holding a separator,
-    quote, CR or LF (pandas leaves a lone CR unquoted, which breaks the row).
-    """
-    safe = neutralise_formulas(_flatten(frame))
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(c) for c in safe.columns])
-    for row in safe.itertuples(index=False):
-        writer.writerow(["" if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+
+def audit_csv_bytes(log: pd.DataFrame, lang: str | None = None) -> bytes:
+    """The audit trail as a CSV download, in the user's Excel dialect like every page download."""
+    from dashboard.privacy import audit
+
+    return audit.format_log(log, "csv", dialect=download_dialect(lang or ui.lang())).encode("utf-8")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
@@ -367,7 +365,8 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     sheet.title = sheet_name[:31]
     sheet.append([str(c) for c in safe.columns])
     for row in safe.itertuples(index=False):
-        sheet.append([None if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in row])
+        sheet.append([None if (not isinstance(v, (list, tuple)) and pd.isna(v))
+                      else xlsx_text(v) if isinstance(v, str) else v for v in row])
     # Text cells stay text even when they look like a formula after all.
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
