@@ -132,3 +132,38 @@ def test_only_the_beheerder_gets_import_export_and_the_audit_trail(run_app, samp
     app = _clean(run_app(sample_db_path, "views/gegevens.py"))
     assert app.get("file_uploader")
     assert "Auditlogboek" in [h.value for h in app.header]
+
+
+def _refusals(path) -> list[tuple]:
+    with Database(path) as db:
+        log = audit.audit_log(db, action="access_denied")
+    return [(r.actor, r.role, r.subject_id, json.loads(r.detail)) for r in log.itertuples(index=False)]
+
+
+def test_a_refused_trainee_is_recorded_in_the_audit_trail(run_app, sample_db_copy, people, schools, as_viewer):
+    """Issue 16: a refused attempt to open an out-of-scope trainee left no trace."""
+    mine, other = schools
+    as_viewer(Viewer("so@school.nl", "schoolopleider", schools=(mine,)))
+    theirs = str(people[people["school_id"] == other].iloc[0]["trainee_id"])
+    ours = str(people[people["school_id"] == mine].iloc[0]["trainee_id"])
+    app = _clean(run_app(sample_db_copy, "views/constellatie.py", trainee=theirs))
+    app.run()  # a rerun of the same view is not a second attempt
+    _clean(app)
+    assert _refusals(sample_db_copy) == [
+        ("so@school.nl", "schoolopleider", theirs, {"page": "constellatie", "reason": "out_of_scope_or_unknown"})]
+    # Near miss: a trainee in scope is a view, not a refusal.
+    _clean(run_app(sample_db_copy, "views/constellatie.py", trainee=ours))
+    assert len(_refusals(sample_db_copy)) == 1
+
+
+@pytest.mark.parametrize("page, reason, role", [
+    ("signalen", "aggregates_only", "management"),
+    ("constellatie", "aggregates_only", "management"),
+    ("gegevens", "beheerder_only", "schoolopleider"),
+])
+def test_a_refused_page_is_recorded_in_the_audit_trail(run_app, sample_db_copy, schools, as_viewer, page, reason,
+                                                        role):
+    scope = {"schools": (schools[0],)} if role == "schoolopleider" else {}
+    as_viewer(Viewer("x@partnerschap.nl", role, **scope))
+    _clean(run_app(sample_db_copy, f"views/{page}.py"))
+    assert _refusals(sample_db_copy) == [("x@partnerschap.nl", role, None, {"page": page, "reason": reason})]

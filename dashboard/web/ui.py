@@ -166,6 +166,17 @@ def record_once(action: str, subject_id: str | None = None, **detail: object) ->
     st.session_state[_RECORDED_KEY] = key
 
 
+# An id from the URL is the user's text: the audit row keeps at most this much of it.
+_REFUSED_ID_CHARS = 64
+
+
+def record_refusal(page: str, reason: str, subject_id: str | None = None) -> None:
+    """A refused attempt to open a trainee or a page, in the audit trail
+    (``access_denied``; issue 16), once per view like :func:`record_once`."""
+    record_once("access_denied", None if subject_id is None else str(subject_id)[:_REFUSED_ID_CHARS],
+                page=page, reason=reason)
+
+
 def audited_download(make: Callable[[], bytes], what: str, subject_id: str | None = None) -> Callable[[], bytes]:
     """``make`` for a download button's deferred data, recording the download in
     the audit trail when the file is made (that is: when it is clicked).
@@ -385,11 +396,12 @@ def write_url() -> None:
 # --- access -----------------------------------------------------------------------
 
 
-def allows_persons() -> bool:
+def allows_persons(page: str) -> bool:
     """Whether this viewer may see persons; if not, says so on the page (management
-    sees aggregates only: the overview and the comparison)."""
+    sees aggregates only: the overview and the comparison) and records the refusal."""
     if viewer().sees_persons:
         return True
+    record_refusal(page, "aggregates_only")
     st.warning(t("access.aggregates_only"), icon=":material/lock:")
     st.page_link(PAGE_FILES[""], label=t("nav.overview"), icon=":material/arrow_forward:")
     st.page_link(PAGE_FILES["vergelijken"], label=t("nav.compare"), icon=":material/arrow_forward:")

@@ -231,5 +231,6 @@ if ui.viewer().is_beheerder:
     st.divider()
     _audit_section()
 else:
+    ui.record_refusal("gegevens", "beheerder_only")
     st.info(ui.t("access.beheerder_only"), icon=":material/lock:")
     _download_section()
