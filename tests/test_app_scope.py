@@ -167,3 +167,52 @@ def test_a_refused_page_is_recorded_in_the_audit_trail(run_app, sample_db_copy, 
     as_viewer(Viewer("x@partnerschap.nl", role, **scope))
     _clean(run_app(sample_db_copy, f"views/{page}.py"))
     assert _refusals(sample_db_copy) == [("x@partnerschap.nl", role, None, {"page": page, "reason": reason})]
+
+
+@pytest.fixture
+def download_data(monkeypatch) -> dict:
+    """The data of every download button a page draws, by file name (a callable is made on a click)."""
+    import streamlit
+
+    made: dict = {}
+    real = streamlit.download_button
+
+    def capture(label, data, *args, **kwargs):
+        made[kwargs.get("file_name")] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", capture)
+    return made
+
+
+def test_the_full_export_is_made_for_the_page_viewer_where_the_session_is_unknown(
+        run_app, sample_db_copy, as_viewer, download_data, monkeypatch):
+    """Issue 16: in server mode the deferred callable runs in a worker thread
+    where nobody is logged in; the full export failed with AccessDenied."""
+    from openpyxl import load_workbook
+    import io
+    import zipfile
+
+    from dashboard.privacy.access import AccessDenied
+
+    as_viewer(Viewer("beheer@partnerschap.nl", "beheerder"))
+    _clean(run_app(sample_db_copy, "views/gegevens.py"))
+    make_xlsx, make_zip = download_data["constellatiemonitor.xlsx"], download_data["constellatiemonitor-csv.zip"]
+
+    def nobody():
+        raise AccessDenied("not logged in")
+
+    monkeypatch.setattr(session, "current_viewer", nobody)  # as in Streamlit's worker thread, server mode
+    book = load_workbook(io.BytesIO(make_xlsx()), read_only=True)
+    with Database(sample_db_copy) as db:
+        n_trainees = db.table_counts()["trainees"]
+    assert sum(1 for _ in book["trainees"].iter_rows()) == n_trainees + 1
+    names = zipfile.ZipFile(io.BytesIO(make_zip())).namelist()
+    assert any(name.endswith("trainees.csv") for name in names)
+    with Database(sample_db_copy) as db:
+        rows = audit.audit_log(db, action="download")
+    assert set(rows["actor"]) == {"beheer@partnerschap.nl"} and len(rows) == 2
+    assert set(rows["role"]) == {"beheerder"}
+    # Near miss: the same callable outside the page state is refused, never made for someone else.
+    with pytest.raises(AccessDenied):
+        ui.viewer()

@@ -16,6 +16,7 @@ them back.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import logging
 from collections.abc import Callable
@@ -72,9 +73,44 @@ def _filter_key(name: str) -> str:
 # --- database ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _PageState:
+    """What a download's deferred callable needs from the page that drew it."""
+
+    who: Viewer
+    language: str
+
+
+# Set while a deferred download is made (see :func:`deferred`): Streamlit runs
+# that callable in a worker thread without the session, where ``st.user`` and
+# ``st.session_state`` are unknown (issue 16: "Alle gegevens (.xlsx)" failed
+# for a logged-in beheerder with AccessDenied: not logged in).
+_DEFERRED_STATE: contextvars.ContextVar[_PageState | None] = contextvars.ContextVar("deferred_page", default=None)
+
+
 def viewer() -> Viewer:
     """Who this session is (``dashboard.web.session``): every question is scoped to them."""
+    state = _DEFERRED_STATE.get()
+    if state is not None:
+        return state.who
     return session.current_viewer()
+
+
+def deferred(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``make`` for a download button's deferred data, run later with the
+    viewer and language of the page run that drew the button (resolved now,
+    when the session is known), so it builds the same file for the same
+    person in every mode."""
+    state = _PageState(viewer(), lang())
+
+    def build() -> bytes:
+        token = _DEFERRED_STATE.set(state)
+        try:
+            return make()
+        finally:
+            _DEFERRED_STATE.reset(token)
+
+    return build
 
 
 def database_for(who: Viewer) -> Database:
@@ -186,9 +222,10 @@ def audited_download(make: Callable[[], bytes], what: str, subject_id: str | Non
     """
     who, db = viewer(), shared_database()
     in_view = {name: value for name, value in vars(filters()).items() if value is not None}
+    make_here = deferred(make)
 
     def build() -> bytes:
-        data = make()
+        data = make_here()
         audit.record(db, who.actor, who.role, "download", subject_id, {"what": what, "filters": in_view})
         return data
 
@@ -200,6 +237,9 @@ def audited_download(make: Callable[[], bytes], what: str, subject_id: str | Non
 
 def lang() -> str:
     """``"nl"`` or ``"en"``: the sidebar switch, else ``?lang=``, else Dutch."""
+    state = _DEFERRED_STATE.get()
+    if state is not None:
+        return state.language
     chosen = st.session_state.get(_LANG_KEY)
     if chosen is None:
         chosen = st.query_params.get(LANG_PARAM)
