@@ -254,10 +254,25 @@ def t(key: str, **values: object) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
+# Streamlit's Markdown (remark-gfm) turns bare URLs, ``www.`` hosts and e-mail
+# addresses into links, also after backslash escapes are resolved (it looks
+# for them in the text nodes). An invisible WORD JOINER breaks each pattern:
+# between ``scheme:`` and ``//``, between ``www`` and ``.``, after ``@``. The
+# text reads the same; a copied address does not work, which is the point.
+WORD_JOINER = "\u2060"
+_AUTOLINK_TRIGGERS = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+
+
+def break_autolinks(text: str) -> str:
+    """``text`` with a WORD JOINER where Markdown would start an automatic link."""
+    return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, text)
+
+
 def escape_markdown(text: object) -> str:
     """``text`` made inert for Streamlit markdown: names and values from data or
-    from the URL must never become links, images, emphasis or HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    from the URL must never become links (also not automatic ones: a bare
+    URL, a ``www.`` host, an e-mail address), images, emphasis or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", break_autolinks(str(text)))
 
 
 def literal_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -191,7 +191,8 @@ def render() -> None:
 
     trainee = constellation["trainee"]
     ui.record_once("view_constellation", trainee_id)
-    st.subheader(ui.escape_markdown(trainee.get("name", trainee_id)))
+    # No anchor: Streamlit would make a link (#slug) of the name.
+    st.subheader(ui.escape_markdown(trainee.get("name", trainee_id)), anchor=False)
     st.caption(ui.t(
         "constellation.about",
         id=ui.escape_markdown(trainee_id),
