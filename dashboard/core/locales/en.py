@@ -528,4 +528,5 @@ TEXTS: dict[str, str] = {
     "audit.verify.start": "The audit trail's chain breaks at row {id}, the first row: the rows before it were removed, but not by a purge.",
     "avg.purge_audit_plan": "The audit trail has a retention of its own, {years} years: only audit rows from before {date} are removed.",
     "avg.user_kept": "The user account {email} has the same e-mail address and stays, with its rows in the audit trail. To erase that account too: add --user.",
+    "suppression.headline_hidden": "Without the {dimension} filter this selection is a hidden group (a group of fewer than {k} trainees, or the group hidden along with one). So the dashboard shows no figures here either: otherwise the small group could be worked out by subtracting totals. Choose wider filters.",
 }

@@ -528,4 +528,5 @@ TEXTS: dict[str, str] = {
     "audit.verify.start": "De keten van het auditlogboek is verbroken bij regel {id}, de eerste regel: de regels ervóór zijn verwijderd, maar niet door een opschoning (purge).",
     "avg.purge_audit_plan": "Het auditlogboek heeft een eigen bewaartermijn van {years} jaar: alleen auditregels van vóór {date} worden verwijderd.",
     "avg.user_kept": "Het gebruikersaccount {email} heeft hetzelfde e-mailadres en blijft bestaan, met zijn regels in het auditlogboek. Ook dat account wissen: voeg --user toe.",
+    "suppression.headline_hidden": "Zonder het filter op {dimension} is deze selectie een verborgen groep (een groep met minder dan {k} studenten, of de groep die met zo'n groep verborgen wordt). Daarom toont het dashboard ook hier geen cijfers: anders viel de kleine groep uit te rekenen door totalen van elkaar af te trekken. Kies ruimere filters.",
 }
