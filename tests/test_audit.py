@@ -221,8 +221,8 @@ def test_an_edit_that_recomputes_the_rows_own_hash_still_breaks_at_the_next_row(
     con = duckdb.connect(path)
     row = con.execute("SELECT id, occurred_at, actor, role, action, subject_id, detail, prev_hash"
                       " FROM audit_log WHERE id = 2").fetchone()
-    forged = list(row[:7])
-    forged[5] = "T9"
+    forged = list(row[1:7])  # the content the hash covers (the id is not part of it)
+    forged[4] = "T9"
     con.execute("UPDATE audit_log SET subject_id = 'T9', row_hash = ? WHERE id = 2",
                 [audit_chain.row_hash(row[7], forged)])
     con.close()

@@ -22,8 +22,12 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-# The columns that a row's hash covers, in this order (after prev_hash).
-CONTENT_COLUMNS: tuple[str, ...] = ("id", "occurred_at", "actor", "role", "action", "subject_id", "detail")
+# The columns that a row's hash covers, in this order (after prev_hash). Not the
+# id: the database gives it on insert (a replayed or concurrent insert must not
+# collide), and the order of the rows is what prev_hash already chains.
+CONTENT_COLUMNS: tuple[str, ...] = ("occurred_at", "actor", "role", "action", "subject_id", "detail")
+# A row as the chain reads it: its id, then its content.
+ROW_COLUMNS: tuple[str, ...] = ("id", *CONTENT_COLUMNS)
 
 
 def _text(value: Any) -> Any:
@@ -45,11 +49,11 @@ def row_hash(prev_hash: str | None, content: Sequence[Any]) -> str:
 
 
 def chain(rows: Iterable[Sequence[Any]], prev_hash: str | None) -> list[tuple[int, str | None, str]]:
-    """(id, prev_hash, row_hash) for ``rows`` (their ``CONTENT_COLUMNS``, in id
+    """(id, prev_hash, row_hash) for ``rows`` (their ``ROW_COLUMNS``, in id
     order) chained after ``prev_hash``."""
     out = []
-    for content in rows:
-        digest = row_hash(prev_hash, content)
-        out.append((int(content[0]), prev_hash, digest))
+    for row in rows:
+        digest = row_hash(prev_hash, row[1:len(ROW_COLUMNS)])
+        out.append((int(row[0]), prev_hash, digest))
         prev_hash = digest
     return out

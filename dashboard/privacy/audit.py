@@ -107,10 +107,11 @@ def _append(cursor: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> int:
     """Insert one row chained to the last one. Write transactions of one
     database are serialised (``Database.transaction``), so two rows cannot
     both follow the same row."""
-    ((row_id, prev_hash),) = cursor.execute(load_sql("privacy/audit/next_id")).fetchall()
-    content = [int(row_id), *(values[c] for c in audit_chain.CONTENT_COLUMNS[1:])]
-    cursor.execute(load_sql("privacy/audit/record"), {
-        **values, "id": int(row_id), "prev_hash": prev_hash, "row_hash": audit_chain.row_hash(prev_hash, content)})
+    found = cursor.execute(load_sql("privacy/audit/last_hash")).fetchall()
+    prev_hash = found[0][0] if found else None
+    content = [values[c] for c in audit_chain.CONTENT_COLUMNS]
+    ((row_id,),) = cursor.execute(load_sql("privacy/audit/record"), {
+        **values, "prev_hash": prev_hash, "row_hash": audit_chain.row_hash(prev_hash, content)}).fetchall()
     return int(row_id)
 
 
@@ -149,7 +150,7 @@ def verify_chain(db: Database) -> ChainReport:
         anchors = {a for (a,) in cursor.execute(load_sql("privacy/audit/anchors")).fetchall()}
     finally:
         cursor.close()
-    n_content = len(audit_chain.CONTENT_COLUMNS)
+    n_content = len(audit_chain.ROW_COLUMNS)
     previous: tuple | None = None
     for row in rows:
         row_id, prev_hash, stored = int(row[0]), row[n_content], row[n_content + 1]
@@ -164,7 +165,7 @@ def verify_chain(db: Database) -> ChainReport:
                 return broken("start")
         elif prev_hash != previous[n_content + 1]:
             return broken("link")
-        if audit_chain.row_hash(prev_hash, row[:n_content]) != stored:
+        if audit_chain.row_hash(prev_hash, row[1:n_content]) != stored:
             return broken("changed")
         previous = row
     if previous is None:

@@ -221,9 +221,9 @@ def rechain_audit(cursor: duckdb.DuckDBPyConnection, from_id: int = 0) -> int:
     if not rows:
         return 0
     before = cursor.execute(load_sql("store/audit_chain/prev_hash"), {"from_id": from_id}).fetchall()
-    start = before[0][0] if before else rows[0][len(audit_chain.CONTENT_COLUMNS)]
+    start = before[0][0] if before else rows[0][len(audit_chain.ROW_COLUMNS)]
     sealed = pd.DataFrame(
-        audit_chain.chain([row[: len(audit_chain.CONTENT_COLUMNS)] for row in rows], start),
+        audit_chain.chain(rows, start),
         columns=["id", "prev_hash", "row_hash"],
     )
     cursor.register("audit_chain_sealed", sealed)
