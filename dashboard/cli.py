@@ -23,13 +23,16 @@ AUDIT_ACTIONS: tuple[str, ...] = (
 
 # command -> "module:function"
 _HANDLERS: dict[str, str] = {
-    "import": "dashboard.exchange.importer:command_import",
-    "export": "dashboard.exchange.exporter:command_export",
+    "import": "dashboard.exchange.netcanvas:command_import",  # NC exports there, the rest to the importer
+    "roster": "dashboard.exchange.netcanvas:command_roster",
+    "export": "dashboard.exchange.research:command_export",  # --research there, the rest to the exporter
     "generate": "dashboard.exchange.generator:command_generate",
     "serve": "dashboard.web.server:command_serve",
     "flags": "dashboard.tools.report:command_flags",
     "coverage": "dashboard.tools.report:command_coverage",
     "measures": "dashboard.tools.report:command_measures",
+    "attention": "dashboard.tools.report:command_attention",
+    "patterns": "dashboard.tools.report:command_patterns",
     "users": "dashboard.privacy.users:command_users",
     "audit": "dashboard.privacy.audit:command_audit",
     "person": "dashboard.privacy.avg:command_person",
@@ -55,6 +58,15 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
 
 
+def _add_norm(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--norm",
+        metavar="FOLDER",
+        help="use the norm in FOLDER (norm_roles.csv, norm_consultations.csv) for every trainee, "
+             "validated like an import and held in memory only (never stored)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
@@ -64,14 +76,30 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("import", help="import a CSV folder or .xlsx workbook")
-    p.add_argument("path", metavar="PATH", help="folder of CSV files, or an .xlsx workbook")
+    p.add_argument("path", metavar="PATH", help="folder of CSV files, an .xlsx workbook, or a Network Canvas "
+                   "export (folder, .zip or .graphml)")
     _add_db(p)
     p.add_argument("--replace", action="store_true", help="replace all data instead of merging")
     p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    p.add_argument("--nc-mapping", metavar="FILE",
+                   help="Network Canvas export of a protocol of one's own: a TOML file mapping its variables "
+                        "(see docs/networkcanvas.md)")
+
+    p = commands.add_parser("roster", help="write the roster of mentors for the Network Canvas protocol")
+    p.add_argument("out", metavar="OUT.csv", help="the roster CSV (put it in the protocol as its roster)")
+    _add_db(p)
+    p.add_argument("--school", help="only people of this school_id")
+    p.add_argument("--institute", help="only people of this institute_id")
+    p.add_argument("--role", help="only this role, e.g. werkplekbegeleider")
 
     p = commands.add_parser("export", help="export all data in the interchange format")
     p.add_argument("out", metavar="OUT", help="folder for CSV files, or a file ending in .xlsx")
     _add_db(p)
+    p.add_argument("--research", action="store_true",
+                   help="a pseudonymised copy for researchers: egor tables, one GraphML per trainee and wave, README")
+    p.add_argument("--key", metavar="KEY",
+                   help="with --research: the export key; the same key gives the same pseudonyms "
+                        "(default: $CONSTELLATIEMONITOR_RESEARCH_KEY, else a random key)")
 
     p = commands.add_parser("generate", help="write a fictitious partnership in the interchange format")
     p.add_argument("out", metavar="OUT", help="folder for CSV files, or a file ending in .xlsx")
@@ -90,10 +118,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("flags", help="attention signals per trainee (and per mentor)")
     _add_db(p)
     _add_filters(p)
+    _add_norm(p)
+
+    p = commands.add_parser("attention", help="the attention list: tier (nu, bespreken, volgen), rank, new signals")
+    _add_db(p)
+    _add_filters(p)
+    _add_norm(p)
+    p.add_argument("--tier", choices=("nu", "bespreken", "volgen"), help="only trainees in this tier")
+    p.add_argument("--new", action="store_true", help="only trainees with a signal that is new since their previous wave")
+
+    p = commands.add_parser("patterns", help="the programme's patterns: a signal about one role at >= 40%% of a group")
+    _add_db(p)
+    _add_filters(p)
+    _add_norm(p)
 
     p = commands.add_parser("coverage", help="guidance-function coverage")
     _add_db(p)
     _add_filters(p)
+    _add_norm(p)
     p.add_argument(
         "--by",
         choices=("trainee", "school", "institute", "cohort", "programme"),

@@ -480,7 +480,7 @@ def empty_state() -> None:
 # --- uploads on the data page ------------------------------------------------------
 # Kept out of the page script so that tests can drive them without a browser.
 
-UPLOAD_TYPES: tuple[str, ...] = ("zip", "xlsx")
+UPLOAD_TYPES: tuple[str, ...] = ("zip", "xlsx", "graphml")  # graphml: a Network Canvas export
 TEMPLATE_PATH = PROJECT_ROOT / "docs" / "template.xlsx"  # every sheet with its columns and a few example rows
 # A zip of CSV files unpacks to far more than it weighs, but a dataset of the
 # largest partnership stays well below this; beyond it the zip is no dataset.
@@ -542,11 +542,14 @@ def _changes_frame(result: object, language: str) -> pd.DataFrame:
 
 def run_upload(
     db: Database, file_name: str, data: bytes, *, replace: bool, dry_run: bool, language: str = i18n.DEFAULT_LANGUAGE,
-    who: Viewer | None = None,
+    who: Viewer | None = None, steps: Callable[..., None] | None = None,
 ) -> UploadOutcome:
     """Validate (``dry_run``) or import an uploaded zip or workbook, exactly as
     ``python -m dashboard import`` does: any error writes nothing. ``who`` is
-    recorded in the audit trail (default: local mode)."""
+    recorded in the audit trail (default: local mode). A Network Canvas export
+    (zip or .graphml) is recognised by its file names and always merged.
+    ``steps`` gets the import's steps as they happen (``exchange/progress.py``)."""
+    from dashboard.exchange import netcanvas
     from dashboard.exchange.importer import errors_frame, import_dataset
 
     with tempfile.TemporaryDirectory(prefix="constellatiemonitor-upload-") as folder:
@@ -555,8 +558,28 @@ def run_upload(
         except UploadError as exc:
             return UploadOutcome(False, False, pd.DataFrame(), pd.DataFrame(), str(exc))
         who = who or LOCAL_VIEWER
-        result = import_dataset(db, source, replace=replace, dry_run=dry_run, actor=who.actor, role=who.role)
+        if netcanvas.looks_like_netcanvas(source):
+            if replace:
+                return UploadOutcome(False, False, pd.DataFrame(), pd.DataFrame(), i18n.t("nc.no_replace", language))
+            result = netcanvas.import_export(db, source, dry_run=dry_run, actor=who.actor, role=who.role, steps=steps)
+        else:
+            result = import_dataset(db, source, replace=replace, dry_run=dry_run, actor=who.actor, role=who.role,
+                                    steps=steps)
     if getattr(result, "written", False):
         forget_data_version()  # the data changed within this run
     errors = errors_frame(result, language) if not result.ok else pd.DataFrame()
     return UploadOutcome(bool(result.ok), bool(result.written), _changes_frame(result, language), errors)
+
+
+# --- triage (issue 17): the patterns, as the overview and the worklist show them ----------
+
+
+def pattern_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The programme's patterns (``analysis.triage.patterns``) for ``st.table``:
+    each finding escaped (it names a school or institute from the data) and a
+    link to the comparison by its grouping."""
+    shown = literal_table(pd.DataFrame({t("worklist.col.pattern"): found["message"]}))
+    label = escape_markdown(t("worklist.compare"))
+    shown[t("worklist.col.compare")] = [f"[{label}]({page_url('vergelijken', compare_by=by)})"
+                                        for by in found["group_by"]]
+    return shown
