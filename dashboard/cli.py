@@ -18,6 +18,7 @@ from dashboard.core.domain import WAVES
 AUDIT_ACTIONS: tuple[str, ...] = (
     "login", "login_denied", "view_constellation", "download", "export", "import", "import_failed",
     "user_add", "user_change", "user_remove", "person_export", "person_erase", "purge",
+    "access_denied",
 )
 
 # command -> "module:function"
@@ -195,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     _add_db(q)
 
-    p = commands.add_parser("audit", help="show the audit trail (who did what, when)")
+    p = commands.add_parser("audit", help="show the audit trail (who did what, when); 'audit verify' checks its chain")
+    p.add_argument("audit_command", nargs="?", choices=("verify",), metavar="verify",
+                   help="check the hash chain of the trail: intact, or the first row where it breaks")
     _add_db(p)
     p.add_argument("--since", metavar="DATE", help="only rows from this date (YYYY-MM-DD, UTC) on")
     p.add_argument("--action", choices=AUDIT_ACTIONS, help="only this action")
@@ -210,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     q = person_commands.add_parser("erase", help="remove ID everywhere, in one transaction")
     q.add_argument("id", metavar="ID", help="a trainee_id or person_id")
     q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    q.add_argument("--user", action="store_true",
+                   help="also erase the user accounts with ID's e-mail address (kept otherwise)")
     _add_db(q)
 
     p = commands.add_parser("purge", help="AVG: remove cohorts past their retention period")

@@ -24,7 +24,7 @@ from dashboard.store.db import Database
 from dashboard.exchange.interchange import write_dataset
 
 __all__ = [
-    "BOLD", "BRACES", "FORMULA", "HOSTILE", "HOSTILE_COHORT", "HOSTILE_NOTE", "HOSTILE_PERSON_ID",
+    "BOLD", "BRACES", "FORMULA", "HOSTILE", "LINK_BAIT", "MAIL_BAIT", "MDLINK_BAIT", "URL_BAIT", "WWW_BAIT", "HOSTILE_COHORT", "HOSTILE_NOTE", "HOSTILE_PERSON_ID",
     "HOSTILE_SOURCE", "HOSTILE_TRAINEE", "HOSTILE_TRAINEE_ID", "LINK", "MATH", "TAG", "XSS",
     "build_hostile_db", "hostile_db_copy", "hostile_db_path", "hostile_tables", "write_hostile_dataset",
 ]
@@ -36,8 +36,16 @@ LINK = "[link](http://x)"
 TAG = "<b>x</b>"
 BRACES = "{0}"
 MATH = "$x$"
+# Link bait (issue 16): Markdown makes links of these even when every
+# character is escaped (bare URLs, www. hosts and e-mail addresses are found
+# in the text); a page must show them as text that nobody can click.
+URL_BAIT = "Log opnieuw in: https://login.evil.example/sso"
+WWW_BAIT = "www.evil.example"
+MAIL_BAIT = "helpdesk@evil.example"
+MDLINK_BAIT = "[Inloggen](https://evil.example/login)"
+LINK_BAIT: tuple[str, ...] = (URL_BAIT, WWW_BAIT, MAIL_BAIT, MDLINK_BAIT)
 # Every hostile string; each is a whole name somewhere in the dataset.
-HOSTILE: tuple[str, ...] = (XSS, FORMULA, BOLD, LINK, TAG, BRACES, MATH)
+HOSTILE: tuple[str, ...] = (XSS, FORMULA, BOLD, LINK, TAG, BRACES, MATH, *LINK_BAIT)
 
 HOSTILE_TRAINEE = "HT1"  # named XSS, at school XSS, cohort FORMULA: in view on every page
 HOSTILE_TRAINEE_ID = "=T8"  # an id a spreadsheet would run
@@ -78,6 +86,9 @@ def hostile_tables() -> dict[str, pd.DataFrame]:
         ("HT6", BRACES, "HS2", "HI1", XSS, MATH),
         ("HT7", MATH, "HS2", "HI2", XSS, MATH),
         (HOSTILE_TRAINEE_ID, "@SUM(A1)", "HS2", "HI2", HOSTILE_COHORT, MATH),
+        # Link bait: a trainee, their mentor, a note; in view on /?school=HS2 and their constellation.
+        ("HT9", WWW_BAIT, "HS2", "HI2", XSS, MATH),
+        ("HT10", MDLINK_BAIT, "HS2", "HI1", XSS, MATH),
     ]
     trainees = _frame([
         {"trainee_id": tid, "name": name, "school_id": school, "institute_id": institute, "cohort": cohort,
@@ -94,6 +105,8 @@ def hostile_tables() -> dict[str, pd.DataFrame]:
         {"person_id": "HP7", "name": BRACES, "role": "schoolopleider", "school_id": "HS2", "institute_id": ""},
         {"person_id": HOSTILE_PERSON_ID, "name": "-1+2", "role": "instituutsopleider", "school_id": "",
          "institute_id": "HI2"},
+        {"person_id": "HP9", "name": MAIL_BAIT, "role": "werkplekbegeleider", "school_id": "HS2", "institute_id": ""},
+        {"person_id": "HP10", "name": URL_BAIT, "role": "schoolopleider", "school_id": "HS2", "institute_id": ""},
     ]).assign(orientation="", email="")
 
     def tie(trainee: str, person: str, strength: str, *, formal: str = "ja", klik: str = "ja",
@@ -122,6 +135,12 @@ def hostile_tables() -> dict[str, pd.DataFrame]:
         tie("HT7", "HP7", "sterk", note="@SUM(A1)"),
         tie(HOSTILE_TRAINEE_ID, "HP6", "sterk"),
         tie(HOSTILE_TRAINEE_ID, HOSTILE_PERSON_ID, "zwak", note=XSS, functions="vakexpert"),
+        # The link-bait trainee: a weak mentor named by an e-mail address (a signal that names
+        # them), no klik with a schoolopleider named by a URL, notes that are links.
+        tie("HT9", "HP9", "zwak", note=URL_BAIT),
+        tie("HT9", "HP10", "sterk", klik="nee", note=MDLINK_BAIT, functions="reflectie"),
+        tie("HT10", "HP9", "zwak", note=WWW_BAIT),
+        tie("HT10", "HP10", "sterk", note=MAIL_BAIT, functions="reflectie"),
     ]
     # A second wave for the hostile trainee: the page then also draws the waves side by side.
     relationships += [

@@ -132,3 +132,87 @@ def test_only_the_beheerder_gets_import_export_and_the_audit_trail(run_app, samp
     app = _clean(run_app(sample_db_path, "views/gegevens.py"))
     assert app.get("file_uploader")
     assert "Auditlogboek" in [h.value for h in app.header]
+
+
+def _refusals(path) -> list[tuple]:
+    with Database(path) as db:
+        log = audit.audit_log(db, action="access_denied")
+    return [(r.actor, r.role, r.subject_id, json.loads(r.detail)) for r in log.itertuples(index=False)]
+
+
+def test_a_refused_trainee_is_recorded_in_the_audit_trail(run_app, sample_db_copy, people, schools, as_viewer):
+    """Issue 16: a refused attempt to open an out-of-scope trainee left no trace."""
+    mine, other = schools
+    as_viewer(Viewer("so@school.nl", "schoolopleider", schools=(mine,)))
+    theirs = str(people[people["school_id"] == other].iloc[0]["trainee_id"])
+    ours = str(people[people["school_id"] == mine].iloc[0]["trainee_id"])
+    app = _clean(run_app(sample_db_copy, "views/constellatie.py", trainee=theirs))
+    app.run()  # a rerun of the same view is not a second attempt
+    _clean(app)
+    assert _refusals(sample_db_copy) == [
+        ("so@school.nl", "schoolopleider", theirs, {"page": "constellatie", "reason": "out_of_scope_or_unknown"})]
+    # Near miss: a trainee in scope is a view, not a refusal.
+    _clean(run_app(sample_db_copy, "views/constellatie.py", trainee=ours))
+    assert len(_refusals(sample_db_copy)) == 1
+
+
+@pytest.mark.parametrize("page, reason, role", [
+    ("signalen", "aggregates_only", "management"),
+    ("constellatie", "aggregates_only", "management"),
+    ("gegevens", "beheerder_only", "schoolopleider"),
+])
+def test_a_refused_page_is_recorded_in_the_audit_trail(run_app, sample_db_copy, schools, as_viewer, page, reason,
+                                                        role):
+    scope = {"schools": (schools[0],)} if role == "schoolopleider" else {}
+    as_viewer(Viewer("x@partnerschap.nl", role, **scope))
+    _clean(run_app(sample_db_copy, f"views/{page}.py"))
+    assert _refusals(sample_db_copy) == [("x@partnerschap.nl", role, None, {"page": page, "reason": reason})]
+
+
+@pytest.fixture
+def download_data(monkeypatch) -> dict:
+    """The data of every download button a page draws, by file name (a callable is made on a click)."""
+    import streamlit
+
+    made: dict = {}
+    real = streamlit.download_button
+
+    def capture(label, data, *args, **kwargs):
+        made[kwargs.get("file_name")] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", capture)
+    return made
+
+
+def test_the_full_export_is_made_for_the_page_viewer_where_the_session_is_unknown(
+        run_app, sample_db_copy, as_viewer, download_data, monkeypatch):
+    """Issue 16: in server mode the deferred callable runs in a worker thread
+    where nobody is logged in; the full export failed with AccessDenied."""
+    from openpyxl import load_workbook
+    import io
+    import zipfile
+
+    from dashboard.privacy.access import AccessDenied
+
+    as_viewer(Viewer("beheer@partnerschap.nl", "beheerder"))
+    _clean(run_app(sample_db_copy, "views/gegevens.py"))
+    make_xlsx, make_zip = download_data["constellatiemonitor.xlsx"], download_data["constellatiemonitor-csv.zip"]
+
+    def nobody():
+        raise AccessDenied("not logged in")
+
+    monkeypatch.setattr(session, "current_viewer", nobody)  # as in Streamlit's worker thread, server mode
+    book = load_workbook(io.BytesIO(make_xlsx()), read_only=True)
+    with Database(sample_db_copy) as db:
+        n_trainees = db.table_counts()["trainees"]
+    assert sum(1 for _ in book["trainees"].iter_rows()) == n_trainees + 1
+    names = zipfile.ZipFile(io.BytesIO(make_zip())).namelist()
+    assert any(name.endswith("trainees.csv") for name in names)
+    with Database(sample_db_copy) as db:
+        rows = audit.audit_log(db, action="download")
+    assert set(rows["actor"]) == {"beheer@partnerschap.nl"} and len(rows) == 2
+    assert set(rows["role"]) == {"beheerder"}
+    # Near miss: the same callable outside the page state is refused, never made for someone else.
+    with pytest.raises(AccessDenied):
+        ui.viewer()

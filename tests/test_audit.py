@@ -6,12 +6,13 @@ import datetime as dt
 import json
 import re
 
+import duckdb
 import pytest
 
 from dashboard.privacy import audit
 from dashboard.exchange import importer
 from dashboard.cli import AUDIT_ACTIONS, main
-from dashboard.store.db import PROJECT_ROOT, QUERIES_DIR, Database, DatabaseError
+from dashboard.store.db import AUDIT_CHAIN_VERSION, PROJECT_ROOT, QUERIES_DIR, Database, DatabaseError
 from dashboard.exchange.exporter import export_bytes, export_dataset
 from dashboard.exchange.importer import import_dataset
 from import_fixtures import frame, write_tiny
@@ -164,6 +165,106 @@ def test_audit_log_is_append_only_except_for_the_documented_purge_and_erasure():
         if found:
             writers[str(path.relative_to(QUERIES_DIR))] = found
     assert writers == {"privacy/audit/record.sql": ["INSERT"], "privacy/avg/erase.sql": ["UPDATE"],
-                       "privacy/avg/purge.sql": ["DELETE", "UPDATE"]}
+                       "privacy/avg/erase_user.sql": ["UPDATE"], "privacy/avg/purge.sql": ["DELETE", "UPDATE"],
+                       # the chain's own columns: sealing after the upgrade and the two redactions
+                       "store/audit_chain/seal.sql": ["UPDATE"],
+                       f"store/schema/{AUDIT_CHAIN_VERSION:03d}_audit_chain.sql": ["ALTER"]}
+    seal = (QUERIES_DIR / "store/audit_chain/seal.sql").read_text()
+    assert "SET prev_hash = s.prev_hash, row_hash = s.row_hash" in seal and seal.count("=") == 3
     python = [p for p in (PROJECT_ROOT / "dashboard").rglob("*.py") if _WRITES_AUDIT.search(p.read_text())]
     assert python == []
+
+
+# --- the chain and its own retention (issue 16) --------------------------------------
+
+
+def _chained_file(tmp_path) -> str:
+    path = tmp_path / "chain.duckdb"
+    with Database(path) as db:
+        for n in range(5):
+            audit.record(db, "a@x.nl", "schoolopleider", "view_constellation", subject_id=f"T{n}")
+    return str(path)
+
+
+def test_audit_verify_says_the_chain_is_intact(tmp_path, capsys):
+    path = _chained_file(tmp_path)
+    assert main(["audit", "verify", "--db", path]) == 0
+    out = capsys.readouterr().out
+    assert "De keten van het auditlogboek is intact: 5 regels, de laatste is regel 5 met hash" in out
+
+
+@pytest.mark.parametrize("edit, problem, row", [
+    ("UPDATE audit_log SET subject_id = 'T9' WHERE id = 3", "regel 3: de inhoud van die regel past niet", 3),
+    ("UPDATE audit_log SET occurred_at = occurred_at + INTERVAL 1 SECOND WHERE id = 2",
+     "regel 2: de inhoud van die regel past niet", 2),
+    ("DELETE FROM audit_log WHERE id = 4", "regel 5: die sluit niet aan op regel 3", 5),
+    ("INSERT INTO audit_log (id, occurred_at, actor, action) VALUES (6, now(), 'cli', 'export')",
+     "regel 6: die regel heeft geen hash", 6),
+    ("DELETE FROM audit_log WHERE id <= 2", "regel 3, de eerste regel", 3),
+], ids=["subject", "time", "deleted", "inserted", "start-removed"])
+def test_audit_verify_names_the_row_where_a_direct_edit_broke_the_chain(tmp_path, capsys, edit, problem, row):
+    path = _chained_file(tmp_path)
+    con = duckdb.connect(path)
+    con.execute(edit)
+    con.close()
+    assert main(["audit", "verify", "--db", path]) == 1
+    err = capsys.readouterr().err
+    assert f"De keten van het auditlogboek is verbroken bij {problem}" in err, err
+    with Database(path) as db:
+        assert audit.verify_chain(db).broken_id == row
+
+
+def test_an_edit_that_recomputes_the_rows_own_hash_still_breaks_at_the_next_row(tmp_path):
+    from dashboard.core import audit_chain
+
+    path = _chained_file(tmp_path)
+    con = duckdb.connect(path)
+    row = con.execute("SELECT id, occurred_at, actor, role, action, subject_id, detail, prev_hash"
+                      " FROM audit_log WHERE id = 2").fetchone()
+    forged = list(row[1:7])  # the content the hash covers (the id is not part of it)
+    forged[4] = "T9"
+    con.execute("UPDATE audit_log SET subject_id = 'T9', row_hash = ? WHERE id = 2",
+                [audit_chain.row_hash(row[7], forged)])
+    con.close()
+    with Database(path) as db:
+        report = audit.verify_chain(db)
+    assert (report.broken_id, report.problem, report.previous_id) == (3, "link", 2)
+
+
+def test_purge_keeps_audit_rows_for_their_own_retention(tmp_path, capsys):
+    """Issue 16: `purge --before <today>` deleted every earlier audit row."""
+    path = _chained_file(tmp_path)
+    with Database(path) as db:
+        audit.record(db, "cli", "beheerder", "export", occurred_at=dt.datetime(2020, 1, 1))  # past retention
+    today = dt.date.today().isoformat()
+    assert main(["purge", "--before", today, "--yes", "--db", path]) == 0
+    out = capsys.readouterr().out
+    assert "eigen bewaartermijn van 2 jaar" in out
+    with Database(path) as db:
+        log = audit.audit_log(db)
+        assert log["action"].tolist() == ["view_constellation"] * 5 + ["purge"]  # only the 2020 row went
+        assert json.loads(log["detail"].iloc[-1])["audit_before"] < today
+        assert audit.verify_chain(db).intact
+    # Near miss: rows removed at the start by a purge verify; the same removal by hand does not.
+    with Database(path) as db:
+        audit.record(db, "cli", "beheerder", "export", occurred_at=dt.datetime(2020, 1, 2))
+        assert audit.verify_chain(db).intact
+
+
+def test_purge_of_old_rows_at_the_start_keeps_the_chain_verifiable(tmp_path):
+    from dashboard.privacy.avg import purge
+
+    path = tmp_path / "old.duckdb"
+    with Database(path) as db:
+        for day in (1, 2, 3):
+            audit.record(db, "cli", "beheerder", "export", occurred_at=dt.datetime(2020, 1, day))
+        for _ in range(3):
+            audit.record(db, "cli", "beheerder", "export")
+        purge(db, dt.date.today())
+        log = audit.audit_log(db)
+        assert len(log) == 4 and log["id"].iloc[0] == 4
+        assert audit.verify_chain(db).intact
+        # Near miss: removing the next row at the start by hand is caught.
+        db.cursor().execute("DELETE FROM audit_log WHERE id = 4")
+        report = audit.verify_chain(db)
+        assert (report.broken_id, report.problem) == (5, "start")

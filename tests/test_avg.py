@@ -128,7 +128,7 @@ def test_erasing_a_trainee_leaves_no_trace_in_any_table_or_export(tmp_path, load
     export_person(loaded_db, TRAINEE["id"])  # an earlier audit row about them
     audit.record(loaded_db, TRAINEE["email"], "management", "login")  # and one by them
     assert _traces(_texts_in_database(loaded_db), TRAINEE)
-    erasure = erase_person(loaded_db, TRAINEE["id"])
+    erasure = erase_person(loaded_db, TRAINEE["id"], erase_users=True)  # the account explicitly too
     assert erasure.rows["trainee"] == 1 and erasure.rows["relationships"] == 4 and erasure.rows["users"] == 1
     assert _traces(_texts_in_database(loaded_db), TRAINEE) == []
     assert _traces(_texts_in_export(loaded_db, tmp_path), TRAINEE) == []
@@ -140,12 +140,46 @@ def test_erasing_a_trainee_leaves_no_trace_in_any_table_or_export(tmp_path, load
     assert log["actor"].tolist()[3] == "gewist" and log["subject_id"].isna().all()
     erased = log.iloc[4]
     assert erased["id"] == erasure.audit_id and pd.isna(erased["subject_id"])
-    assert json.loads(erased["detail"])["kind"] == ["trainee"]
+    assert json.loads(erased["detail"])["kind"] == ["trainee", "user"]
+    assert audit.verify_chain(loaded_db).intact  # the redaction re-sealed the chain
+
+
+def test_erasing_a_person_keeps_a_user_account_with_the_same_email_and_its_history(loaded_db, capsys):
+    """Issue 16: an imported person whose e-mail is a user's, erased, took the
+    account and re-attributed its audit rows to "gewist"."""
+    add_user(loaded_db, TRAINEE["email"], "management")
+    audit.record(loaded_db, TRAINEE["email"].lower(), "management", "login")
+    audit.record(loaded_db, "cli", "beheerder", "view_constellation", subject_id=TRAINEE["id"])
+    before = audit.audit_log(loaded_db)
+    erasure = erase_person(loaded_db, TRAINEE["id"])
+    assert "users" not in erasure.rows and "user_scopes" not in erasure.rows
+    assert list_users(loaded_db)["email"].tolist() == [TRAINEE["email"].lower()]
+    after = audit.audit_log(loaded_db)
+    kept = after.iloc[: len(before)]
+    # Who did what stays; only the erased id is blanked as a subject.
+    assert kept["actor"].tolist() == before["actor"].tolist()
+    assert TRAINEE["email"].lower() in kept["actor"].tolist()
+    assert kept["subject_id"].tolist()[:-1] == before["subject_id"].tolist()[:-1]
+    assert pd.isna(kept["subject_id"].iloc[-1])
+    assert json.loads(after["detail"].iloc[-1])["audit_rows_blanked"] == 1
+    assert audit.verify_chain(loaded_db).intact
+
+
+def test_erase_command_says_the_account_stays_and_erases_it_only_with_user(loaded_db, capsys):
+    add_user(loaded_db, PERSON["email"], "schoolopleider", ["S1"])
+    db_file = str(loaded_db.path)
+    loaded_db.close()
+    assert main(["person", "erase", PERSON["id"], "--yes", "--db", db_file]) == 0
+    out = capsys.readouterr().out
+    assert f"Het gebruikersaccount {PERSON['email'].lower()} heeft hetzelfde e-mailadres en blijft bestaan" in out
+    assert "users:" not in out
+    with Database(db_file) as db:
+        assert list_users(db)["email"].tolist() == [PERSON["email"].lower()]
 
 
 def test_erasing_a_person_removes_their_relationships_consultations_and_account(tmp_path, loaded_db):
     add_user(loaded_db, PERSON["email"], "schoolopleider", ["S1"])
-    erasure = erase_person(loaded_db, PERSON["id"])
+    erasure = erase_person(loaded_db, PERSON["id"], erase_users=True)
     assert erasure.rows == {"trainee": 0, "person": 1, "relationships": 2, "relationship_functions": 2,
                             "consultations": 1, "needs": 0, "users": 1, "user_scopes": 1}
     assert _traces(_texts_in_database(loaded_db), PERSON) == []

@@ -55,12 +55,28 @@ MARKDOWN_ACTIVE = frozenset("\\`*_{}[]()#+-.!|<>~$:&")
 ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
-def markdown_text(source: str) -> tuple[str, list[bool]]:
+# What Streamlit's Markdown (remark-gfm: mdast-util-gfm-autolink-literal) links
+# without any markup, in the text after escapes are resolved: a URL, a www.
+# host, an e-mail address (issue 16). Broader than GFM on purpose.
+GFM_AUTOLINK = re.compile(r"(?i)https?://|www\.|[-.\w+]+@[-\w]+(?:\.[-\w]+)+")
+
+
+def autolinks(source: str) -> list[str]:
+    """What Markdown would turn into a link in ``source`` by itself."""
+    return GFM_AUTOLINK.findall(markdown_text(source, keep_joiners=True)[0])
+
+
+def markdown_text(source: str, *, keep_joiners: bool = False) -> tuple[str, list[bool]]:
     """The text CommonMark makes of ``source`` when it holds no markup (backslash
-    escapes resolved), and for each character whether it was escaped."""
+    escapes resolved), and for each character whether it was escaped. The
+    invisible WORD JOINERs that break automatic links are left out (they do
+    not show), unless ``keep_joiners``."""
     text, escaped = [], []
     i = 0
     while i < len(source):
+        if source[i] == ui.WORD_JOINER and not keep_joiners:
+            i += 1
+            continue
         if source[i] == "\\" and i + 1 < len(source) and source[i + 1] in ASCII_PUNCTUATION:
             text.append(source[i + 1])
             escaped.append(True)
@@ -96,8 +112,20 @@ def test_markdown_occurrences_tells_escaped_from_raw():
 @given(hst.text())
 def test_escape_markdown_shows_any_text_literally(text):
     shown, escaped = markdown_text(ui.escape_markdown(text))
-    assert shown == text
+    assert shown == text.replace(ui.WORD_JOINER, "")
     assert all(flag or char not in MARKDOWN_ACTIVE for char, flag in zip(shown, escaped))
+
+
+@given(hst.text(alphabet=hst.sampled_from("hwtps:/.@aZ-_+ \n")))
+def test_escape_markdown_leaves_nothing_to_link(text):
+    assert autolinks(ui.escape_markdown(text)) == []
+
+
+def test_autolinks_finds_what_markdown_would_link():
+    for bait in LINK_BAIT:
+        assert autolinks(bait) and autolinks(ui._MARKDOWN_SPECIAL.sub(r"\\\1", bait))  # escaping alone: linked
+        assert autolinks(ui.escape_markdown(bait)) == []
+    assert autolinks("Anna de Vries") == [] and autolinks("3.5 uur") == []
 
 
 @given(hst.text())
@@ -174,6 +202,7 @@ def assert_safe(page: Shown) -> None:
     for source in page.markdown:
         for literal in HOSTILE:
             assert all(markdown_occurrences(source, literal)), f"{literal!r} is markup in {source!r}"
+        assert not [link for link in autolinks(source) if "evil" in source], f"a link from data in {source!r}"
     for cell in page.plain:  # tables and options show text as it is: escaping there would show backslashes
         assert not any(ui.escape_markdown(literal) in cell for literal in HOSTILE), cell
     for key, value in page.plotly:
@@ -297,6 +326,28 @@ def test_constellation_shows_hostile_names_literally(run_app, hostile_db_path):
     assert_shows(page, HOSTILE_NOTE, plain=True, plotly=True)  # the contact note in the table and the hover
     hover = [value for key, value in page.plotly if key == "hovertext"]
     assert any(charts.escape(HOSTILE_NOTE) in value for value in hover)
+
+
+def test_link_bait_is_text_on_the_constellation_and_the_signals(run_app, hostile_db_path):
+    """Issue 16: names and notes holding URLs, www. hosts, e-mail addresses or
+    Markdown links became clickable links (escaping alone does not stop
+    Markdown's automatic links)."""
+    app = run_app(hostile_db_path, CONSTELLATION, trainee="HT9")
+    page = shown(app)
+    assert_safe(page)
+    assert markdown_occurrences(app.subheader[0].value, WWW_BAIT) == [True]  # the trainee's name as heading
+    assert autolinks(app.subheader[0].value) == []
+    for name in (MAIL_BAIT, URL_BAIT):  # the mentors named in the signals (Markdown), table and picture
+        assert_shows(page, name, markdown=True, plain=True, plotly=True)
+    for note in (URL_BAIT, MDLINK_BAIT):  # the contact notes in the table and the hover
+        assert_shows(page, note, plain=True, plotly=True)
+    # Near miss: the same heading escaped the way it was before issue 16 would be linked.
+    assert autolinks(ui._MARKDOWN_SPECIAL.sub(r"\\\1", WWW_BAIT))
+    signals = shown(run_app(hostile_db_path, SIGNALS, school="HS2"))
+    assert_safe(signals)
+    for name in (WWW_BAIT, MDLINK_BAIT):  # the trainees of the worklist (a Markdown table) or its grid
+        assert any(markdown_occurrences(source, name) for source in signals.markdown) or any(
+            name in cell for cell in signals.plain), name
 
 
 def test_constellation_of_a_trainee_whose_id_is_a_formula(run_app, hostile_db_path):

@@ -7,6 +7,7 @@ import pytest
 
 from dashboard.store import db as db_module
 from dashboard.store.db import (
+    AUDIT_CHAIN_VERSION,
     LATEST_SCHEMA_VERSION,
     Database,
     IntegrityError,
@@ -96,17 +97,18 @@ def _tables(con) -> set[str]:
     return set(con.execute("SELECT table_name FROM information_schema.tables").df()["table_name"])
 
 
-def test_latest_version_is_3_and_numbered_without_gaps():
-    assert LATEST_SCHEMA_VERSION == 3
-    assert [name for _, name, _ in schema_migrations()] == [
-        "001_initial.sql", "002_users_and_audit.sql", "003_unindexed_keys.sql"]
+def test_versions_are_numbered_without_gaps_and_the_audit_chain_is_one_of_them():
+    names = [name for _, name, _ in schema_migrations()]
+    assert LATEST_SCHEMA_VERSION == len(names)
+    assert names[:3] == ["001_initial.sql", "002_users_and_audit.sql", "003_unindexed_keys.sql"]
+    assert names[AUDIT_CHAIN_VERSION - 1] == f"{AUDIT_CHAIN_VERSION:03d}_audit_chain.sql"
 
 
 def test_a_version_1_file_is_upgraded_in_place_with_its_data(tmp_path):
     path = tmp_path / "old.duckdb"
     _version_1_file(path)
     with Database(path) as db:
-        assert db.scalar("SELECT max(version) FROM schema_version") == 3
+        assert db.scalar("SELECT max(version) FROM schema_version") == LATEST_SCHEMA_VERSION
         trainee = db.query_sql("SELECT * FROM trainees").iloc[0].to_dict()
         assert trainee["name"] == "Anna de Vries" and trainee["extra"] == '{"x_a": "1"}'
         assert {"users", "user_scopes", "audit_log"} <= _tables(db.cursor())
@@ -139,7 +141,7 @@ def test_a_failing_upgrade_leaves_the_version_1_file_as_it_was(tmp_path, monkeyp
 
 
 def test_new_database_gets_every_version_and_a_working_audit_sequence(empty_db):
-    assert empty_db.scalar("SELECT count(*) FROM schema_version") == 3
+    assert empty_db.scalar("SELECT count(*) FROM schema_version") == LATEST_SCHEMA_VERSION
     first = empty_db.scalar("SELECT nextval('audit_log_id')")
     assert empty_db.scalar("SELECT nextval('audit_log_id')") == first + 1
 
@@ -151,7 +153,7 @@ def test_a_version_2_file_keeps_its_rows_columns_and_rules_without_the_four_prim
     assert sorted(c[0] for c in primary_keys) == sorted(_LARGE_TABLES)  # version 2 had them
     with Database(path) as db:
         cursor = db.cursor()
-        assert schema_version(cursor) == 3
+        assert schema_version(cursor) == LATEST_SCHEMA_VERSION
         assert _rows(cursor) == rows
         # Same columns in the same order, types, NOT NULLs, defaults and CHECKs; only the keys went.
         assert _shape(cursor) == (columns, [c for c in constraints if c[1] != "PRIMARY KEY"])
@@ -183,7 +185,7 @@ def test_a_version_2_file_keeps_its_rows_columns_and_rules_without_the_four_prim
         assert _rows(cursor) == rows
         cursor.close()
     with Database(path, read_only=True) as again:  # and it stays upgraded
-        assert schema_version(again.cursor()) == 3
+        assert schema_version(again.cursor()) == LATEST_SCHEMA_VERSION
 
 
 def test_a_failing_upgrade_leaves_the_version_2_file_with_its_keys(tmp_path, monkeypatch):
@@ -201,3 +203,62 @@ def test_a_failing_upgrade_leaves_the_version_2_file_with_its_keys(tmp_path, mon
         assert not {"half_done", *(f"{table}_v3" for table in _LARGE_TABLES)} & _tables(con)
     finally:
         con.close()
+
+
+# --- the audit chain (issue 16) ----------------------------------------------------
+
+
+def _file_before_the_audit_chain(path) -> list[tuple]:
+    """A database as the version before the audit chain left it, with audit rows; returns them."""
+    con = duckdb.connect(str(path))
+    con.execute(load_sql("store/meta/create_schema_version"))
+    for version, file_name, sql in schema_migrations()[: AUDIT_CHAIN_VERSION - 1]:
+        con.execute(sql)
+        con.execute(load_sql("store/meta/record_schema_version"), {"version": version, "file": file_name})
+    con.execute("INSERT INTO audit_log (occurred_at, actor, role, action, subject_id, detail) VALUES"
+                " ('2026-01-05 09:00:00', 'cli', 'beheerder', 'import', NULL, '{\"rows\": 3}'),"
+                " ('2026-01-06 10:30:00.123456', 'a@x.nl', 'schoolopleider', 'view_constellation', '007', NULL),"
+                " ('2026-01-07 11:00:00', 'lokaal', NULL, 'download', NULL, '{\"what\": \"signalen.csv\"}')")
+    rows = con.execute("SELECT id, occurred_at, actor, role, action, subject_id, detail FROM audit_log"
+                       " ORDER BY id").fetchall()
+    con.close()
+    return rows
+
+
+def test_the_upgrade_to_the_audit_chain_chains_the_rows_already_there(tmp_path):
+    from dashboard.privacy import audit
+
+    path = tmp_path / "v3.duckdb"
+    before = _file_before_the_audit_chain(path)
+    with Database(path) as db:
+        assert schema_version(db.cursor()) == LATEST_SCHEMA_VERSION
+        after = db.query_sql("SELECT id, occurred_at, actor, role, action, subject_id, detail, prev_hash, row_hash"
+                             " FROM audit_log ORDER BY id")
+        assert [tuple(r) for r in db.cursor().execute(
+            "SELECT id, occurred_at, actor, role, action, subject_id, detail FROM audit_log ORDER BY id"
+        ).fetchall()] == before  # the rows are as they were ...
+        assert after["row_hash"].notna().all() and pd_isna(after["prev_hash"].iloc[0])  # ... and chained
+        assert after["prev_hash"].iloc[1:].tolist() == after["row_hash"].iloc[:-1].tolist()
+        report = audit.verify_chain(db)
+        assert report.intact and report.rows == 3 and report.last_id == before[-1][0]
+        new_id = audit.record(db, "cli", "beheerder", "export")  # a new row follows the last old one
+        assert audit.verify_chain(db).intact and audit.verify_chain(db).last_id == new_id
+    # Near miss: an upgrade that did not chain (the columns alone) does not verify.
+    plain = tmp_path / "plain.duckdb"
+    _file_before_the_audit_chain(plain)
+    con = duckdb.connect(str(plain))
+    con.execute(schema_migrations()[AUDIT_CHAIN_VERSION - 1][2])
+    for version, file_name, sql in schema_migrations()[AUDIT_CHAIN_VERSION - 1:]:
+        if version > AUDIT_CHAIN_VERSION:
+            con.execute(sql)
+        con.execute(load_sql("store/meta/record_schema_version"), {"version": version, "file": file_name})
+    con.close()
+    with Database(plain) as db:
+        report = audit.verify_chain(db)
+        assert not report.intact and report.broken_id == before[0][0] and report.problem == "unsealed"
+
+
+def pd_isna(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))

@@ -14,6 +14,7 @@ import pytest
 from dashboard.cli import main
 from dashboard.store.db import DB_ENV_VAR, Database
 from tests.analysis_fixtures import ALL_FUNCTIONS, base, healthy_trainee
+from tests.app_fixtures import sample_db_path  # noqa: F401  (a session fixture)
 
 
 @pytest.fixture
@@ -225,3 +226,17 @@ def test_norm_folder_is_used_in_memory_and_validated_like_an_import(capsys, db_p
         code, out, err = run(capsys, command, "--db", str(db_path), "--norm", str(folder))
         assert code == 1 and out == ""
         assert 'norm_roles.csv, regel 2, kolom expected_strength: waarde "heel sterk"' in err
+
+
+def test_coverage_min_group_hides_a_group_that_a_wider_view_hides(capsys, sample_db_path):
+    """Issue 16: S04's eerstegraads (8) is hidden in S04 by programme (beside
+    zij-instroom, 2); asked for as S04's row of eerstegraads by school it must
+    not give the 8 that differencing needs."""
+    _, out, _ = run(capsys, "coverage", "--db", str(sample_db_path), "--by", "school", "--programme", "eerstegraads",
+                    "--format", "csv")
+    rows = [row for row in csv.DictReader(io.StringIO(out)) if row["school_id"] == "S04"]
+    assert rows and {row["n_trainees"] for row in rows} == {"< 5"}
+    # Near miss: with --min-group 1 nothing is hidden, and the 8 is there.
+    _, out, _ = run(capsys, "coverage", "--db", str(sample_db_path), "--by", "school", "--programme", "eerstegraads",
+                    "--min-group", "1", "--format", "csv")
+    assert {row["n_trainees"] for row in csv.DictReader(io.StringIO(out)) if row["school_id"] == "S04"} == {"8"}

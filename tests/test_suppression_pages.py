@@ -192,3 +192,79 @@ def test_min_group_from_the_environment_reaches_the_pages(run_app, sample_db_pat
     # eerstegraads (8) and zij-instroom (2) are both below 10; together 10: nothing else hidden.
     assert dict(zip(sizes["Groep"], sizes["Studenten"])) == {
         "eerstegraads": "< 10", "tweedegraads": "19", "zij-instroom": "< 10"}
+
+
+# --- differencing (issue 16) ------------------------------------------------------------
+
+
+def _number(value) -> int | None:
+    text = str(value).replace(".", "")
+    return int(text) if text.isdigit() else None
+
+
+def _headline_trainees(app: AppTest) -> int | None:
+    values = {m.label: m.value for m in app.metric}
+    return _number(values.get("Studenten in beeld"))
+
+
+def test_a_hidden_group_cannot_be_worked_out_from_the_pages_own_figures(run_app, sample_db_path, as_management):
+    """Issue 16: 29 trainees at S04 minus 19 tweedegraads (the table) minus 8
+    eerstegraads (the headline with a programme filter) gave back the hidden
+    zij-instroom group of 2. Every figure management can get for S04's
+    programmes, on the overview and by filtering, must leave it unknown."""
+    app = clean(run_app(sample_db_path, school="S04"))
+    total = _headline_trainees(app)
+    app.radio(key="overview_by").set_value("programme").run()
+    clean(app)
+    (table,) = tables(app)
+    parts = {row["Groep"]: _number(row["Studenten"]) for row in table.drop_duplicates("Groep").to_dict("records")}
+    assert total == 29 and parts["tweedegraads"] == 19 and parts["zij-instroom"] is None
+    # The attacker filters on each programme in turn and reads the headline.
+    for programme in parts:
+        filtered = clean(run_app(sample_db_path, school="S04", programme=programme))
+        if parts[programme] is None:
+            headline = _headline_trainees(filtered)
+            assert headline is None, (programme, headline)
+            if programme == "eerstegraads":  # hidden in the wider view, not small: the message says why
+                assert any("Zonder het filter op opleiding is deze selectie een verborgen groep" in i.value
+                           for i in filtered.info)
+            parts[programme] = headline
+    unknown = [name for name, size in parts.items() if size is None]
+    # Total minus what is known leaves at least two groups together of at least k.
+    assert len(unknown) >= 2 and total - sum(v for v in parts.values() if v is not None) >= 5
+    # Near miss: a group shown in the wider view is shown when filtered on too.
+    assert _headline_trainees(clean(run_app(sample_db_path, school="S04", programme="tweedegraads"))) == 19
+
+
+def test_the_other_way_round_the_group_is_hidden_in_the_comparison_too(run_app, sample_db_path, as_management):
+    """S04's eerstegraads, hidden in S04 by programme, is also S04's row in
+    eerstegraads by school: hidden there as well (with a second group)."""
+    app = clean(run_app(sample_db_path, "views/vergelijken.py", programme="eerstegraads"))
+    app.radio(key="compare_by").set_value("school").run()
+    clean(app)
+    sizes = next(t for t in tables(app) if "Studenten" in t.columns)
+    shown = dict(zip(sizes["Groep"], sizes["Studenten"]))
+    from dashboard.store.db import Database as _Db
+    with _Db(sample_db_path) as db:
+        cells = analysis.group_cells(db.scoped(CLI_VIEWER))
+    s04 = int(cells[(cells["school_id"] == "S04") & (cells["programme"] == "eerstegraads")]["n_trainees"].sum())
+    assert s04 >= 5  # not small itself: hidden only because the wider view hides it
+    name = next(n for n in shown if "Peelhorst" in str(n))
+    assert shown[name] == "< 5", shown
+    assert sum(1 for v in shown.values() if v == "< 5") >= 2
+
+
+def test_a_headline_count_whose_complement_is_small_is_hidden(run_app, sample_db_path, as_management):
+    """28 of 29 trainees with a signal points at the one without."""
+    with Database(sample_db_path) as db:
+        head = analysis.headline(db.scoped(CLI_VIEWER), analysis.Filters(school="S04"))
+    assert head["n_trainees"] - head["n_with_signal"] in range(1, 5)
+    app = clean(run_app(sample_db_path, school="S04"))
+    values = {m.label: m.value for m in app.metric}
+    assert values["Studenten met een signaal"] == "< 5"
+    assert values["Studenten in beeld"] == "29"
+    big = head["signal_counts"][(head["signal_counts"]["n_trainees"] >= 5)
+                                & (head["n_trainees"] - head["signal_counts"]["n_trainees"] >= 5)]
+    assert not big.empty  # near miss: a count with a large complement is still shown
+    for code, n in zip(big["code"], big["n_trainees"]):
+        assert values[analysis_label(code)] == str(n)

@@ -294,6 +294,17 @@ def trainees(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
     return _trainees(db, filters)
 
 
+def group_cells(db: Database) -> pd.DataFrame:
+    """Visible trainees per (school_id, institute_id, cohort, programme): n_trainees.
+    An aggregate for every role; small-group suppression derives the groups
+    of every wider view from it (``suppression.Cells``)."""
+    return _run(db, ["analysis/group_cells"])
+
+
+def _suppression_cells(db: Database) -> suppression.Cells:
+    return suppression.Cells(group_cells(db))
+
+
 def _trainees(db: Database, filters: Filters) -> pd.DataFrame:
     return _trainees_found(_run(db, [_CHOSEN, "analysis/trainees"], _filter_params(filters)))
 
@@ -345,7 +356,8 @@ def coverage_by(db: Database, by: str, filters: Filters = Filters(), norm: Norm 
     found = _groups_found(found, by)
     viewer = getattr(db, "viewer", None)
     if viewer is not None and viewer.suppresses_small_groups:
-        return suppression.suppress_groups(found, GROUP_COLUMNS[by])
+        return suppression.suppress_groups(found, GROUP_COLUMNS[by], cells=_suppression_cells(db),
+                                           selection=suppression.selection_of(filters), by=by)
     return found
 
 
@@ -511,7 +523,8 @@ def headline(db: Database, filters: Filters = Filters(), norm: Norm | None = Non
         head = headline_figures(found_coverage.result(), found_signals.result())
     viewer = getattr(db, "viewer", None)
     if viewer is not None and viewer.suppresses_small_groups:
-        return suppression.suppress_headline(head)
+        hidden_by = _suppression_cells(db).hidden_by(suppression.selection_of(filters))
+        return suppression.suppress_headline(head, hidden_by=hidden_by)
     return head
 
 
@@ -910,5 +923,6 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
     result = result.sort_values(["group_name", id_column], na_position="last", kind="stable").reset_index(drop=True)
     viewer = getattr(db, "viewer", None)
     if viewer is not None and viewer.suppresses_small_groups:
-        return suppression.suppress_groups(result, id_column)
+        return suppression.suppress_groups(result, id_column, cells=_suppression_cells(db),
+                                           selection=suppression.selection_of(filters), by=by)
     return result

@@ -7,9 +7,16 @@ concerns one trainee or person) and a small JSON ``detail`` that never holds
 names or free text.
 
 Rows are only inserted (``record``). The two documented exceptions live in
-``dashboard/privacy/avg.py``: ``purge`` deletes rows older than the retention cut-off
-and ``person erase`` blanks the erased person's id and email in earlier rows.
-See docs/privacy.md.
+``dashboard/privacy/avg.py``: ``purge`` deletes rows older than the audit
+trail's own retention (``AUDIT_RETENTION_YEARS``) and ``person erase`` blanks
+the erased id (and, for an explicitly erased user, their email) in earlier
+rows. See docs/privacy.md.
+
+The rows form a hash chain (``dashboard.core.audit_chain``): each new row
+stores the hash of the row before it and of its own content, and
+``audit verify`` (:func:`verify_chain`) says whether the chain is intact and
+where it breaks. The two redactions re-seal the chain from the first row
+they changed, and their own row records that they did.
 """
 
 from __future__ import annotations
@@ -19,11 +26,13 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from dashboard.core import audit_chain
 from dashboard.store.db import DamagedDatabaseError, Database, DatabaseError, load_sql
 from dashboard.core.i18n import normalise_language, t
 from dashboard.core.spreadsheet_safety import MACHINE, CsvDialect, frame_csv
@@ -47,6 +56,9 @@ ACTIONS: tuple[str, ...] = (
     "person_export",
     "person_erase",
     "purge",
+    # A refused attempt to open a trainee or a page (issue 16): subject_id the
+    # trainee id asked for, detail the page and the reason.
+    "access_denied",
 )
 
 LOG_COLUMNS: tuple[str, ...] = ("id", "occurred_at", "actor", "role", "action", "subject_id", "detail")
@@ -87,8 +99,87 @@ def record(
     }
     if isinstance(target, Database):
         with target.transaction(("privacy/audit/integrity_violations",)) as cursor:  # an audit row refers to nothing
-            return int(cursor.execute(load_sql("privacy/audit/record"), values).fetchone()[0])
-    return int(target.execute(load_sql("privacy/audit/record"), values).fetchone()[0])
+            return _append(cursor, values)
+    return _append(target, values)
+
+
+def _append(cursor: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> int:
+    """Insert one row chained to the last one. Write transactions of one
+    database are serialised (``Database.transaction``), so two rows cannot
+    both follow the same row."""
+    found = cursor.execute(load_sql("privacy/audit/last_hash")).fetchall()
+    prev_hash = found[0][0] if found else None
+    content = [values[c] for c in audit_chain.CONTENT_COLUMNS]
+    ((row_id,),) = cursor.execute(load_sql("privacy/audit/record"), {
+        **values, "prev_hash": prev_hash, "row_hash": audit_chain.row_hash(prev_hash, content)}).fetchall()
+    return int(row_id)
+
+
+# --- the chain ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What ``audit verify`` found: ``broken_id`` is the first row where the
+    chain breaks (None: intact), ``problem`` one of ``PROBLEMS``."""
+
+    rows: int
+    broken_id: int | None = None
+    problem: str | None = None
+    previous_id: int | None = None
+    last_id: int | None = None
+    last_hash: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_id is None
+
+
+# changed: the row's content no longer matches its hash (edited after it was written).
+# link: the row does not follow the one before it (a row removed or inserted between, or the one before rewritten).
+# unsealed: the row has no hash (added past the program).
+# start: the first row follows a row that no purge removed (rows removed at the start).
+PROBLEMS: tuple[str, ...] = ("changed", "link", "unsealed", "start")
+
+
+def verify_chain(db: Database) -> ChainReport:
+    """Recompute the chain over every audit row, oldest first."""
+    cursor = db.cursor()
+    try:
+        rows = cursor.execute(load_sql("store/audit_chain/rows"), {"from_id": 0}).fetchall()
+        anchors = {a for (a,) in cursor.execute(load_sql("privacy/audit/anchors")).fetchall()}
+    finally:
+        cursor.close()
+    n_content = len(audit_chain.ROW_COLUMNS)
+    previous: tuple | None = None
+    for row in rows:
+        row_id, prev_hash, stored = int(row[0]), row[n_content], row[n_content + 1]
+
+        def broken(problem: str) -> ChainReport:
+            return ChainReport(len(rows), row_id, problem, None if previous is None else int(previous[0]))
+
+        if stored is None:
+            return broken("unsealed")
+        if previous is None:
+            if prev_hash is not None and prev_hash not in anchors:
+                return broken("start")
+        elif prev_hash != previous[n_content + 1]:
+            return broken("link")
+        if audit_chain.row_hash(prev_hash, row[1:n_content]) != stored:
+            return broken("changed")
+        previous = row
+    if previous is None:
+        return ChainReport(0)
+    return ChainReport(len(rows), last_id=int(previous[0]), last_hash=previous[n_content + 1])
+
+
+def format_chain_report(report: ChainReport, lang: str = "nl") -> str:
+    if report.rows == 0:
+        return t("audit.verify.empty", lang)
+    if report.intact:
+        return t("audit.verify.intact", lang, rows=report.rows, last_id=report.last_id, last_hash=report.last_hash)
+    return t(f"audit.verify.{report.problem}", lang, id=report.broken_id, previous=report.previous_id,
+             rows=report.rows)
 
 
 def _as_timestamp(since: dt.date | dt.datetime | str | None) -> dt.datetime | None:
@@ -154,6 +245,8 @@ def open_database(path: str | None, lang: str) -> Database | None:
 
 def command_audit(args: argparse.Namespace) -> int:
     lang = normalise_language(getattr(args, "lang", "nl"))
+    if getattr(args, "audit_command", None) == "verify":
+        return _command_verify(args, lang)
     since = None
     if args.since:
         try:
@@ -171,3 +264,16 @@ def command_audit(args: argparse.Namespace) -> int:
     text = format_log(frame, args.format, lang)
     sys.stdout.write(text if args.format == "csv" else text + "\n")  # a CSV ends with its own line end
     return 0
+
+
+def _command_verify(args: argparse.Namespace, lang: str) -> int:
+    """``audit verify``: 0 when the chain is intact, 1 (with the first broken row) when not."""
+    db = open_database(args.db, lang)
+    if db is None:
+        return 2
+    try:
+        report = verify_chain(db)
+    finally:
+        db.close()
+    print(format_chain_report(report, lang), file=sys.stdout if report.intact else sys.stderr)
+    return 0 if report.intact else 1

@@ -12,12 +12,21 @@ Decisions (docs/privacy.md explains them to users):
   no hash (a hash of a short number is easily reversed) and no name: only which
   kind of record it was and how many rows went. Its audit id is the reference
   to file with the request. Earlier audit rows keep what was done and when, but
-  the erased id and email addresses are blanked in them.
+  the erased id is blanked in them.
+* A user account is never erased with a person, even when the person's
+  e-mail address is the account's (an import sets a person's e-mail; issue
+  16 saw an account and its audit history go with an imported person).
+  ``person erase --user`` erases the accounts with the person's addresses
+  explicitly: the account goes and the address becomes ``gewist`` in the
+  audit rows it wrote.
 * Retention: a cohort label of the form ``YYYY-YYYY`` (two consecutive years,
   the Dutch school year) ends on 31 July of the second year. By default a
   cohort is purged ``RETENTION_YEARS`` years after that. Labels of any other
   form are never purged automatically; the purge names them so that a
-  beheerder can decide. Audit rows older than the cut-off go too.
+  beheerder can decide.
+* The audit trail has a retention of its own (``AUDIT_RETENTION_YEARS``,
+  counted from today, whatever ``--before`` says for the cohorts): the
+  accountability the AVG asks for outlives the data it is about.
 """
 
 from __future__ import annotations
@@ -36,11 +45,14 @@ from typing import Any
 import pandas as pd
 
 from dashboard.privacy import audit
-from dashboard.store.db import Database, IntegrityError, execute_statements, load_sql
+from dashboard.store.db import Database, IntegrityError, execute_statements, load_sql, rechain_audit
 from dashboard.core.i18n import normalise_language, t
 from dashboard.core.spreadsheet_safety import neutralise_formulas, xlsx_text
 
 RETENTION_YEARS = 2
+# Audit rows are kept this long (at least a year; docs/privacy.md), also when
+# `purge --before` removes cohorts earlier.
+AUDIT_RETENTION_YEARS = 2
 SCHOOL_YEAR_END = (7, 31)  # month, day: the Dutch school year ends on 31 July
 
 # Export sections, in the order of the JSON object and the workbook's sheets.
@@ -162,19 +174,41 @@ class Erasure:
     rows: dict[str, int] = field(default_factory=dict)
 
 
+def linked_users(db: Database, subject_id: str) -> list[str]:
+    """The user accounts with one of ``subject_id``'s e-mail addresses (kept by a plain erasure)."""
+    cursor = db.cursor()
+    try:
+        emails = _run(cursor, "privacy/avg/emails", {"id": subject_id})["email"].tolist()
+        return _run(cursor, "privacy/avg/user_emails", {"emails": emails})["email"].tolist()
+    finally:
+        cursor.close()
+
+
 def erase_person(db: Database, subject_id: str, *, actor: str = audit.ACTOR_CLI,
-                 role: str | None = "beheerder") -> Erasure:
-    """Remove ``subject_id`` everywhere in one transaction; raises ``SubjectNotFound``."""
+                 role: str | None = "beheerder", erase_users: bool = False) -> Erasure:
+    """Remove ``subject_id`` everywhere in one transaction; raises ``SubjectNotFound``.
+
+    User accounts stay unless ``erase_users``: then the accounts with the
+    person's e-mail addresses go too, and their address in the audit trail.
+    """
     with db.transaction() as cursor:
         sections = _collect(cursor, subject_id)
         if sections["trainee"].empty and sections["person"].empty:
             raise SubjectNotFound(subject_id)
         emails = _run(cursor, "privacy/avg/emails", {"id": subject_id})["email"].tolist()
-        execute_statements(cursor, "privacy/avg/erase", {"id": subject_id, "emails": emails})
-        rows = {name: len(sections[name]) for name in SECTIONS if name != "audit_log"}
-        kinds = [kind for kind in ("trainee", "person") if len(sections[kind])]
+        users = _run(cursor, "privacy/avg/user_emails", {"emails": emails})["email"].tolist() if erase_users else []
+        redacted = _run(cursor, "privacy/avg/redacted_from", {"id": subject_id, "emails": users}).iloc[0]
+        execute_statements(cursor, "privacy/avg/erase", {"id": subject_id})
+        if users:
+            execute_statements(cursor, "privacy/avg/erase_user", {"emails": users})
+        blanked = int(redacted["n"])
+        if blanked:  # the redaction changed rows on purpose: seal them again, from the first one
+            rechain_audit(cursor, int(redacted["first_id"]))
+        counted = [name for name in SECTIONS if name != "audit_log" and (users or name not in ("users", "user_scopes"))]
+        rows = {name: len(sections[name]) for name in counted}
+        kinds = [kind for kind in ("trainee", "person") if len(sections[kind])] + (["user"] if users else [])
         audit_id = audit.record(cursor, actor, role, "person_erase", detail={
-            "kind": kinds, "rows": rows, "audit_rows_blanked": len(sections["audit_log"])})
+            "kind": kinds, "rows": rows, "audit_rows_blanked": blanked, "audit_chain_resealed": bool(blanked)})
     return Erasure(audit_id, rows)
 
 
@@ -189,13 +223,22 @@ def cohort_end(label: str) -> dt.date | None:
     return dt.date(int(match.group(2)), *SCHOOL_YEAR_END)
 
 
+def _years_back(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February becomes 28 February
+        return today.replace(year=today.year - years, day=28)
+
+
 def default_cutoff(today: dt.date | None = None) -> dt.date:
     """Today minus ``RETENTION_YEARS`` years (29 February becomes 28 February)."""
-    today = today or dt.date.today()
-    try:
-        return today.replace(year=today.year - RETENTION_YEARS)
-    except ValueError:
-        return today.replace(year=today.year - RETENTION_YEARS, day=28)
+    return _years_back(today or dt.date.today(), RETENTION_YEARS)
+
+
+def audit_cutoff(before: dt.date, today: dt.date | None = None) -> dt.date:
+    """Audit rows from before this day go in a purge: today minus
+    ``AUDIT_RETENTION_YEARS``, or ``before`` when that is earlier."""
+    return min(before, _years_back(today or dt.date.today(), AUDIT_RETENTION_YEARS))
 
 
 @dataclass
@@ -204,14 +247,17 @@ class PurgePlan:
     cohorts: list[str]  # ended before the cut-off: purged
     unrecognised: list[str]  # labels not of the form YYYY-YYYY: never purged automatically
     rows: dict[str, int]
+    audit_before: dt.date | None = None  # audit rows from before this day go (audit_cutoff)
 
 
 def _plan(cursor, before: dt.date) -> PurgePlan:
     cohorts = _run(cursor, "privacy/avg/cohorts", {})["cohort"].tolist()
     expired = [c for c in cohorts if (end := cohort_end(c)) is not None and end < before]
     unrecognised = [c for c in cohorts if cohort_end(c) is None]
-    counts = _run(cursor, "privacy/avg/purge_counts", {"cohorts": expired, "before": _midnight(before)})
-    return PurgePlan(before, expired, unrecognised, dict(zip(counts["table_name"], counts["n"].astype(int))))
+    audit_before = audit_cutoff(before)
+    counts = _run(cursor, "privacy/avg/purge_counts", {"cohorts": expired, "audit_before": _midnight(audit_before)})
+    return PurgePlan(before, expired, unrecognised, dict(zip(counts["table_name"], counts["n"].astype(int))),
+                     audit_before)
 
 
 def plan_purge(db: Database, before: dt.date) -> PurgePlan:
@@ -235,9 +281,15 @@ def purge(db: Database, before: dt.date, *, actor: str = audit.ACTOR_CLI,
     """
     with db.transaction() as cursor:
         plan = _plan(cursor, before)
-        execute_statements(cursor, "privacy/avg/purge", {"cohorts": plan.cohorts, "before": _midnight(before)})
+        values = {"cohorts": plan.cohorts, "audit_before": _midnight(plan.audit_before)}
+        execute_statements(cursor, "privacy/avg/purge", values)
+        anchor = cursor.execute(load_sql("privacy/avg/purge_anchor")).fetchall()
+        # Removed rows and blanked ids: the rest of the chain is sealed again,
+        # starting from the hash of the last row removed (kept in this row).
+        rechain_audit(cursor, 0)
         audit_id = audit.record(cursor, actor, role, "purge", detail={
-            "before": before.isoformat(), "cohorts": plan.cohorts, "rows": plan.rows})
+            "before": before.isoformat(), "audit_before": plan.audit_before.isoformat(), "cohorts": plan.cohorts,
+            "rows": plan.rows, "audit_anchor": anchor[0][0] if anchor else None})
     return plan, audit_id
 
 
@@ -292,14 +344,20 @@ def _person_export(db: Database, args: argparse.Namespace, lang: str) -> int:
 
 def _person_erase(db: Database, args: argparse.Namespace, lang: str) -> int:
     sections = person_data(db, args.id)
+    erase_users = bool(getattr(args, "user", False))
     print(t("avg.erase_plan", lang, id=args.id))
     for name in SECTIONS:
+        if name in ("users", "user_scopes") and not erase_users:
+            continue
         if name != "audit_log" and len(sections[name]):
             print(t("avg.rows", lang, table=name, rows=len(sections[name])))
+    if not erase_users:
+        for email in linked_users(db, args.id):
+            print(t("avg.user_kept", lang, email=email))
     if not _confirmed(args.yes, lang):
         print(t("avg.cancelled", lang))
         return 1
-    erasure = erase_person(db, args.id)
+    erasure = erase_person(db, args.id, erase_users=erase_users)
     print(t("avg.erased", lang, id=args.id, audit_id=erasure.audit_id))
     return 0
 
@@ -326,6 +384,7 @@ def command_purge(args: argparse.Namespace) -> int:
             print(t("avg.purge_plan_before", lang, date=before.isoformat()))
         else:
             print(t("avg.purge_plan", lang, date=before.isoformat(), years=RETENTION_YEARS))
+        print(t("avg.purge_audit_plan", lang, date=plan.audit_before.isoformat(), years=AUDIT_RETENTION_YEARS))
         print(t("avg.purge_cohorts", lang, cohorts=", ".join(plan.cohorts) or "-"))
         for label in plan.unrecognised:
             print(t("avg.purge_unrecognised", lang, cohort=label))

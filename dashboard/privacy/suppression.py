@@ -51,11 +51,28 @@ property (with a signal, per signal code, with every function strongly
 covered: the count behind the share) between 1 and k-1 is suppressed: such
 a figure points at a handful of people. 0 is shown (it singles out nobody).
 
-Not protected (documented in docs/privacy.md): differencing *across*
-questions, such as two filter settings whose difference is a small group, or
-a grouping by school against one by cohort; and exact sizes may occasionally
-be narrowed down (a group of 1 hidden with a group of exactly k). What one
-table with its total can never give is a figure about fewer than k trainees.
+Consistency across filters (issue 16; :class:`Cells`): a filter narrows the
+view to one group of a wider view (school S04 and programme eerstegraads is
+the eerstegraads group of S04 by programme, and the S04 group of
+eerstegraads by school). A group that a view one filter wider hides (by
+rules 1 and 2) is hidden in every view of it: the headline of that selection
+shows nothing, and in a breakdown it is hidden as if it were small (rule 2
+then runs with it). Without this, 29 trainees at S04 minus 19 tweedegraads
+(shown) minus 8 eerstegraads (the headline with the programme filter) gave
+the hidden group of 2 zij-instroom back.
+
+Headline complements: the headline shows the number of trainees in view, so
+a count of trainees *with* a property also gives the count *without* it. A
+count whose complement is between 1 and k-1 is suppressed as a small count
+is (28 of 29 with a signal points at the one without).
+
+Not protected (documented in docs/privacy.md): chains of two or more filter
+steps (consistency is checked one filter wider, not through the whole
+lattice of filter combinations), a grouping by school against one by
+cohort, and the counts behind shares across groups (a share of a shown group
+with the total); exact sizes may occasionally be narrowed down (a group of 1
+hidden with a group of exactly k). What one table with its total can never
+give is a figure about fewer than k trainees.
 """
 
 from __future__ import annotations
@@ -111,21 +128,25 @@ def selection_order(item: tuple[Hashable, int]) -> tuple[int, bool, str]:
     return (size, missing, "" if missing else str(key))
 
 
-def groups_to_suppress(sizes: Mapping[Hashable, int], k: int | None = None) -> tuple[set, set]:
+def groups_to_suppress(sizes: Mapping[Hashable, int], k: int | None = None,
+                       forced: Iterable[Hashable] = ()) -> tuple[set, set]:
     """(groups below k, groups hidden by the complementary rule) for ``{group: n_trainees}``.
 
     See the module docstring: after the size rule, the smallest visible
     groups (ties by id) are added until the suppressed groups are at least
-    two and hold at least k trainees together, or none is left.
+    two and hold at least k trainees together, or none is left. ``forced``
+    groups (hidden in a wider view, :class:`Cells`) count as hidden from the
+    start; they are returned among the complementary ones.
     """
     k = effective_k(k)
     small = {group for group, size in sizes.items() if int(size) < k}
-    complementary: set = set()
-    if not small:
+    complementary: set = {group for group in forced if group in sizes and group not in small}
+    hidden = small | complementary
+    if not hidden:
         return small, complementary
-    remaining = sorted(((g, int(s)) for g, s in sizes.items() if g not in small), key=selection_order)
-    hidden_total = sum(int(sizes[g]) for g in small)
-    count = len(small)
+    remaining = sorted(((g, int(s)) for g, s in sizes.items() if g not in hidden), key=selection_order)
+    hidden_total = sum(int(sizes[g]) for g in hidden)
+    count = len(hidden)
     for group, size in remaining:
         if count >= 2 and hidden_total >= k:
             break
@@ -133,6 +154,53 @@ def groups_to_suppress(sizes: Mapping[Hashable, int], k: int | None = None) -> t
         hidden_total += size
         count += 1
     return small, complementary
+
+
+# --- consistency across filters ----------------------------------------------------
+
+# The filters that choose trainees, and the column of ``analysis.group_cells`` each filters on.
+FILTER_COLUMNS: dict[str, str] = {
+    "school": "school_id", "institute": "institute_id", "cohort": "cohort", "programme": "programme"}
+
+
+class Cells:
+    """Trainee counts per combination of the filter dimensions
+    (``analysis.group_cells``): from them the size of any group in any view.
+
+    A selection is a mapping {dimension: value} of the filters that are set.
+    """
+
+    def __init__(self, frame: pd.DataFrame, k: int | None = None):
+        self.frame = frame
+        self.k = effective_k(k)
+
+    def sizes(self, selection: Mapping[str, Any], by: str) -> dict[Hashable, int]:
+        """{group of ``by``: trainees} within ``selection`` (a missing id is a group too)."""
+        rows = self.frame
+        for dimension, value in selection.items():
+            rows = rows[rows[FILTER_COLUMNS[dimension]] == value]
+        if rows.empty:
+            return {}
+        counts = rows["n_trainees"].groupby(_group_keys(rows[FILTER_COLUMNS[by]]), sort=False).sum()
+        return {group: int(n) for group, n in counts.items()}
+
+    def hidden_by(self, selection: Mapping[str, Any], *, skip: Iterable[str] = ()) -> str | None:
+        """The dimension whose view one filter wider hides ``selection``
+        (rules 1 and 2 there), or None. ``skip``: dimensions not to widen."""
+        skipped = set(skip)
+        for dimension, value in selection.items():
+            if dimension in skipped:
+                continue
+            wider = {d: v for d, v in selection.items() if d != dimension}
+            small, complementary = groups_to_suppress(self.sizes(wider, dimension), self.k)
+            if value in small or value in complementary:
+                return dimension
+        return None
+
+
+def selection_of(filters: Any) -> dict[str, Any]:
+    """The filter dimensions ``filters`` (an ``analysis.Filters``) sets."""
+    return {d: getattr(filters, d) for d in FILTER_COLUMNS if getattr(filters, d, None) is not None}
 
 
 # --- tables of groups -------------------------------------------------------------
@@ -149,6 +217,9 @@ def suppress_groups(
     *,
     size_column: str = SIZE_COLUMN,
     descriptive: Iterable[str] = DESCRIPTIVE_COLUMNS,
+    cells: Cells | None = None,
+    selection: Mapping[str, Any] | None = None,
+    by: str | None = None,
 ) -> pd.DataFrame:
     """``frame`` with the figures of suppressed groups set to NA and two bool
     columns: ``suppressed`` and ``small_group`` (the reason).
@@ -159,6 +230,10 @@ def suppress_groups(
     column is hidden too). Integer figures become nullable ``Int64``. A frame
     that already has a ``suppressed`` column is returned as it is (a copy),
     so suppressing twice changes nothing.
+
+    With ``cells``, ``selection`` (the filters in view) and ``by`` (the
+    dimension of the groups), a group that a view one filter wider hides is
+    hidden here too (:class:`Cells`), and the complementary rule runs with it.
     """
     if SUPPRESSED in frame.columns:
         return frame.copy()
@@ -166,7 +241,12 @@ def suppress_groups(
     out = frame.copy()
     keys = _group_keys(out[id_column])
     sizes = out[size_column].groupby(keys, sort=False).max() if len(out) else pd.Series(dtype="int64")
-    small, complementary = groups_to_suppress({g: int(s) for g, s in sizes.items()}, k)
+    forced: set = set()
+    if cells is not None and by is not None:
+        view = {d: v for d, v in (selection or {}).items() if d != by}
+        forced = {group for group in sizes.index if not isinstance(group, _Missing)
+                  and Cells(cells.frame, k).hidden_by({**view, by: group}, skip=(by,)) is not None}
+    small, complementary = groups_to_suppress({g: int(s) for g, s in sizes.items()}, k, forced)
     is_small = keys.isin(small).to_numpy(dtype=bool)
     hidden = keys.isin(small | complementary).to_numpy(dtype=bool)
     keep = {id_column, *descriptive}
@@ -208,7 +288,7 @@ def _small_count(value: Any, k: int) -> bool:
     return value is not None and not pd.isna(value) and 0 < int(value) < k
 
 
-def suppress_headline(head: Mapping[str, Any], k: int | None = None) -> dict[str, Any]:
+def suppress_headline(head: Mapping[str, Any], k: int | None = None, *, hidden_by: str | None = None) -> dict[str, Any]:
     """The headline figures of ``analysis.headline_figures`` with small counts suppressed.
 
     Adds ``suppressed`` (the names of suppressed figures, a tuple) and
@@ -217,14 +297,20 @@ def suppress_headline(head: Mapping[str, Any], k: int | None = None) -> dict[str
     every figure is suppressed and ``signal_counts`` is empty (which signals
     occur among a few people says something about them). Otherwise a count
     between 1 and k-1 is suppressed: ``n_with_signal``, each signal's count,
-    and ``share_all_strong`` when the number of trainees it counts is small.
+    and ``share_all_strong`` when the number of trainees it counts is small,
+    and also when the number it leaves out (n minus the count) is.
+
+    ``hidden_by``: the dimension of a view one filter wider that hides the
+    trainees in view (``Cells.hidden_by``): then every figure is suppressed
+    too, and ``hidden_by`` is in the result.
     """
     k = effective_k(k)
     n = int(head["n_trainees"])
     counts = head["signal_counts"].copy()
     counts["n_trainees"] = counts["n_trainees"].astype("Int64")
-    out: dict[str, Any] = {**head, "min_group": k}
-    if 0 < n < k:
+    # Fewer than k: that is the reason to give (it is true and says more).
+    out: dict[str, Any] = {**head, "min_group": k, "hidden_by": hidden_by if n >= k else None}
+    if 0 < n < k or (n and hidden_by is not None):
         out.update(
             n_trainees=None, share_all_strong=float("nan"), n_with_signal=None,
             signal_counts=counts.iloc[0:0].assign(**{SUPPRESSED: pd.Series([], dtype=bool)}),
@@ -232,14 +318,18 @@ def suppress_headline(head: Mapping[str, Any], k: int | None = None) -> dict[str
         )
         return out
     suppressed: list[str] = []
+
+    def small_either_way(value: Any) -> bool:  # the count, or what it leaves out of n
+        return _small_count(value, k) or (value is not None and not pd.isna(value) and _small_count(n - int(value), k))
+
     share = head["share_all_strong"]
-    if n and share is not None and not math.isnan(share) and _small_count(round(share * n), k):
+    if n and share is not None and not math.isnan(share) and small_either_way(round(share * n)):
         out["share_all_strong"] = float("nan")
         suppressed.append("share_all_strong")
-    if _small_count(head["n_with_signal"], k):
+    if small_either_way(head["n_with_signal"]):
         out["n_with_signal"] = None
         suppressed.append("n_with_signal")
-    small = counts["n_trainees"].map(lambda v: _small_count(v, k)).astype(bool)
+    small = counts["n_trainees"].map(small_either_way).astype(bool)
     counts.loc[small, "n_trainees"] = pd.NA
     counts[SUPPRESSED] = small.to_numpy()
     out["signal_counts"] = counts

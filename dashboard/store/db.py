@@ -21,7 +21,7 @@ import functools
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboard.core import audit_chain
 from dashboard.core.i18n import DEFAULT_LANGUAGE, t
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -248,6 +249,53 @@ def schema_migrations() -> list[tuple[int, str, str]]:
 LATEST_SCHEMA_VERSION = len(schema_migrations())
 
 
+def version_named(name: str) -> int:
+    """The schema version of the file ``NNN_<name>.sql``: code and tests name a
+    version by what it does, so renumbering the files changes nothing else."""
+    for version, file_name, _ in schema_migrations():
+        if file_name[4:-4] == name:
+            return version
+    raise LookupError(f"no schema file named {name!r}")
+
+
+# The version that made the audit trail a hash chain (queries/store/schema/*_audit_chain.sql).
+AUDIT_CHAIN_VERSION = version_named("audit_chain")
+
+
+def rechain_audit(cursor: duckdb.DuckDBPyConnection, from_id: int = 0) -> int:
+    """(Re)compute the hash chain of the audit rows from ``from_id`` on, in the
+    caller's transaction; returns how many rows were sealed.
+
+    Used by the upgrade to the chained schema (every existing row) and after
+    the two documented redactions of the trail (erasure, purge), which change
+    rows on purpose and record that they did. The chain continues from the row
+    before ``from_id``; with none (the first row, or the first left by a
+    purge) from the first row's own stored ``prev_hash``.
+    """
+    rows = cursor.execute(load_sql("store/audit_chain/rows"), {"from_id": from_id}).fetchall()
+    if not rows:
+        return 0
+    before = cursor.execute(load_sql("store/audit_chain/prev_hash"), {"from_id": from_id}).fetchall()
+    start = before[0][0] if before else rows[0][len(audit_chain.ROW_COLUMNS)]
+    sealed = pd.DataFrame(
+        audit_chain.chain(rows, start),
+        columns=["id", "prev_hash", "row_hash"],
+    )
+    cursor.register("audit_chain_sealed", sealed)
+    try:
+        cursor.execute(load_sql("store/audit_chain/seal"))
+    finally:
+        cursor.unregister("audit_chain_sealed")
+    return len(sealed)
+
+
+# Python steps that belong to a schema file (by its name without the number),
+# run right after it in the upgrade's transaction.
+POST_MIGRATION_STEPS: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
+    "audit_chain": rechain_audit,
+}
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version recorded in the database; 0 for an empty database."""
     if not con.execute(load_sql("store/meta/has_schema_version")).fetchone()[0]:
@@ -270,6 +318,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         con.execute(load_sql("store/meta/create_schema_version"))
         for version, file_name, sql in pending:
             con.execute(sql)
+            step = POST_MIGRATION_STEPS.get(file_name[4:-4])
+            if step is not None:
+                step(con)
             con.execute(load_sql("store/meta/record_schema_version"), {"version": version, "file": file_name})
         con.execute("COMMIT")
     except BaseException:

@@ -186,7 +186,10 @@ def command_coverage(args: argparse.Namespace) -> int:
             return analysis.coverage(db, _filters(args), norm=args.loaded_norm)[list(COVERAGE_TRAINEE_COLUMNS)]
         id_column = analysis.GROUP_COLUMNS[by]
         found = analysis.coverage_by(db, by, _filters(args), norm=args.loaded_norm)[[id_column, *COVERAGE_GROUP_COLUMNS]]
-        return suppression.export_frame(suppression.suppress_groups(found, id_column, k), lang)
+        # Also the groups a view one filter wider hides (the other filters given).
+        cells = suppression.Cells(analysis.group_cells(db), k)
+        return suppression.export_frame(suppression.suppress_groups(
+            found, id_column, k, cells=cells, selection=suppression.selection_of(_filters(args)), by=by), lang)
 
     return _report(args, ask)
 

@@ -27,6 +27,7 @@ import streamlit as st
 from dashboard import analysis
 from dashboard.analysis import triage
 from dashboard.web import ui
+from dashboard.privacy import suppression
 from dashboard.privacy.access import Viewer
 from dashboard.analysis import Filters, Norm, mentors, scenarios, suggestions
 from dashboard.core.spreadsheet_safety import download_dialect, frame_csv, neutralise_formulas, xlsx_text
@@ -65,6 +66,17 @@ def norm_for(formal_only: bool) -> Norm | None:
 
 
 # --- overview ------------------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _group_cells(version: str, who: Viewer) -> pd.DataFrame:
+    return analysis.group_cells(ui.database_for(who))
+
+
+def suppression_cells() -> suppression.Cells:
+    """Trainees per combination of the filter dimensions, for the consistency
+    of small-group suppression across filters (``suppression.Cells``)."""
+    return suppression.Cells(_group_cells(ui.data_version(), ui.viewer()))
 
 
 @st.cache_data(**_CACHE)

@@ -19,7 +19,10 @@ Two modes:
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tomllib
@@ -272,6 +275,71 @@ def _choose_mode(args: argparse.Namespace, address: str, lang: str) -> AuthSetti
     return settings
 
 
+def check_port_free(address: str, port: int, lang: str = "nl") -> None:
+    """``ServeError`` (in Dutch) when ``address:port`` cannot be listened on.
+
+    Checked before the URL is printed: Streamlit would only fail after it,
+    in English. Binding (not connecting) is what Streamlit will do, so this
+    also catches an address of another machine. SO_REUSEADDR as Tornado sets
+    it, so a port in TIME_WAIT after a stop is not called taken.
+    """
+    host = address.strip().strip("[]") or "0.0.0.0"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServeError(t("serve.port_taken", lang, port=port, address=address)) from exc
+            raise ServeError(t("serve.port_unusable", lang, port=port, address=address,
+                               reason=exc.strerror or exc)) from exc
+
+
+class _StopRequested(Exception):
+    """SIGTERM or SIGINT reached ``serve``: stop the Streamlit child, then exit."""
+
+
+# How long Streamlit gets to shut down after SIGTERM before it is killed.
+CHILD_STOP_TIMEOUT = 10
+
+
+def run_child(command: list[str], env: dict[str, str]) -> int:
+    """Run the Streamlit process until it ends or ``serve`` is told to stop.
+
+    SIGTERM (a service manager, ``kill``) and SIGINT (Ctrl+C) are passed on
+    as SIGTERM, so the child closes its database handle and the port; a
+    child that does not stop in time is killed. Without this, SIGTERM ended
+    ``serve`` alone and left Streamlit running, holding the port and the
+    database lock. A requested stop exits 0, as a service that stopped as
+    asked.
+    """
+    def request_stop(signum, frame):
+        raise _StopRequested(signum)
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    process = None
+    try:
+        process = subprocess.Popen(command, env=env)
+        return process.wait()
+    except (_StopRequested, KeyboardInterrupt):
+        for sig in previous:  # a second signal must not interrupt the clean-up
+            signal.signal(sig, signal.SIG_IGN)
+        if process is None:
+            return 0
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=CHILD_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def command_serve(args: argparse.Namespace) -> int:
     lang = getattr(args, "lang", "nl")
     path = Path(args.db) if args.db else default_db_path()
@@ -282,6 +350,11 @@ def command_serve(args: argparse.Namespace) -> int:
     except ServeError as exc:
         print(exc, file=sys.stderr)
         return 2
+    try:
+        check_port_free(address, port, lang)
+    except ServeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     try:
         prepared = prepare_database(path, lang=lang)
     except ServeError as exc:
@@ -309,13 +382,4 @@ def command_serve(args: argparse.Namespace) -> int:
         MODE_ENV_VAR: MODE_LOCAL if settings is None else MODE_SERVER,
     }
     command = streamlit_command(port, address, None if settings is None else settings.path)
-    process = subprocess.Popen(command, env=env)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        # Ctrl+C reaches Streamlit too (same process group); let it shut down cleanly.
-        try:
-            return process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.terminate()
-            return process.wait()
+    return run_child(command, env)

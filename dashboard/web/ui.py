@@ -16,6 +16,7 @@ them back.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import logging
 from collections.abc import Callable
@@ -73,9 +74,44 @@ def _filter_key(name: str) -> str:
 # --- database ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _PageState:
+    """What a download's deferred callable needs from the page that drew it."""
+
+    who: Viewer
+    language: str
+
+
+# Set while a deferred download is made (see :func:`deferred`): Streamlit runs
+# that callable in a worker thread without the session, where ``st.user`` and
+# ``st.session_state`` are unknown (issue 16: "Alle gegevens (.xlsx)" failed
+# for a logged-in beheerder with AccessDenied: not logged in).
+_DEFERRED_STATE: contextvars.ContextVar[_PageState | None] = contextvars.ContextVar("deferred_page", default=None)
+
+
 def viewer() -> Viewer:
     """Who this session is (``dashboard.web.session``): every question is scoped to them."""
+    state = _DEFERRED_STATE.get()
+    if state is not None:
+        return state.who
     return session.current_viewer()
+
+
+def deferred(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``make`` for a download button's deferred data, run later with the
+    viewer and language of the page run that drew the button (resolved now,
+    when the session is known), so it builds the same file for the same
+    person in every mode."""
+    state = _PageState(viewer(), lang())
+
+    def build() -> bytes:
+        token = _DEFERRED_STATE.set(state)
+        try:
+            return make()
+        finally:
+            _DEFERRED_STATE.reset(token)
+
+    return build
 
 
 def database_for(who: Viewer) -> Database:
@@ -167,6 +203,17 @@ def record_once(action: str, subject_id: str | None = None, **detail: object) ->
     st.session_state[_RECORDED_KEY] = key
 
 
+# An id from the URL is the user's text: the audit row keeps at most this much of it.
+_REFUSED_ID_CHARS = 64
+
+
+def record_refusal(page: str, reason: str, subject_id: str | None = None) -> None:
+    """A refused attempt to open a trainee or a page, in the audit trail
+    (``access_denied``; issue 16), once per view like :func:`record_once`."""
+    record_once("access_denied", None if subject_id is None else str(subject_id)[:_REFUSED_ID_CHARS],
+                page=page, reason=reason)
+
+
 def audited_download(make: Callable[[], bytes], what: str, subject_id: str | None = None) -> Callable[[], bytes]:
     """``make`` for a download button's deferred data, recording the download in
     the audit trail when the file is made (that is: when it is clicked).
@@ -176,9 +223,10 @@ def audited_download(make: Callable[[], bytes], what: str, subject_id: str | Non
     """
     who, db = viewer(), shared_database()
     in_view = {name: value for name, value in vars(filters()).items() if value is not None}
+    make_here = deferred(make)
 
     def build() -> bytes:
-        data = make()
+        data = make_here()
         audit.record(db, who.actor, who.role, "download", subject_id, {"what": what, "filters": in_view})
         return data
 
@@ -190,6 +238,9 @@ def audited_download(make: Callable[[], bytes], what: str, subject_id: str | Non
 
 def lang() -> str:
     """``"nl"`` or ``"en"``: the sidebar switch, else ``?lang=``, else Dutch."""
+    state = _DEFERRED_STATE.get()
+    if state is not None:
+        return state.language
     chosen = st.session_state.get(_LANG_KEY)
     if chosen is None:
         chosen = st.query_params.get(LANG_PARAM)
@@ -204,10 +255,25 @@ def t(key: str, **values: object) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
+# Streamlit's Markdown (remark-gfm) turns bare URLs, ``www.`` hosts and e-mail
+# addresses into links, also after backslash escapes are resolved (it looks
+# for them in the text nodes). An invisible WORD JOINER breaks each pattern:
+# between ``scheme:`` and ``//``, between ``www`` and ``.``, after ``@``. The
+# text reads the same; a copied address does not work, which is the point.
+WORD_JOINER = "\u2060"
+_AUTOLINK_TRIGGERS = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+
+
+def break_autolinks(text: str) -> str:
+    """``text`` with a WORD JOINER where Markdown would start an automatic link."""
+    return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, text)
+
+
 def escape_markdown(text: object) -> str:
     """``text`` made inert for Streamlit markdown: names and values from data or
-    from the URL must never become links, images, emphasis or HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    from the URL must never become links (also not automatic ones: a bare
+    URL, a ``www.`` host, an e-mail address), images, emphasis or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", break_autolinks(str(text)))
 
 
 def literal_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -386,11 +452,12 @@ def write_url() -> None:
 # --- access -----------------------------------------------------------------------
 
 
-def allows_persons() -> bool:
+def allows_persons(page: str) -> bool:
     """Whether this viewer may see persons; if not, says so on the page (management
-    sees aggregates only: the overview and the comparison)."""
+    sees aggregates only: the overview and the comparison) and records the refusal."""
     if viewer().sees_persons:
         return True
+    record_refusal(page, "aggregates_only")
     st.warning(t("access.aggregates_only"), icon=":material/lock:")
     st.page_link(PAGE_FILES[""], label=t("nav.overview"), icon=":material/arrow_forward:")
     st.page_link(PAGE_FILES["vergelijken"], label=t("nav.compare"), icon=":material/arrow_forward:")

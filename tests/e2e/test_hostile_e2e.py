@@ -15,8 +15,8 @@ from urllib.parse import quote
 import pytest
 
 from tests.e2e.harness import VIEWPORT, AppBrowser, ServerHandle, start_server, stop_server
-from tests.hostile_fixtures import (BOLD, FORMULA, HOSTILE_COHORT, HOSTILE_SOURCE, HOSTILE_TRAINEE, LINK, TAG, XSS,
-                                    build_hostile_db)
+from tests.hostile_fixtures import (BOLD, FORMULA, HOSTILE_COHORT, HOSTILE_SOURCE, HOSTILE_TRAINEE, LINK, MAIL_BAIT,
+                                    MDLINK_BAIT, TAG, URL_BAIT, WWW_BAIT, XSS, build_hostile_db)
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +57,7 @@ def visit(visitor, path: str, ready: str) -> object:
     assert page.locator('img[src="x"]').count() == 0
     assert page.locator("[onerror]").count() == 0
     assert page.locator('a[href^="http://x"]').count() == 0
+    assert data_links(page) == []
     assert page.locator("strong, b, em").filter(has_text=re.compile(r"^(bold|x|link)$")).count() == 0
     assert page.locator(".katex").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -65,8 +66,19 @@ def visit(visitor, path: str, ready: str) -> object:
     return page
 
 
+def data_links(page) -> list[str]:
+    """Every link (<a>) whose text or address comes from the link bait in the data (issue 16)."""
+    links = page.locator("a").evaluate_all("els => els.map(a => (a.textContent || '') + ' -> ' + (a.href || ''))")
+    return [link for link in links if "evil" in link.lower()]
+
+
 def shows(page, literal: str) -> None:
-    assert page.get_by_text(literal, exact=False).count() > 0, f"{literal!r} is not on the page as text"
+    """``literal`` is on the page as text (the invisible word joiners that stop
+    automatic links left out of what is compared)."""
+    if page.get_by_text(literal, exact=False).count() > 0:
+        return
+    text = page.locator("body").inner_text().replace("\u2060", "")
+    assert literal in text, f"{literal!r} is not on the page as text"
 
 
 def test_overview(visitor):
@@ -124,5 +136,26 @@ def test_compare(visitor):
 def test_data_page(visitor):
     page = visit(visitor, "/gegevens", '[data-testid="stTable"]')
     cohorts = page.locator('[data-testid="stTable"]').filter(has_text="Cohort")
-    assert XSS in cohorts.inner_text() and HOSTILE_COHORT in cohorts.inner_text()
+    cohort_text = cohorts.inner_text().replace("\u2060", "")  # the joiners that stop automatic links
+    assert XSS in cohort_text and HOSTILE_COHORT in cohort_text
     shows(page, f"uit {HOSTILE_SOURCE}")  # the folder of the last import
+
+
+@pytest.mark.parametrize("path, ready", [
+    ("/constellatie?trainee=HT9", ".js-plotly-plot .scatterlayer"),
+    ("/?school=HS2", ".js-plotly-plot .heatmaplayer"),
+    ("/signalen?school=HS2", '[data-testid="stDataFrame"]'),
+], ids=["constellation", "overview", "signals"])
+def test_link_bait_is_text_nobody_can_click(visitor, path, ready):
+    """Issue 16: names and notes holding a URL, a www. host, an e-mail address
+    or a Markdown link rendered as clickable links. ``visit`` fails on any <a>
+    whose text or href comes from them; the page still shows them as text."""
+    page = visit(visitor, path, ready)
+    if path.startswith("/constellatie"):
+        for text in (WWW_BAIT, MAIL_BAIT, URL_BAIT):  # heading, signals (Markdown), picture
+            shows(page, text)
+        headings = page.locator('[data-testid="stHeading"]').filter(has_text="evil")
+        assert headings.count() == 1 and WWW_BAIT in headings.first.inner_text().replace("\u2060", "")
+    # The product's own links are still links (the navigation, at least).
+    assert page.locator("a").count() > 0
+    assert MDLINK_BAIT  # the Markdown link is a note: in the grid and the hover, never an <a>

@@ -39,6 +39,7 @@ pytestmark = pytest.mark.e2e
 SCHOOL_A, SCHOOL_B = "S01", "S02"
 OPLEIDER_A = "s.opleider@school-a.nl"
 MANAGER = "directie@partnerschap.nl"
+BEHEERDER = "beheer@partnerschap.nl"
 STRANGER = "onbekend@elders.nl"
 
 
@@ -47,6 +48,7 @@ class LoginServer:
     handle: ServerHandle
     provider_url: str
     logged_in: set[str] = field(default_factory=set)  # emails that logged in during the module
+    full_exports: int = 0  # full exports the beheerder downloaded
 
     def log_in(self, app: AppBrowser, email: str) -> None:
         log_in(app, email, self.provider_url)
@@ -91,6 +93,7 @@ def login_server(browser, sample_db_path, tmp_path_factory) -> Iterator[LoginSer
     with Database(db_path) as db:
         add_user(db, OPLEIDER_A, "schoolopleider", schools=[SCHOOL_A])
         add_user(db, MANAGER, "management")
+        add_user(db, BEHEERDER, "beheerder")
     with oidc_provider() as provider_url:
         port = free_port()
         secrets = write_secrets(folder / "secrets.toml", f"http://127.0.0.1:{port}", provider_url)
@@ -248,10 +251,39 @@ def test_local_mode_shows_its_banner_and_no_data_behind_a_proxy(browser, e2e_ser
         context.close()
 
 
+def _download(app: AppBrowser, label: str) -> bytes:
+    button = app.page.locator('[data-testid="stDownloadButton"] button', has_text=label)
+    button.wait_for(timeout=PAGE_TIMEOUT_MS)
+    with app.page.expect_download(timeout=PAGE_TIMEOUT_MS) as download:
+        button.click()
+    data = Path(download.value.path()).read_bytes()
+    app.wait_for_app()
+    return data
+
+
+def test_a_logged_in_beheerder_downloads_the_full_export(visitor, login_server, trainees):
+    """Issue 16: "Alle gegevens (.xlsx)" and "(zip met CSV-bestanden)" delivered
+    nothing in server mode (the deferred callable did not know the viewer)."""
+    from openpyxl import load_workbook
+
+    login_server.log_in(visitor, BEHEERDER)
+    visitor.visit("/gegevens", "login-beheerder-gegevens")
+    book = load_workbook(io.BytesIO(_download(visitor, "Alle gegevens (.xlsx)")), read_only=True)
+    names = {row[1] for row in book["trainees"].iter_rows(min_row=2, values_only=True)}
+    assert names == trainees.all_names
+    archive = zipfile.ZipFile(io.BytesIO(_download(visitor, "Alle gegevens (zip met CSV-bestanden)")))
+    trainees_csv = next(n for n in archive.namelist() if n.endswith("trainees.csv"))
+    rows = list(csv.DictReader(io.StringIO(archive.read(trainees_csv).decode("utf-8-sig"))))
+    assert {row["name"] for row in rows} == trainees.all_names
+    login_server.full_exports += 2
+    assert "not logged in" not in login_server.handle.log()
+    assert "Error executing deferred callable" not in login_server.handle.log()
+
+
 def test_audit_trail_holds_the_logins(visitor, login_server):
     """Last in the module: it stops the server to read the database (DuckDB allows one process).
     Run alone, it logs in itself as whoever the tests before it did not."""
-    for email in (OPLEIDER_A, MANAGER, STRANGER):
+    for email in (OPLEIDER_A, MANAGER, BEHEERDER, STRANGER):
         if email not in login_server.logged_in:
             visitor.page.context.clear_cookies()
             login_server.log_in(visitor, email)
@@ -259,8 +291,14 @@ def test_audit_trail_holds_the_logins(visitor, login_server):
     with Database(login_server.handle.db_path) as db:
         logins = audit.audit_log(db, action="login")
         denied = audit.audit_log(db, action="login_denied")
-    assert set(logins["actor"]) == {OPLEIDER_A, MANAGER}
-    assert dict(zip(logins["actor"], logins["role"])) == {OPLEIDER_A: "schoolopleider", MANAGER: "management"}
+    assert set(logins["actor"]) == {OPLEIDER_A, MANAGER, BEHEERDER}
+    assert dict(zip(logins["actor"], logins["role"])) == {
+        OPLEIDER_A: "schoolopleider", MANAGER: "management", BEHEERDER: "beheerder"}
+    if login_server.full_exports:  # the downloads of the beheerder's test, with their audit rows
+        with Database(login_server.handle.db_path) as db:
+            downloads = audit.audit_log(db, action="download")
+        by_beheerder = downloads[downloads["actor"] == BEHEERDER]
+        assert len(by_beheerder) == login_server.full_exports and set(by_beheerder["role"]) == {"beheerder"}
     assert set(denied["actor"]) == {STRANGER}
     assert {json.loads(detail)["reason"] for detail in denied["detail"]} == {"unknown_email"}
     assert logins["subject_id"].isna().all() and denied["subject_id"].isna().all()

@@ -215,7 +215,7 @@ def render() -> None:
     if not ui.has_data():
         ui.empty_state()
         return
-    if not ui.allows_persons():
+    if not ui.allows_persons("constellatie"):
         return
     filters = ui.filters()
     trainee_id = st.query_params.get("trainee") or None
@@ -223,6 +223,7 @@ def render() -> None:
     if constellation is None:
         if trainee_id and not ui.viewer().sees_all_trainees:
             # Outside the scope or unknown: the same answer, so that ids cannot be probed.
+            ui.record_refusal("constellatie", "out_of_scope_or_unknown", trainee_id)
             ui.no_access()
         elif trainee_id:
             st.warning(ui.t("constellation.unknown", id=ui.escape_markdown(trainee_id)), icon=":material/person_off:")
@@ -233,7 +234,8 @@ def render() -> None:
 
     trainee = constellation["trainee"]
     ui.record_once("view_constellation", trainee_id)
-    st.subheader(ui.escape_markdown(trainee.get("name", trainee_id)))
+    # No anchor: Streamlit would make a link (#slug) of the name.
+    st.subheader(ui.escape_markdown(trainee.get("name", trainee_id)), anchor=False)
     st.caption(ui.t(
         "constellation.about",
         id=ui.escape_markdown(trainee_id),

@@ -183,10 +183,13 @@ def _import_section() -> None:
 
 
 def _export_bytes(kind: str) -> bytes:
+    """The whole dataset (only a beheerder gets here); the export records itself
+    as a download. Run through ``ui.deferred``: the viewer is the page's."""
     from dashboard.exchange.exporter import export_bytes
 
     who = ui.viewer()
-    # The whole dataset: only a beheerder gets here; the export records itself as a download.
+    if not who.is_beheerder:  # never more than the page offered
+        raise PermissionError("the full export is for a beheerder")
     return export_bytes(ui.shared_database(), kind, actor=who.actor, role=who.role)
 
 
@@ -199,9 +202,9 @@ def _download_section() -> None:
                         "constellatiemonitor-sjabloon.xlsx", xlsx_mime, ":material/description:"))
     if ui.has_data() and ui.viewer().is_beheerder:
         # Built only when clicked: an export of a large partnership takes a moment.
-        buttons.append((ui.t("data.download.xlsx"), lambda: _export_bytes("xlsx"),
+        buttons.append((ui.t("data.download.xlsx"), ui.deferred(lambda: _export_bytes("xlsx")),
                         "constellatiemonitor.xlsx", xlsx_mime, ":material/download:"))
-        buttons.append((ui.t("data.download.zip"), lambda: _export_bytes("zip"),
+        buttons.append((ui.t("data.download.zip"), ui.deferred(lambda: _export_bytes("zip")),
                         "constellatiemonitor-csv.zip", "application/zip", ":material/folder_zip:"))
     if not buttons:
         return
@@ -245,5 +248,6 @@ if ui.viewer().is_beheerder:
     st.divider()
     _audit_section()
 else:
+    ui.record_refusal("gegevens", "beheerder_only")
     st.info(ui.t("access.beheerder_only"), icon=":material/lock:")
     _download_section()

@@ -46,6 +46,10 @@ def headline_figures(head: dict, filters, formal_only: bool, tiers: dict | None 
     """The numbers at the top; False when no trainee is in view (or, for
     management, fewer than k: then every figure is suppressed)."""
     suppressed = head.get("suppressed", ())
+    if head.get("hidden_by"):
+        st.info(ui.t("suppression.headline_hidden", k=suppression.k_of(head),
+                     dimension=ui.t(f"overview.by.{head['hidden_by']}")), icon=":material/visibility_off:")
+        return False
     if "n_trainees" in suppressed:
         st.info(ui.t("suppression.headline_small", k=suppression.k_of(head)), icon=":material/visibility_off:")
         return False
@@ -122,11 +126,13 @@ def coverage_table(
     return pd.DataFrame(columns)
 
 
-def coverage_downloads(coverage: pd.DataFrame, by: str, function_labels: dict[str, str]) -> None:
+def coverage_downloads(coverage: pd.DataFrame, by: str, function_labels: dict[str, str], filters) -> None:
     """CSV and Excel of the coverage by group: an aggregate export, so small
-    groups are suppressed for every role (k of the configuration)."""
+    groups are suppressed for every role (k of the configuration), also the
+    groups a view one filter wider hides."""
     id_column = loaders.GROUP_COLUMNS[by]
-    exported = suppression.suppress_groups(coverage, id_column)
+    exported = suppression.suppress_groups(coverage, id_column, cells=loaders.suppression_cells(),
+                                           selection=suppression.selection_of(filters), by=by)
     k = suppression.k_of(exported)
     st.caption(ui.t("suppression.export_caption", k=k))
     name = f"dekking-per-{by}"
@@ -147,7 +153,7 @@ def coverage_downloads(coverage: pd.DataFrame, by: str, function_labels: dict[st
     )
 
 
-def coverage_section(coverage: pd.DataFrame, by: str) -> None:
+def coverage_section(coverage: pd.DataFrame, by: str, filters) -> None:
     functions = loaders.functions()
     n_groups = coverage[loaders.GROUP_COLUMNS[by]].nunique(dropna=False)
     if n_groups > charts.HEATMAP_MAX_GROUPS:
@@ -158,7 +164,7 @@ def coverage_section(coverage: pd.DataFrame, by: str) -> None:
     labels = dict(zip(functions["code"], functions["label_en" if ui.lang() == "en" else "label_nl"]))
     with st.expander(ui.t("overview.table")):
         st.dataframe(coverage_table(coverage, labels), hide_index=True)
-    coverage_downloads(coverage, by, labels)
+    coverage_downloads(coverage, by, labels, filters)
 
 
 def group_section(filters, norm, by: str, coverage: pd.DataFrame, filtered_group: tuple | None) -> None:
@@ -310,7 +316,7 @@ def render() -> None:
         format_func=lambda g: ui.t(f"overview.by.{g}"), key="overview_by",
     )
     st.caption(ui.t("overview.heatmap_caption_formal" if formal_only else "overview.heatmap_caption"))
-    coverage_section(coverage, by)
+    coverage_section(coverage, by, filters)
     if not ui.viewer().sees_persons:
         # Aggregates only: no trainees × functions, no names (loaders gives no group part).
         st.info(ui.t("suppression.no_trainees_management"), icon=":material/groups:")

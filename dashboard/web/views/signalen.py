@@ -263,7 +263,7 @@ def render() -> None:
     if not ui.has_data():
         ui.empty_state()
         return
-    if not ui.allows_persons():
+    if not ui.allows_persons("signalen"):
         return
     st.caption(ui.t("worklist.intro"))
     view = loaders.worklist(ui.filters())

@@ -75,11 +75,13 @@ def comparison_table(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def comparison_downloads(frame: pd.DataFrame, by: str) -> None:
+def comparison_downloads(frame: pd.DataFrame, by: str, filters) -> None:
     """CSV and Excel of every group in view: an aggregate export, so small
-    groups are suppressed for every role (k of the configuration)."""
+    groups are suppressed for every role (k of the configuration), also the
+    groups a view one filter wider hides."""
     id_column = loaders.GROUP_COLUMNS[by]
-    exported = suppression.suppress_groups(frame, id_column)
+    exported = suppression.suppress_groups(frame, id_column, cells=loaders.suppression_cells(),
+                                           selection=suppression.selection_of(filters), by=by)
     st.caption(ui.t("suppression.export_caption", k=suppression.k_of(exported)))
     name = f"vergelijking-per-{by}"
     sheet = ui.t("suppression.sheet_compare")
@@ -126,7 +128,7 @@ def render() -> None:
         st.info(ui.t("compare.pick_two"), icon=":material/info:")
     else:
         sections(frame, frame.set_index(frame[id_column].astype(str)).loc[chosen].reset_index(drop=True))
-    comparison_downloads(frame, by)
+    comparison_downloads(frame, by, filters)
 
 
 def sections(frame: pd.DataFrame, groups: pd.DataFrame) -> None:

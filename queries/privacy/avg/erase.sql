@@ -1,16 +1,15 @@
--- AVG erasure of one id (trainee and/or person) and its email addresses, in
--- the caller's transaction. Children first; integrity_violations.sql checks
--- the result before commit.
+-- AVG erasure of one id (trainee and/or person), in the caller's transaction.
+-- Children first; integrity_violations.sql checks the result before commit.
+-- A user account is not touched, even when its e-mail address is the
+-- person's (issue 16: an imported e-mail must not delete an account and its
+-- history); erasing a user is explicit (erase_user.sql, `person erase --user`).
 DELETE FROM relationship_functions WHERE trainee_id = $id OR person_id = $id;
 DELETE FROM consultations WHERE trainee_id = $id OR person_a = $id OR person_b = $id;
 DELETE FROM relationships WHERE trainee_id = $id OR person_id = $id;
 DELETE FROM needs WHERE trainee_id = $id;
 DELETE FROM trainees WHERE trainee_id = $id;
 DELETE FROM people WHERE person_id = $id;
-DELETE FROM user_scopes WHERE list_contains($emails, email);
-DELETE FROM users WHERE list_contains($emails, email);
--- The one place that changes audit rows (documented in the schema and in
--- docs/privacy.md): the erased id and email addresses are blanked in earlier
--- rows; what was done, when and by whom else stays.
-UPDATE audit_log SET subject_id = NULL WHERE subject_id = $id OR list_contains($emails, subject_id);
-UPDATE audit_log SET actor = 'gewist' WHERE list_contains($emails, actor);
+-- One of the two places that change audit rows (documented in the schema and
+-- in docs/privacy.md): the erased id is blanked in earlier rows; what was
+-- done, when and by whom stays. The chain is re-sealed afterwards.
+UPDATE audit_log SET subject_id = NULL WHERE subject_id = $id;

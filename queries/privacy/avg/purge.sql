@@ -1,7 +1,9 @@
 -- Retention purge, in the caller's transaction: the trainees of the given
 -- cohorts with everything hanging from them, the people left with no
 -- relationship because of it (people without any relationship before the
--- purge stay), and audit rows from before $before. The two audit statements
+-- purge stay), and audit rows from before $audit_before (the audit trail's
+-- own retention, never the cohorts' cut-off: dashboard/privacy/avg.py:
+-- audit_cutoff). The chain is re-sealed afterwards. The two audit statements
 -- are the documented exceptions to the audit trail's append-only rule: the
 -- ids of removed trainees and people are blanked in the rows that remain.
 UPDATE audit_log SET subject_id = NULL
@@ -24,4 +26,4 @@ DELETE FROM needs WHERE trainee_id IN (
 DELETE FROM relationships WHERE trainee_id IN (
     SELECT trainee_id FROM trainees WHERE list_contains($cohorts, cohort));
 DELETE FROM trainees WHERE list_contains($cohorts, cohort);
-DELETE FROM audit_log WHERE occurred_at < $before;
+DELETE FROM audit_log WHERE occurred_at < $audit_before;

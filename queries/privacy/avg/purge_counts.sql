@@ -1,4 +1,4 @@
--- What a purge of these cohorts (and of audit rows before $before) removes.
+-- What a purge of these cohorts (and of audit rows before $audit_before, as purge.sql does) removes.
 WITH gone AS (SELECT trainee_id FROM trainees WHERE list_contains($cohorts, cohort)),
 orphaned AS (
     -- People whose every relationship is with a purged trainee.
@@ -13,4 +13,4 @@ UNION ALL SELECT 'relationship_functions', count(*) FROM relationship_functions
     WHERE trainee_id IN (SELECT trainee_id FROM gone)
 UNION ALL SELECT 'consultations', count(*) FROM consultations WHERE trainee_id IN (SELECT trainee_id FROM gone)
 UNION ALL SELECT 'needs', count(*) FROM needs WHERE trainee_id IN (SELECT trainee_id FROM gone)
-UNION ALL SELECT 'audit_log', count(*) FROM audit_log WHERE occurred_at < $before;
+UNION ALL SELECT 'audit_log', count(*) FROM audit_log WHERE occurred_at < $audit_before;
