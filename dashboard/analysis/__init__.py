@@ -25,7 +25,7 @@ import string
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
@@ -203,11 +203,31 @@ def _norm_tables(norms: Mapping[str, Norm]) -> dict[str, pa.Table]:
     }
 
 
+def norms_for(db: Database, norm: Norm | Mapping[str, Norm] | None) -> dict[str, Norm]:
+    """The norm per programme a question applies: None = the stored norms
+    (:func:`load_norms`); one ``Norm`` = that norm for every trainee; a
+    mapping programme -> Norm (with ``"*"``, the norm of every other
+    programme) = in-memory norms per programme (a what-if proposal, or every
+    programme's own norm without informal relationships)."""
+    if norm is None:
+        return load_norms(db)
+    if isinstance(norm, Norm):
+        return {domain.DEFAULT_PROGRAMME: norm}
+    if domain.DEFAULT_PROGRAMME not in norm:
+        raise ValueError("a mapping of norms needs the default programme '*'")
+    return dict(norm)
+
+
+def formal_only(norms: Mapping[str, Norm]) -> dict[str, Norm]:
+    """Each programme's own norm, with informal relationships not counting."""
+    return {programme: replace(norm, informal_counts=False) for programme, norm in norms.items()}
+
+
 def _analysis_tables(
-    db: Database, norm: Norm | None, taxonomy: pd.DataFrame | None = None
+    db: Database, norm: Norm | Mapping[str, Norm] | None, taxonomy: pd.DataFrame | None = None
 ) -> dict[str, pa.Table]:
     """All bound tables of a scoped question: an in-memory norm applies to every trainee."""
-    norms = {domain.DEFAULT_PROGRAMME: norm} if norm is not None else load_norms(db)
+    norms = norms_for(db, norm)
     tables = _norm_tables(norms)
     tables["roles_param"] = _roles_table()
     tables["taxonomy_param"] = _taxonomy_table(db, taxonomy)
