@@ -47,6 +47,8 @@ ACTIONS: tuple[str, ...] = (
     "person_export",
     "person_erase",
     "purge",
+    "norm_adopt",  # issue 14: a norm proposal adopted; detail keeps the previous norm
+    "report",  # issue 14: a meeting report made (command line) or downloaded
 )
 
 LOG_COLUMNS: tuple[str, ...] = ("id", "occurred_at", "actor", "role", "action", "subject_id", "detail")

@@ -606,4 +606,12 @@ TEXTS: dict[str, str] = {
     "themes.assessing.nee": "does not assess",
     "themes.realised": "realised",
     "themes.missing": "missing",
+    "programme.error.unreadable": "The proposal in the link cannot be read (“{value}”). Open the programme page again without a proposal.",
+    "programme.error.informal_not_storable": "A norm in which informal relationships do not count cannot be adopted: the norm tables have no such choice. Look at it as a what-if, or switch “informal relationships count” back on.",
+    "programme.proposal_source": "proposal",
+    "programme.norm.no_roles": "no expected roles",
+    "programme.norm.consultations": "consultation (overleg): {pairs}",
+    "programme.norm.none": "none",
+    "programme.norm.informal_yes": "informal relationships count",
+    "programme.norm.informal_no": "informal relationships do not count",
 }

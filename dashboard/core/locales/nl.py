@@ -606,4 +606,12 @@ TEXTS: dict[str, str] = {
     "themes.assessing.nee": "beoordeelt niet",
     "themes.realised": "gerealiseerd",
     "themes.missing": "ontbreekt",
+    "programme.error.unreadable": "Het voorstel in de link is niet te lezen („{value}”). Open de programmapagina opnieuw zonder voorstel.",
+    "programme.error.informal_not_storable": "Een norm waarin informele relaties niet meetellen kan niet worden vastgesteld: de normtabellen kennen die keuze niet. Bekijk het als wat-als, of zet „informele relaties tellen mee” weer aan.",
+    "programme.proposal_source": "voorstel",
+    "programme.norm.no_roles": "geen verwachte rollen",
+    "programme.norm.consultations": "overleg: {pairs}",
+    "programme.norm.none": "geen",
+    "programme.norm.informal_yes": "informele relaties tellen mee",
+    "programme.norm.informal_no": "informele relaties tellen niet mee",
 }
