@@ -122,6 +122,11 @@ def _ordered(frame: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def view_summary(db: Database, filters: Filters = Filters()) -> pd.DataFrame:
+    """The trainees in view per evaluated wave (wave, n_trainees), in wave order: an aggregate."""
+    return analysis._run(db, ["analysis/_chosen", "analysis/themes_view"], analysis._filter_params(filters))
+
+
 def whole_view(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of the whole view (grouping ``all``)."""
     return frame[frame["group_by"] == WHOLE_VIEW].reset_index(drop=True)
