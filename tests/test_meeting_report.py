@@ -57,7 +57,7 @@ def test_report_holds_the_themes_figures_and_suppression_without_names(small_par
     for theme in ("Initiatief", "Bedoeling", "Vormgeving", "Beoordelen"):
         assert theme in text
     assert "Vragen voor het gesprek" in text and "Bijlage" in text
-    assert "Studenten in beeld" in text
+    assert "Studenten in beeld" in text and "Nu handelen" in text and "Bespreken" in text
     # informal share: 3 informal of 18 contributing relationships in the whole view = 17%
     lines = [line for line in text.splitlines() if "Hele selectie" in line and "15" in line]
     assert any(line.split()[-1] == "17%" for line in lines), lines

@@ -32,7 +32,7 @@ import pandas as pd
 from fpdf import FPDF
 
 from dashboard import analysis
-from dashboard.analysis import Filters, Norm, themes
+from dashboard.analysis import Filters, Norm, themes, triage
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t
 from dashboard.privacy import audit, suppression
@@ -41,7 +41,7 @@ from dashboard.store.db import Database, DatabaseError, default_db_path
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 MAX_GROUPS = 40  # per grouping in a table: a national view has hundreds of schools; the dashboard has them all
-TIERS = ("nu", "bespreken", "volgen")
+TIERS = triage.TIERS
 _BAR = (52, 101, 164)
 _GREY = (150, 150, 150)
 
@@ -64,26 +64,29 @@ def _counting_handle(db: Database) -> Database:
     return db
 
 
-def tier_counts(db: Database, filters: Filters, norm, lang: str) -> dict[str, int] | None:
-    """Trainees per tier (issue 17's triage), or None while triage is not there."""
-    try:
-        from dashboard.analysis import triage as triage_module
-    except ImportError:
-        return None
-    found = triage_module.triage(_counting_handle(db), filters, norm, lang)
+def tier_counts(db: Database, filters: Filters, norm, lang: str) -> dict[str, int]:
+    """Trainees per tier (issue 17's triage)."""
+    found = triage.triage(_counting_handle(db), filters, norm, lang)
     counts = found["tier"].value_counts()
     return {tier: int(counts.get(tier, 0)) for tier in TIERS}
 
 
-def pattern_messages(db: Database, filters: Filters, norm, lang: str, k: int) -> list[str]:
-    """The programme's patterns (issue 17), each about a group of at least k trainees."""
-    try:
-        from dashboard.analysis import triage as triage_module
-    except ImportError:
-        return []
-    found = triage_module.patterns(_counting_handle(db), filters, norm, lang)
-    found = found[(found["n_in_group"] >= k) & (found["n_trainees"] >= k)]
-    return [str(m) for m in found["message"]]
+def pattern_messages(db: Database, filters: Filters, norm, lang: str, k: int,
+                     hidden: set[tuple[str, str]] = frozenset()) -> list[str]:
+    """The programme's patterns (issue 17) about a count of at least k trainees,
+    leaving out the groups the theme tables hide (``hidden``: (grouping, id)):
+    a pattern names its group's size, which the complementary rule hid."""
+    found = triage.patterns(_counting_handle(db), filters, norm, lang)
+    keep = (found["n_trainees"] >= k) & (found["n_in_group"] >= k)
+    keep &= pd.Series([(g, i) not in hidden for g, i in zip(found["group_by"], found["group_id"])],
+                      index=found.index, dtype=bool)
+    return [str(m) for m in found.loc[keep, "message"]]
+
+
+def hidden_groups(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """(grouping, group id) of every suppressed group of the themes frame."""
+    rows = frame[frame[suppression.SUPPRESSED].astype(bool)]
+    return set(zip(rows["group_by"], rows["group_id"]))
 
 
 def small_count(value: int | None, k: int, lang: str) -> str:
@@ -168,7 +171,7 @@ class _Document(FPDF):
 
     def paragraph(self, text: str, size: float = 9) -> None:
         self.set_font("DejaVu", "", size)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def grid(self, header: Sequence[str], rows: Sequence[Sequence[str]], first_width: float = 50,
@@ -387,13 +390,11 @@ def build_report(
     counts = tier_counts(db, filters, norm, lang) if 0 == n_trainees or n_trainees >= k else None
     if n_trainees and n_trainees < k:
         doc.paragraph(t("meeting_report.too_few", lang, k=k))
-    elif counts is None:
-        doc.paragraph(t("meeting_report.no_tiers", lang))
     else:
-        doc.bars([(t(f"meeting_report.tier.{tier}", lang), counts[tier] if counts[tier] >= k or counts[tier] == 0 else None,
+        doc.bars([(t(f"triage.tier.{tier}", lang), counts[tier] if counts[tier] >= k or counts[tier] == 0 else None,
                    small_count(counts[tier], k, lang)) for tier in TIERS])
     doc.heading(t("meeting_report.patterns", lang), 12)
-    patterns = pattern_messages(db, filters, norm, lang, k) if n_trainees >= k else []
+    patterns = pattern_messages(db, filters, norm, lang, k, hidden_groups(frame)) if n_trainees >= k else []
     for message in patterns:
         doc.paragraph(f"• {message}")
     if not patterns:
