@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -159,3 +160,145 @@ def category_label(figure: str, code: str | None, lang: str = "nl", taxonomy: pd
     key = f"themes.code.{code}"
     text = t(key, lang)
     return code if text == key else text
+
+
+# --- one table per figure: what the page and the report show -----------------------------
+
+# Figures split by category and detail: one table per category (rows groups, columns details).
+TWO_LEVEL: frozenset[str] = frozenset({
+    "orientation_function", "trainees_per_mentor", "contact_frequency", "consultation",
+    "assessing_strength", "assessing_klik",
+})
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """A figure as text, ready to draw: ``header`` and ``rows`` (group, trainees,
+    one cell per category), ``chart`` (label, value or None when hidden, text)."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    chart: list[tuple[str, float | None, str]]
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _key(value):
+    return None if _missing(value) else value
+
+
+def percent(value) -> str:
+    return "–" if _missing(value) else f"{float(value):.0%}"
+
+
+def number(value) -> str:
+    if _missing(value):
+        return "–"
+    value = float(value)
+    return f"{value:.0f}" if value.is_integer() else f"{value:.1f}".replace(".", ",")
+
+
+def cell_text(row: Mapping) -> str:
+    return number(row["value"]) if row["kind"] == "count" else percent(row["value"])
+
+
+def group_label(row: Mapping, lang: str) -> str:
+    if row["group_by"] == WHOLE_VIEW:
+        return t("themes.whole_view", lang)
+    name = row["group_name"]
+    return t("themes.no_programme", lang) if _missing(name) else str(name)
+
+
+def column_label(figure: str, code, lang: str, taxonomy: pd.DataFrame | None) -> str:
+    if figure in ("assessing_strength", "assessing_klik") and code in ("ja", "nee"):
+        return t(f"themes.assessing.{code}", lang)
+    return category_label(figure, code, lang, taxonomy)
+
+
+def _groups_in_order(records: list[dict], groupings: tuple[str, ...], max_groups: int | None) -> list[tuple]:
+    """(group_by, group_id) in table order: groupings in order, groups by name
+    (the frame's order); at most ``max_groups`` per grouping, the largest."""
+    keys: list[tuple] = []
+    for grouping in groupings:
+        seen: dict = {}
+        for r in records:
+            if r["group_by"] == grouping:
+                seen.setdefault(_key(r["group_id"]), r["n_trainees"])
+        ids = list(seen)
+        if grouping != WHOLE_VIEW and max_groups is not None and len(ids) > max_groups:
+            largest = sorted(ids, key=lambda g: -(0 if _missing(seen[g]) else float(seen[g])))[:max_groups]
+            ids = [g for g in ids if g in set(largest)]
+        keys += [(grouping, gid) for gid in ids]
+    return keys
+
+
+def table_categories(frame: pd.DataFrame, figure: str) -> list:
+    """The sub-tables of a two-level figure (its categories, in order); [None] for the others."""
+    if figure not in TWO_LEVEL:
+        return [None]
+    return [c for c in dict.fromkeys(frame.loc[frame["figure"] == figure, "category"]) if not _missing(c)]
+
+
+def figure_table(
+    frame: pd.DataFrame, figure: str, lang: str = "nl", taxonomy: pd.DataFrame | None = None, *,
+    category=None, groupings: tuple[str, ...] = GROUPINGS, max_groups: int | None = None,
+) -> FigureTable:
+    """One figure of :func:`themes` (for a two-level figure: one ``category``)
+    as a table of text: suppressed groups read "< k" in every cell; the chart
+    holds the whole view's values per column, or, for a one-value figure, the
+    whole view and each group of the first grouping after it."""
+    lang = normalise_language(lang)
+    rows = frame[frame["figure"] == figure]
+    two_level = figure in TWO_LEVEL
+    if two_level:
+        rows = rows[rows["category"] == category]
+    rows = rows[rows["group_by"].isin(groupings)]
+    title = t(f"themes.figure.{figure}", lang)
+    if two_level:
+        title = column_label(figure, category, lang, taxonomy)
+        if figure == "consultation" and len(rows):
+            pair = rows["detail"].iloc[0]
+            title = f"{domain.role_label(category, lang)} – {domain.role_label(pair, lang)}"
+    column_of = "detail" if two_level else "category"
+    if rows.empty:
+        return FigureTable(title, [], [], [])
+    small = suppression.small_label(suppression.k_of(frame), lang)
+    records = rows.to_dict("records")  # plain dicts: row-by-row pandas lookups cost more than drawing
+    columns = list(dict.fromkeys(_key(r[column_of]) for r in records))
+    has_columns = not (len(columns) == 1 and columns[0] is None)
+    header = [t("themes.col.group", lang), t("themes.col.n_trainees", lang)]
+    header += ([column_label(figure, c, lang, taxonomy) for c in columns] if has_columns
+               else [t("themes.col.value", lang)])
+    by_group: dict[tuple, dict] = {}
+    for r in records:
+        by_group.setdefault((r["group_by"], _key(r["group_id"])), {})[_key(r[column_of])] = r
+    table_rows: list[list[str]] = []
+    current_grouping = None
+    for grouping, gid in _groups_in_order(records, groupings, max_groups):
+        cells_of = by_group[(grouping, gid)]
+        first = next(iter(cells_of.values()))
+        name = group_label(first, lang)
+        if grouping != current_grouping and grouping != WHOLE_VIEW:
+            name = f"{t(f'themes.grouping.{grouping}', lang)}: {name}"
+        current_grouping = grouping
+        hidden = bool(first["suppressed"])
+        cells = [small if hidden else number(first["n_trainees"])]
+        for c in columns:
+            found = cells_of.get(c)
+            cells.append(small if hidden else ("–" if found is None else cell_text(found)))
+        table_rows.append([name, *cells])
+    if has_columns:
+        chart_rows = [r for r in records if r["group_by"] == WHOLE_VIEW]
+        chart = [(column_label(figure, r[column_of], lang, taxonomy), None if r["suppressed"] else r["value"],
+                  small if r["suppressed"] else cell_text(r)) for r in chart_rows]
+    else:
+        second = next((g for g in groupings if g != WHOLE_VIEW), None)
+        chart_rows = [r for r in records if r["group_by"] in (WHOLE_VIEW, second)]
+        if max_groups is not None:
+            chart_rows = chart_rows[: max_groups + 1]
+        chart = [(group_label(r, lang), None if r["suppressed"] else r["value"],
+                  small if r["suppressed"] else cell_text(r)) for r in chart_rows]
+    return FigureTable(title, header, table_rows, chart)

@@ -32,7 +32,7 @@ import pandas as pd
 from fpdf import FPDF
 
 from dashboard import analysis
-from dashboard.analysis import Filters, Norm, themes, triage
+from dashboard.analysis import Filters, Norm, themes, triage, what_if
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t
 from dashboard.privacy import audit, suppression
@@ -53,20 +53,9 @@ class ReportError(RuntimeError):
 # --- the figures behind the first page -------------------------------------------------
 
 
-def _counting_handle(db: Database) -> Database:
-    """The handle tier counts are computed on. The attention list is about
-    persons, which management may not see; its counts per tier are an
-    aggregate they may. Management sees every trainee, so the unscoped handle
-    names the same trainees; only counts leave :func:`tier_counts`."""
-    viewer = getattr(db, "viewer", None)
-    if viewer is not None and not viewer.sees_persons and viewer.sees_all_trainees:
-        return db.scoped(None)
-    return db
-
-
 def tier_counts(db: Database, filters: Filters, norm, lang: str) -> dict[str, int]:
     """Trainees per tier (issue 17's triage)."""
-    found = triage.triage(_counting_handle(db), filters, norm, lang)
+    found = triage.triage(what_if.counting_handle(db), filters, norm, lang)
     counts = found["tier"].value_counts()
     return {tier: int(counts.get(tier, 0)) for tier in TIERS}
 
@@ -76,7 +65,7 @@ def pattern_messages(db: Database, filters: Filters, norm, lang: str, k: int,
     """The programme's patterns (issue 17) about a count of at least k trainees,
     leaving out the groups the theme tables hide (``hidden``: (grouping, id)):
     a pattern names its group's size, which the complementary rule hid."""
-    found = triage.patterns(_counting_handle(db), filters, norm, lang)
+    found = triage.patterns(what_if.counting_handle(db), filters, norm, lang)
     keep = (found["n_trainees"] >= k) & (found["n_in_group"] >= k)
     keep &= pd.Series([(g, i) not in hidden for g, i in zip(found["group_by"], found["group_id"])],
                       index=found.index, dtype=bool)
@@ -97,30 +86,6 @@ def small_count(value: int | None, k: int, lang: str) -> str:
 
 
 # --- formatting ------------------------------------------------------------------------
-
-
-def _percent(value) -> str:
-    return "–" if value is None or pd.isna(value) else f"{float(value):.0%}"
-
-
-def _number(value) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    value = float(value)
-    return f"{value:.0f}" if value.is_integer() else f"{value:.1f}".replace(".", ",")
-
-
-def _cell(row: Mapping) -> str:
-    return _number(row["value"]) if row["kind"] == "count" else _percent(row["value"])
-
-
-def group_label(row: Mapping, lang: str) -> str:
-    if row["group_by"] == themes.WHOLE_VIEW:
-        return t("themes.whole_view", lang)
-    name = row["group_name"]
-    if _missing(name):
-        return t("themes.no_programme", lang)
-    return str(name)
 
 
 def view_lines(db: Database, filters: Filters, lang: str) -> list[tuple[str, str]]:
@@ -254,107 +219,26 @@ class _Document(FPDF):
 # --- the theme sections ----------------------------------------------------------------
 
 
-def _groups_in_order(rows: pd.DataFrame) -> list[tuple[str, object]]:
-    """(group_by, group_id) of the rows: the whole view first, then per grouping
-    by name; at most MAX_GROUPS per grouping (the largest)."""
-    keys: list[tuple[str, object]] = []
-    for grouping in themes.GROUPINGS:
-        part = rows[rows["group_by"] == grouping].drop_duplicates(["group_id"])
-        if grouping != themes.WHOLE_VIEW and len(part) > MAX_GROUPS:
-            part = part.assign(_n=part["n_trainees"].astype("Float64").fillna(0)).nlargest(MAX_GROUPS, "_n")
-        keys += [(grouping, gid) for gid in part["group_id"]]
-    return keys
-
-
-def _figure_table(doc: _Document, frame: pd.DataFrame, figure: str, lang: str, taxonomy: pd.DataFrame,
-                  category: object = None, two_level: bool = False) -> None:
-    rows = frame[frame["figure"] == figure]
-    if two_level:
-        rows = rows[rows["category"] == category]
-    column_of = "detail" if two_level else "category"
-    if rows.empty:
-        doc.paragraph(t("themes.no_data", lang), 8)
-        return
-    small = suppression.small_label(suppression.k_of(frame), lang)
-    records = rows.to_dict("records")  # plain dicts: a row-by-row pandas lookup costs more than the drawing
-    columns = list(dict.fromkeys(r[column_of] for r in records))
-    has_columns = not (len(columns) == 1 and _missing(columns[0]))
-    header = [t("themes.col.group", lang), t("themes.col.n_trainees", lang)]
-    header += ([_column_label(figure, c, lang, taxonomy) for c in columns] if has_columns
-               else [t("themes.col.value", lang)])
-    by_group: dict[tuple, dict] = {}
-    for r in records:
-        by_group.setdefault((r["group_by"], _key(r["group_id"])), {})[_key(r[column_of])] = r
-    table_rows = []
-    current_grouping = None
-    for grouping, gid in _groups_in_order(rows):
-        cells_of = by_group.get((grouping, _key(gid)))
-        if not cells_of:
-            continue
-        first = next(iter(cells_of.values()))
-        name = group_label(first, lang)
-        if grouping != current_grouping and grouping != themes.WHOLE_VIEW:
-            name = f"{t(f'themes.grouping.{grouping}', lang)}: {name}"
-        current_grouping = grouping
-        hidden = bool(first["suppressed"])
-        n = small if hidden else _number(first["n_trainees"])
-        cells = []
-        for c in (columns if has_columns else columns[:1]):
-            found = cells_of.get(_key(c))
-            cells.append(small if hidden else ("–" if found is None else _cell(found)))
-        table_rows.append([name, n, *cells])
-    doc.grid(header, table_rows)
-    # the chart: the whole view's values, or per school when the figure is one value
-    if has_columns:
-        chart = [r for r in records if r["group_by"] == themes.WHOLE_VIEW]
-        items = [(_column_label(figure, r[column_of], lang, taxonomy), None if r["suppressed"] else r["value"],
-                  small if r["suppressed"] else _cell(r)) for r in chart]
-        doc.bars(items, t("themes.whole_view", lang) if items else "")
-    else:
-        chart = [r for r in records if r["group_by"] in (themes.WHOLE_VIEW, "school")][: MAX_GROUPS + 1]
-        doc.bars([(group_label(r, lang), None if r["suppressed"] else r["value"],
-                   small if r["suppressed"] else _cell(r)) for r in chart])
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
-
-
-def _key(value):
-    return None if _missing(value) else value
-
-
-def _column_label(figure: str, code, lang: str, taxonomy: pd.DataFrame) -> str:
-    if figure in ("assessing_strength", "assessing_klik") and code in ("ja", "nee"):
-        return t(f"themes.assessing.{code}", lang)
-    return themes.category_label(figure, code, lang, taxonomy)
-
-
-_TWO_LEVEL = {"orientation_function", "trainees_per_mentor", "contact_frequency", "consultation",
-              "assessing_strength", "assessing_klik"}
-
-
 def _theme_section(doc: _Document, frame: pd.DataFrame, theme: str, lang: str, taxonomy: pd.DataFrame) -> None:
     doc.add_page()
     doc.heading(t(f"themes.theme.{theme}", lang))
     doc.paragraph(t(f"themes.lead.{theme}", lang))
     for figure in themes.FIGURES[theme]:
         doc.heading(t(f"themes.figure.{figure}", lang), 11)
-        if figure in _TWO_LEVEL:
-            categories = [c for c in dict.fromkeys(frame.loc[frame["figure"] == figure, "category"]) if c is not None]
-            if not categories:
-                doc.paragraph(t("themes.no_data", lang), 8)
-            for category in categories:
-                title = _column_label(figure, category, lang, taxonomy)
-                if figure == "consultation":
-                    pair = frame[(frame["figure"] == figure) & (frame["category"] == category)]["detail"].iloc[0]
-                    title = f"{domain.role_label(category, lang)} – {domain.role_label(pair, lang)}"
+        categories = themes.table_categories(frame, figure)
+        if not categories:
+            doc.paragraph(t("themes.no_data", lang), 8)
+        for category in categories:
+            table = themes.figure_table(frame, figure, lang, taxonomy, category=category, max_groups=MAX_GROUPS)
+            if figure in themes.TWO_LEVEL:
                 doc.set_font("DejaVu", "B", 9)
-                doc.cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
+                doc.cell(0, 5, table.title, new_x="LMARGIN", new_y="NEXT")
                 doc.set_font("DejaVu", "", 9)
-                _figure_table(doc, frame, figure, lang, taxonomy, category, two_level=True)
-        else:
-            _figure_table(doc, frame, figure, lang, taxonomy)
+            if not table.rows:
+                doc.paragraph(t("themes.no_data", lang), 8)
+                continue
+            doc.grid(table.header, table.rows)
+            doc.bars(table.chart, t("themes.whole_view", lang) if len(table.header) > 3 else "")
     doc.heading(t("themes.questions", lang), 12)
     for i, question in enumerate(themes.questions(theme, lang), start=1):
         doc.paragraph(f"{i}. {question}", 10)

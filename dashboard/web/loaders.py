@@ -19,6 +19,7 @@ import csv
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -30,6 +31,8 @@ from dashboard.web import ui
 from dashboard.privacy.access import Viewer
 from dashboard.analysis import Filters, Norm
 from dashboard.core.spreadsheet_safety import neutralise_formulas
+from dashboard.analysis import themes as themes_analysis, what_if
+from dashboard.exchange import meeting_report, norm_proposal
 
 GROUP_COLUMNS: dict[str, str] = analysis.GROUP_COLUMNS  # group -> its id column
 SEVERITY_RANK: dict[str, int] = analysis.SEVERITY_RANK  # high first
@@ -295,3 +298,73 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- programme design (issue 14): themes, what-if on the norm, meeting report -------------
+
+
+def programme_norms() -> dict[str, Norm]:
+    """The stored norm of every programme with one (``"*"``: every other programme)."""
+    return _norms(ui.data_version())
+
+
+def programmes_in_data() -> list[str]:
+    """Programmes of the trainees (the editor offers them even without a norm of their own)."""
+    return list(ui.filter_options().values("programme"))
+
+
+@st.cache_data(**_CACHE)
+def _themes(version: str, who: Viewer, filters: Filters, norm_code: str) -> pd.DataFrame:
+    db = ui.database_for(who)
+    return themes_analysis.themes(db, filters, _proposal_norms(db, norm_code))
+
+
+def themes(filters: Filters, norm_code: str = "") -> pd.DataFrame:
+    """The four dialogue themes (``analysis.themes``), suppressed; ``norm_code`` a proposal's URL code."""
+    return _themes(ui.data_version(), ui.viewer(), filters, norm_code)
+
+
+def _proposal_norms(db, norm_code: str) -> dict[str, Norm] | None:
+    # norm_code was checked by the page (norm_proposal.checked) before it reaches a loader
+    return norm_proposal.checked(db, norm_code, current=analysis.load_norms(db)) if norm_code else None
+
+
+def check_proposal(norm_code: str, lang: str) -> dict[str, Norm]:
+    """The proposal of a URL code, checked by the import's rules (ProposalError otherwise)."""
+    return norm_proposal.checked(ui.shared_database(), norm_code, lang, current=programme_norms())
+
+
+@st.cache_data(**_CACHE)
+def _what_if(version: str, who: Viewer, filters: Filters, norm_code: str, lang: str, by: str) -> dict[str, pd.DataFrame]:
+    db = ui.database_for(who)
+    current = analysis.load_norms(db)
+    proposal = norm_proposal.checked(db, norm_code, lang, current=current)
+    return what_if.compare_norms(db, filters, current, proposal, lang, by)
+
+
+def what_if_side_by_side(filters: Filters, norm_code: str, by: str = "school") -> dict[str, pd.DataFrame]:
+    """Current norms and the proposal side by side (``analysis.what_if.compare_norms``)."""
+    return _what_if(ui.data_version(), ui.viewer(), filters, norm_code, ui.lang(), by)
+
+
+def report_pdf(filters: Filters, norm_code: str, lang: str) -> Callable[[], bytes]:
+    """The meeting report's bytes, made when the download is clicked (and audited then)."""
+    who = ui.viewer()
+
+    def make() -> bytes:
+        db = ui.database_for(who)
+        return meeting_report.build_report(db, filters, lang, _proposal_norms(db, norm_code))
+
+    return ui.audited_download(make, "verslag.pdf")
+
+
+def adopt_proposal(norm_code: str, programme: str, lang: str) -> norm_proposal.Adoption:
+    """Adopt the proposal's norm for ``programme`` (beheerder only): one transaction with its audit row."""
+    who = ui.viewer()
+    if not who.is_beheerder:
+        raise norm_proposal.ProposalError([ui.t("programme.adopt_denied")])
+    db = ui.shared_database()
+    proposal = norm_proposal.checked(db, norm_code, lang)
+    adoption = norm_proposal.adopt(db, proposal, programme, actor=who.actor, role=who.role, lang=lang)
+    ui.forget_data_version()
+    return adoption
