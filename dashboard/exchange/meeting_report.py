@@ -237,7 +237,7 @@ def _theme_section(doc: _Document, frame: pd.DataFrame, theme: str, lang: str, t
             if not table.rows:
                 doc.paragraph(t("themes.no_data", lang), 8)
                 continue
-            doc.grid(table.header, table.rows)
+            doc.grid(table.header, table.rows, first_width=66 if len(table.header) <= 4 else 50)
             doc.bars(table.chart, t("themes.whole_view", lang) if len(table.header) > 3 else "")
     doc.heading(t("themes.questions", lang), 12)
     for i, question in enumerate(themes.questions(theme, lang), start=1):

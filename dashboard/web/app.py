@@ -39,6 +39,7 @@ _PAGES: tuple[tuple[str, str, str], ...] = (
     ("signalen", "nav.signals", ":material/notifications:"),
     ("constellatie", "nav.constellation", ":material/hub:"),
     ("vergelijken", "nav.compare", ":material/compare_arrows:"),
+    ("programma", "nav.programme", ":material/tune:"),
     ("gegevens", "nav.data", ":material/database:"),
 )
 

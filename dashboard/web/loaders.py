@@ -334,6 +334,11 @@ def check_proposal(norm_code: str, lang: str) -> dict[str, Norm]:
     return norm_proposal.checked(ui.shared_database(), norm_code, lang, current=programme_norms())
 
 
+def validate_proposal(proposal: dict[str, Norm], current: dict[str, Norm], lang: str) -> list[str]:
+    """The import's messages about a proposal from the editor; [] = acceptable."""
+    return norm_proposal.validate(ui.shared_database(), proposal, current, lang)
+
+
 @st.cache_data(**_CACHE)
 def _what_if(version: str, who: Viewer, filters: Filters, norm_code: str, lang: str, by: str) -> dict[str, pd.DataFrame]:
     db = ui.database_for(who)
