@@ -68,7 +68,7 @@ def encode(proposal: Mapping[str, Norm], current: Mapping[str, Norm]) -> str:
         norm = canonical(proposal[programme])
         if programme in current and canonical(current[programme]) == norm:
             continue
-        parts.append(f"{quote(programme, safe='')}:{_encode_norm(norm)}")
+        parts.append(f"{quote(programme, safe='*')}:{_encode_norm(norm)}")
     return "!".join(parts)
 
 
