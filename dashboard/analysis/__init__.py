@@ -876,18 +876,53 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
     (management) also ``suppressed`` and ``small_group``, with the figures
     of those groups NA (``suppression.suppress_groups``).
     """
-    _check_by(by)
-    id_column = GROUP_COLUMNS[by]
+    return _compare(db, by, filters, norm)
+
+
+OWN_GROUP = "own"  # compare_with_partnership: the viewer's own trainees
+REST_GROUP = "rest"  # ... and the rest of the partnership, as one aggregate
+
+
+def compare_with_partnership(db: Database, filters: Filters = Filters(), norm: Norm | None = None) -> pd.DataFrame:
+    """A coordinator's own trainees (their scope) beside the rest of the
+    partnership as one group (issue 14): :func:`compare`'s columns with the
+    group id column ``own`` (values ``own`` and ``rest``), always suppressed
+    as an aggregate (``suppression.suppress_groups``: a side below k, and
+    then the other, reads "< k"). The school and institute filters are left
+    out (the own side is the scope). The rest is read on an unscoped handle;
+    only these two rows of aggregates leave this function.
+    """
+    viewer = getattr(db, "viewer", None)
+    if viewer is None or viewer.sees_all_trainees:
+        raise ValueError("compare_with_partnership is for a viewer with a scope of their own")
+    wide = replace(filters, school=None, institute=None)
+    found = _compare(db.scoped(None), OWN_GROUP, wide, norm, own=(tuple(viewer.schools), tuple(viewer.institutes)))
+    found = found.sort_values(OWN_GROUP, key=lambda s: s.map({OWN_GROUP: 0, REST_GROUP: 1}), kind="stable")
+    return suppression.suppress_groups(found.reset_index(drop=True), OWN_GROUP)
+
+
+def _compare(
+    db: Database, by: str, filters: Filters, norm, own: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+) -> pd.DataFrame:
+    if by != OWN_GROUP:
+        _check_by(by)
+    id_column = GROUP_COLUMNS.get(by, by)
+    own_schools, own_institutes = own if own is not None else ((), ())
     # Four independent queries, side by side (each on its own cursor).
     with ThreadPoolExecutor(max_workers=4) as pool:
         people_job = pool.submit(_trainees, db, filters)
         cells_job = pool.submit(_coverage, db, filters, norm)
         signals_job = pool.submit(_signals, db, filters, norm, "nl")
         ties_job = pool.submit(
-            _run, db, [_CHOSEN, _SCOPE, "analysis/compare_ties"], {**_filter_params(filters), "by": by},
+            _run, db, [_CHOSEN, _SCOPE, "analysis/compare_ties"],
+            {**_filter_params(filters), "by": by, "own_schools": list(own_schools) or None,
+             "own_institutes": list(own_institutes) or None},
             _analysis_tables(db, norm),
         )
         people, cells, found, ties = people_job.result(), cells_job.result(), signals_job.result(), ties_job.result()
+    if by == OWN_GROUP:
+        mine = people["school_id"].isin(own_schools) | people["institute_id"].isin(own_institutes)
+        people[OWN_GROUP] = mine.map({True: OWN_GROUP, False: REST_GROUP})
     name_column = {"school": "school_name", "institute": "institute_name"}.get(by, id_column)
     group_of = people.set_index("trainee_id")[id_column]
     name_of = dict(zip(people[id_column], people[name_column]))

@@ -57,13 +57,14 @@ def _norms(version: str) -> dict[str, Norm]:
     return analysis.load_norms(ui.shared_database())  # programme norms: the same for everyone
 
 
-def formal_only_norm() -> Norm:
-    """The loaded default (`*`) norm with informal relationships not counting."""
-    return replace(_norms(ui.data_version())["*"], informal_counts=False)
+def formal_only_norm() -> dict[str, Norm]:
+    """Each programme's own norm, with informal relationships not counting (issue 14:
+    the toggle once replaced every programme's norm by `*`)."""
+    return analysis.formal_only(_norms(ui.data_version()))
 
 
-def norm_for(formal_only: bool) -> Norm | None:
-    """None = each programme's own norm; else the formal-only variant of `*`."""
+def norm_for(formal_only: bool) -> dict[str, Norm] | None:
+    """None = each programme's own norm; else the same norms counting formal relationships only."""
     return formal_only_norm() if formal_only else None
 
 
@@ -242,6 +243,16 @@ def compare(by: str, filters: Filters, norm: Norm | None = None) -> pd.DataFrame
     return _compare(ui.data_version(), ui.viewer(), by, filters, norm)
 
 
+@st.cache_data(**_CACHE)
+def _compare_with_partnership(version: str, who: Viewer, filters: Filters) -> pd.DataFrame:
+    return analysis.compare_with_partnership(ui.database_for(who), filters)
+
+
+def compare_with_partnership(filters: Filters) -> pd.DataFrame:
+    """A coordinator's own trainees beside the rest of the partnership (two suppressed rows)."""
+    return _compare_with_partnership(ui.data_version(), ui.viewer(), filters)
+
+
 # --- links ------------------------------------------------------------------------------
 
 
@@ -326,7 +337,8 @@ def themes(filters: Filters, norm_code: str = "") -> pd.DataFrame:
 
 def _proposal_norms(db, norm_code: str) -> dict[str, Norm] | None:
     # norm_code was checked by the page (norm_proposal.checked) before it reaches a loader
-    return norm_proposal.checked(db, norm_code, current=analysis.load_norms(db)) if norm_code else None
+    # checked on the shared handle: the import's rules read stored keys, which a scoped handle refuses
+    return norm_proposal.checked(ui.shared_database(), norm_code, current=analysis.load_norms(db)) if norm_code else None
 
 
 def check_proposal(norm_code: str, lang: str) -> dict[str, Norm]:
@@ -343,7 +355,7 @@ def validate_proposal(proposal: dict[str, Norm], current: dict[str, Norm], lang:
 def _what_if(version: str, who: Viewer, filters: Filters, norm_code: str, lang: str, by: str) -> dict[str, pd.DataFrame]:
     db = ui.database_for(who)
     current = analysis.load_norms(db)
-    proposal = norm_proposal.checked(db, norm_code, lang, current=current)
+    proposal = norm_proposal.checked(ui.shared_database(), norm_code, lang, current=current)
     return what_if.compare_norms(db, filters, current, proposal, lang, by)
 
 
@@ -354,11 +366,11 @@ def what_if_side_by_side(filters: Filters, norm_code: str, by: str = "school") -
 
 def report_pdf(filters: Filters, norm_code: str, lang: str) -> Callable[[], bytes]:
     """The meeting report's bytes, made when the download is clicked (and audited then)."""
-    who = ui.viewer()
+    db = ui.database_for(ui.viewer())  # taken while the page runs: the file is made outside the script run
+    proposal = _proposal_norms(db, norm_code)
 
     def make() -> bytes:
-        db = ui.database_for(who)
-        return meeting_report.build_report(db, filters, lang, _proposal_norms(db, norm_code))
+        return meeting_report.build_report(db, filters, lang, proposal)
 
     return ui.audited_download(make, "verslag.pdf")
 
