@@ -37,7 +37,7 @@ def ok(app):
 
 
 def frame_with(app, column):
-    return next(df.value for df in app.dataframe if column in df.value.columns)
+    return next(df.value for df in [*app.dataframe, *app.table] if column in df.value.columns)
 
 
 def test_programme_page_shows_the_norm_in_words(run_app, sample_db_path):

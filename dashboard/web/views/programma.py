@@ -48,9 +48,11 @@ def current_norms_section(current: dict[str, Norm], programmes: list[str]) -> No
     rows = []
     for programme in sorted(set(current) | set(programmes), key=lambda p: (p != domain.DEFAULT_PROGRAMME, p.lower())):
         norm = current.get(programme)
-        text = norm_proposal.describe(norm, lang) if norm is not None else ui.t("programme.follows_default")
+        text = (norm_proposal.describe(norm_proposal.canonical(norm), lang) if norm is not None
+                else ui.t("programme.follows_default"))
         rows.append({ui.t("programme.col.programme"): _programme_label(programme), ui.t("programme.col.norm"): text})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="programme_current")
+    # st.table wraps the sentence (a dataframe cuts it off); literal_table keeps programme names inert
+    st.table(ui.literal_table(pd.DataFrame(rows)), hide_index=True)
 
 
 def _pair_label(pair: tuple[str, str]) -> str:
@@ -132,44 +134,44 @@ def side_by_side(code: str) -> None:
     tiers = found["tiers"]
     left, right = st.columns(2)
     left.markdown(f"**{ui.t('programme.tiers_title')}**")
-    left.dataframe(pd.DataFrame({
+    left.table(ui.literal_table(pd.DataFrame({
         ui.t("programme.col.tier"): [ui.t("programme.off_list") if tier == OFF_LIST else ui.t(f"triage.tier.{tier}")
                                      for tier in tiers["tier"]],
         current_label: [_count(v) for v in tiers["current"]],
         proposal_label: [_count(v) for v in tiers["proposal"]],
         delta_label: [_delta(a, b) for a, b in zip(tiers["current"], tiers["proposal"])],
         changed_label: tiers["changed"].map(mark),
-    }), hide_index=True, key="programme_tiers")
+    })), hide_index=True)
     signal_codes = found["signals"]
     right.markdown(f"**{ui.t('programme.signals_title')}**")
-    right.dataframe(pd.DataFrame({
+    right.table(ui.literal_table(pd.DataFrame({
         ui.t("programme.col.signal"): [ui.t(f"signals.code.{c}") for c in signal_codes["code"]],
         current_label: [_count(v) for v in signal_codes["current"]],
         proposal_label: [_count(v) for v in signal_codes["proposal"]],
         delta_label: [_delta(a, b) for a, b in zip(signal_codes["current"], signal_codes["proposal"])],
         changed_label: signal_codes["changed"].map(mark),
-    }), hide_index=True, key="programme_signals")
+    })), hide_index=True)
     cover = found["coverage"]
     labels = dict(zip(loaders.functions()["code"], loaders.functions()["label_en" if ui.lang() == "en" else "label_nl"]))
-    left, right = st.columns(2)
+    left, _ = st.columns(2)
     left.markdown(f"**{ui.t('programme.coverage_title')}**")
-    left.dataframe(pd.DataFrame({
+    left.table(ui.literal_table(pd.DataFrame({
         ui.t("programme.col.function"): [labels.get(f, f) for f in cover["function"]],
         current_label: [themes_analysis.percent(v) for v in cover["current"]],
         proposal_label: [themes_analysis.percent(v) for v in cover["proposal"]],
         changed_label: cover["changed"].map(mark),
-    }), hide_index=True, key="programme_coverage")
+    })), hide_index=True)
     groups = found["groups"]
     hidden = suppression.row_labels(groups, ui.lang())
-    right.markdown(f"**{ui.t('programme.groups_title')}**")
-    right.dataframe(pd.DataFrame({
+    st.markdown(f"**{ui.t('programme.groups_title')}**")
+    st.table(ui.literal_table(pd.DataFrame({
         ui.t("programme.col.group"): groups["group_name"].astype(str),
         ui.t("programme.col.listed_current"): [h or _count(v) for h, v in zip(hidden, groups["listed_current"])],
         ui.t("programme.col.listed_proposal"): [h or _count(v) for h, v in zip(hidden, groups["listed_proposal"])],
         ui.t("programme.col.cover_current"): [h or themes_analysis.percent(v) for h, v in zip(hidden, groups["share_current"])],
         ui.t("programme.col.cover_proposal"): [h or themes_analysis.percent(v) for h, v in zip(hidden, groups["share_proposal"])],
         changed_label: [("" if h else mark[bool(c)]) for h, c in zip(hidden, groups["changed"])],
-    }), hide_index=True, key="programme_groups")
+    })), hide_index=True)
     moved = found["moved"]
     if ui.viewer().sees_persons:
         st.markdown(f"**{ui.t('programme.moved_title')}**")
@@ -283,10 +285,10 @@ def render() -> None:
     if code:
         changed = norm_proposal.changed_programmes(proposal, current)
         st.info(ui.t("programme.proposal_active"), icon=":material/science:")
-        st.dataframe(pd.DataFrame({
+        st.table(ui.literal_table(pd.DataFrame({
             ui.t("programme.col.programme"): [_programme_label(p) for p in changed],
             ui.t("programme.col.norm"): [norm_proposal.describe(proposal[p], ui.lang()) for p in changed],
-        }), hide_index=True, key="programme_proposal")
+        })), hide_index=True)
         if st.button(ui.t("programme.clear"), key="programme_clear"):
             del st.query_params[PROPOSAL_PARAM]
             st.rerun()
