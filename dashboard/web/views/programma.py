@@ -238,8 +238,8 @@ def themes_section() -> None:
                     if figure in themes_analysis.TWO_LEVEL:
                         st.caption(table.title)
                     left, right = st.columns([3, 2])
-                    left.dataframe(pd.DataFrame(table.rows, columns=table.header), hide_index=True,
-                                   key=f"theme_{figure}_{category}")
+                    # st.table wraps instead of cutting columns off; literal_table keeps group names inert
+                    left.table(ui.literal_table(pd.DataFrame(table.rows, columns=table.header)), hide_index=True)
                     is_share = not (figure in ("mentors", "trainees_per_mentor"))
                     right.plotly_chart(charts.theme_bars(table.chart, ui.lang(), share=is_share),
                                        key=f"theme_chart_{figure}_{category}")
