@@ -34,14 +34,15 @@ from fpdf import FPDF
 from dashboard import analysis
 from dashboard.analysis import Filters, Norm, themes, triage, what_if
 from dashboard.core import domain
-from dashboard.core.i18n import normalise_language, t
+from dashboard.core.i18n import normalise_language, t, tn
 from dashboard.privacy import audit, suppression
 from dashboard.store.db import Database, DatabaseError, default_db_path
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-MAX_GROUPS = 40  # per grouping in a table: a national view has hundreds of schools; the dashboard has them all
+MAX_GROUPS = 25  # per grouping in a table: a national view has hundreds of schools; the dashboard has them all
 TIERS = triage.TIERS
+MAX_PATTERNS = 12  # the largest shares; a national view has hundreds (the overview lists them all)
 _BAR = (52, 101, 164)
 _GREY = (150, 150, 150)
 
@@ -209,8 +210,14 @@ class _Document(FPDF):
         self.set_font("DejaVu", "", 9)
 
     def _fit(self, text: str, width: float) -> str:
-        if self.get_string_width(text) <= width - 1:
+        """``text`` cut to ``width`` with an ellipsis. One measurement for the
+        usual case; a long text is cut at the proportional length first, then
+        shortened a character at a time (a national view has thousands of cells)."""
+        full = self.get_string_width(text)
+        if full <= width - 1:
             return text
+        cut = max(1, int(len(text) * (width - 1) / full))
+        text = text[:cut]
         while text and self.get_string_width(text + "…") > width - 1:
             text = text[:-1]
         return text + "…"
@@ -279,8 +286,10 @@ def build_report(
                    small_count(counts[tier], k, lang)) for tier in TIERS])
     doc.heading(t("meeting_report.patterns", lang), 12)
     patterns = pattern_messages(db, filters, norm, lang, k, hidden_groups(frame)) if n_trainees >= k else []
-    for message in patterns:
+    for message in patterns[:MAX_PATTERNS]:
         doc.paragraph(f"• {message}")
+    if len(patterns) > MAX_PATTERNS:
+        doc.paragraph(tn("meeting_report.more_patterns", len(patterns) - MAX_PATTERNS, lang))
     if not patterns:
         doc.paragraph(t("meeting_report.no_patterns", lang))
     doc.paragraph(t("meeting_report.intro", lang, k=k), 8)

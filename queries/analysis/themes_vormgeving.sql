@@ -35,6 +35,12 @@ required AS (
     LEFT JOIN consulted_roles cr
       ON cr.trainee_id = s.trainee_id AND cr.role_a = nc.role_a AND cr.role_b = nc.role_b
 ),
+contact AS (
+    -- per trainee, role and frequency first: far fewer rows to spread over the groupings
+    SELECT trainee_id, role, coalesce(contact_frequency, 'onbekend') AS frequency, count(*) AS n
+    FROM theme_rel
+    GROUP BY trainee_id, role, coalesce(contact_frequency, 'onbekend')
+),
 figures AS (
     SELECT group_by, group_id, 'mentors' AS figure, role AS category, NULL AS detail, 'count' AS kind,
            count(*)::DOUBLE AS numerator, NULL::DOUBLE AS denominator
@@ -49,11 +55,11 @@ figures AS (
     FROM mentor_load GROUP BY group_by, group_id, role
 
     UNION ALL
-    SELECT m.group_by, m.group_id, 'contact_frequency', r.role, fr.detail, 'share',
-           count(*) FILTER (WHERE coalesce(r.contact_frequency, 'onbekend') = fr.detail), count(*)
-    FROM theme_rel r JOIN membership m ON m.trainee_id = r.trainee_id
+    SELECT m.group_by, m.group_id, 'contact_frequency', c.role, fr.detail, 'share',
+           coalesce(sum(c.n) FILTER (WHERE c.frequency = fr.detail), 0), sum(c.n)
+    FROM contact c JOIN membership m ON m.trainee_id = c.trainee_id
     CROSS JOIN (VALUES ('dagelijks'), ('wekelijks'), ('maandelijks'), ('zelden'), ('onbekend')) fr(detail)
-    GROUP BY m.group_by, m.group_id, r.role, fr.detail
+    GROUP BY m.group_by, m.group_id, c.role, fr.detail
 
     UNION ALL
     SELECT m.group_by, m.group_id, 'consultation', q.role_a, q.role_b, 'share',

@@ -726,4 +726,6 @@ TEXTS: dict[str, str] = {
     "compare.own_caption": "Your own trainees beside the rest of the partnership, taken together as one group (school and institute filters do not apply here: your group is what you may see).",
     "compare.own_group": "Your trainees",
     "compare.rest_group": "Rest of the partnership",
+    "meeting_report.more_patterns.one": "… and {n} more pattern (the dashboard's overview lists them all).",
+    "meeting_report.more_patterns.other": "… and {n} more patterns (the dashboard's overview lists them all).",
 }

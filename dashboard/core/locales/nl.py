@@ -726,4 +726,6 @@ TEXTS: dict[str, str] = {
     "compare.own_caption": "Uw eigen studenten naast de rest van het samenwerkingsverband, samen als één groep (filters op school en instituut tellen hier niet: uw groep is wat u mag zien).",
     "compare.own_group": "Uw studenten",
     "compare.rest_group": "Rest van het samenwerkingsverband",
+    "meeting_report.more_patterns.one": "… en nog {n} patroon (alle patronen staan op het overzicht van het dashboard).",
+    "meeting_report.more_patterns.other": "… en nog {n} patronen (alle patronen staan op het overzicht van het dashboard).",
 }
