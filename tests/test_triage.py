@@ -294,7 +294,7 @@ def test_triage_on_copied_rows_equals_the_stored_answer_and_sees_changes_in_memo
     assert row(triage(db, norm=NORM), "T2")["n_nu_reasons"] == 1  # nothing written
     view = triage_view(db, Filters(school="S1"), norm=NORM, rows=copied_rows(db, Filters(school="S1")))
     assert view["triage"].equals(stored)
-    assert set(view) == {"triage", "patterns", "signals"}
+    assert set(view) == {"triage", "patterns", "signals", "mentors", "trainees"}
 
 
 def test_no_data_trainees_are_those_without_relationships_in_the_evaluated_wave(db):

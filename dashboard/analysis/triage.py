@@ -19,6 +19,7 @@ memory before asking.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -27,11 +28,13 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.analysis import (
+    MESSAGE_KEYS,
     SIGNAL_COLUMNS,
     Filters,
     Job,
     Norm,
     _analysis_tables,
+    _bound_table,
     _copied_rows,
     _copied_signals,
     _filter_params,
@@ -100,7 +103,19 @@ def _signal_jobs(db, filters: Filters, norm: Norm | None, lang: str) -> tuple[Jo
     signal_tables = {**tables, **_message_tables(db, lang, taxonomy)}
     params = _filter_params(filters)
     previous_params = {**params, "wave": None, "evaluated_wave": filters.wave}
-    return (_SIGNAL_PARTS, params, signal_tables), (_PREVIOUS_SIGNAL_PARTS, previous_params, signal_tables), tables
+    # The previous wave's signals are only compared, never shown: no sentences (labels and
+    # templates are most of a signals question's work).
+    previous_tables = {**tables, **_blank_message_tables()}
+    return (_SIGNAL_PARTS, params, signal_tables), (_PREVIOUS_SIGNAL_PARTS, previous_params, previous_tables), tables
+
+
+@functools.cache
+def _blank_message_tables() -> dict[str, pa.Table]:
+    return {
+        "message_templates_param": _bound_table({"message_key": "str", "template": "str"},
+                                                ((key, "") for key in MESSAGE_KEYS)),
+        "labels_param": _bound_table({"kind": "str", "code": "str", "label": "str"}, ()),
+    }
 
 
 def _run_jobs(db, rows: Rows | None, first: list[Job], second: list[Job]) -> list[pd.DataFrame]:
@@ -149,24 +164,52 @@ def _narrowed(found: pd.DataFrame, tier: str | None, new_only: bool) -> pd.DataF
 def triage_view(
     db, filters: Filters = Filters(), norm: Norm | None = None, lang: str = "nl", *, rows: Rows | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """:func:`triage` (whole list), :func:`patterns` and the evaluated wave's
-    signals (:func:`dashboard.analysis.signals`, mentor-level ones included)
+    """:func:`triage` (whole list), :func:`patterns`, the evaluated wave's
+    signals (:func:`dashboard.analysis.signals`, mentor-level ones included),
+    the mentor-level signals with the trainees they concern
+    (:func:`mentor_concerns`) and every trainee in view
+    (:func:`dashboard.analysis.trainees`; those without data have wave null)
     from one computation of the signals: what the Signalen page shows.
-    Keys: triage, patterns, signals."""
+    Keys: triage, patterns, signals, mentors, trainees."""
     _require_persons(db)
     lang = normalise_language(lang)
     current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang)
-    current, previous = _run_jobs(db, rows, [current_job], [previous_job])
-    bound = {"signals_param": _signal_arrow(current)}
     params = _filter_params(filters)
+    people_job: Job = ((_CHOSEN, "analysis/trainees"), params, {})
+    current, previous, people = _run_jobs(db, rows, [current_job], [previous_job, people_job])
+    bound = {"signals_param": _signal_arrow(current)}
     triage_job: Job = (_TRIAGE_PARTS, params, {**tables, **bound, "previous_signals_param": _signal_arrow(previous)})
     pattern_job: Job = (_PATTERN_PARTS, {**params, **_pattern_params()}, {**tables, **bound})
     found_triage, found_patterns = _run_jobs(db, rows, [triage_job], [pattern_job])
+    people = _trainees_found(people)
     return {
         "triage": _triage_found(found_triage),
         "patterns": _patterns_found(db, found_patterns, lang),
         "signals": _signals_found(current, rows).reset_index(drop=True),
+        "mentors": mentor_concerns(current, people),
+        "trainees": people,
     }
+
+
+MENTOR_COLUMNS: tuple[str, ...] = ("person_id", "code", "severity", "wave", "message", "trainee_id", "name")
+
+
+def mentor_concerns(found_signals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """Each mentor-level signal with the trainees in view it is about: one row
+    per (signal, trainee with a formal klik `nee` with that mentor in that
+    cohort), the mentor's signals in signals.sql's order. ``found_signals``:
+    signals.sql's rows (with cohort); ``people``: the trainees in view."""
+    if "cohort" not in found_signals:
+        raise ValueError("mentor_concerns needs signals.sql's rows with their cohort")
+    mentor = found_signals[found_signals["trainee_id"].isna()][["person_id", "code", "severity", "wave", "message",
+                                                                "cohort"]]
+    klik = found_signals[(found_signals["code"] == "no_klik") & found_signals["trainee_id"].notna()]
+    concerned = klik[["person_id", "trainee_id"]].drop_duplicates().merge(
+        people[["trainee_id", "name", "cohort"]], on="trainee_id")
+    mentor = mentor.assign(position=range(len(mentor)))
+    found = mentor.merge(concerned, on=["person_id", "cohort"], how="left")
+    found = found.sort_values(["position", "name", "trainee_id"], kind="stable")
+    return found[list(MENTOR_COLUMNS)].reset_index(drop=True)
 
 
 def triage(
@@ -184,14 +227,46 @@ def triage(
     ``new_only``: only trainees with at least one new signal.
     """
     _require_persons(db)
-    lang = normalise_language(lang)
+    return _narrowed(_triage(db, filters, norm, normalise_language(lang), rows), tier, new_only)
+
+
+def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | None) -> pd.DataFrame:
     current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang)
     current, previous = _run_jobs(db, rows, [current_job], [previous_job])
     job: Job = (
         _TRIAGE_PARTS, _filter_params(filters),
         {**tables, "signals_param": _signal_arrow(current), "previous_signals_param": _signal_arrow(previous)},
     )
-    return _narrowed(_triage_found(_run_one(db, rows, job)), tier, new_only)
+    return _triage_found(_run_one(db, rows, job))
+
+
+def tier_counts(db, filters: Filters = Filters(), norm: Norm | None = None) -> dict[str, Any]:
+    """How many trainees in view are in each tier, and how many have no data in
+    the evaluated wave: an aggregate that names nobody, also for management.
+
+    Keys: ``tiers`` (tier -> count), ``n_no_data``, ``n_trainees`` (in view,
+    with or without data). For a viewer who suppresses small groups a count
+    between 1 and k-1 is None (as ``suppression.suppress_headline`` does).
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        people = pool.submit(_run, db, (_CHOSEN, "analysis/trainees"), _filter_params(filters))
+        found = _triage(db, filters, norm, "nl", None)
+        people = people.result()
+    counts: dict[str, Any] = {tier: int((found["tier"] == tier).sum()) for tier in TIERS}
+    head: dict[str, Any] = {"tiers": counts, "n_no_data": int(people["wave"].isna().sum()),
+                            "n_trainees": len(people)}
+    viewer = getattr(db, "viewer", None)
+    if viewer is not None and viewer.suppresses_small_groups:
+        k = access.min_group_size()
+
+        few = 0 < head["n_trainees"] < k  # then every figure describes those few: none is shown
+
+        def shown(n: int) -> int | None:
+            return None if few or 0 < n < k else n
+
+        head = {"tiers": {tier: shown(n) for tier, n in counts.items()}, "n_no_data": shown(head["n_no_data"]),
+                "n_trainees": shown(head["n_trainees"])}
+    return head
 
 
 def _pattern_params() -> dict[str, int]:
