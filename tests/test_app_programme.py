@@ -4,6 +4,7 @@ coordinator (own group beside the partnership), with AppTest."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -37,7 +38,9 @@ def ok(app):
 
 
 def frame_with(app, column):
-    return next(df.value for df in [*app.dataframe, *app.table] if column in df.value.columns)
+    """The first table or dataframe with ``column``; st.table cells as shown (literal_table escapes markdown)."""
+    frame = next(df.value for df in [*app.dataframe, *app.table] if column in df.value.columns)
+    return frame.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v)
 
 
 def test_programme_page_shows_the_norm_in_words(run_app, sample_db_path):

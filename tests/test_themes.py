@@ -184,3 +184,21 @@ def test_questions_in_both_languages():
         assert 2 <= len(nl) <= 4 and len(nl) == len(en)
         assert all(q.endswith("?") for q in nl + en)
         assert nl != en
+
+
+def test_figure_table_text_and_labels(found):
+    table = themes.figure_table(found, "assessing_klik", "nl", category="ja")
+    assert table.title == "beoordeelt"
+    assert table.header == ["Groep", "Studenten", "ja", "twijfel", "nee", "onbekend"]
+    assert table.rows[0] == ["Hele selectie", "3", "100%", "0%", "0%", "0%"]
+    one_value = themes.figure_table(found, "informal_share", "en")
+    assert one_value.rows[0] == ["Whole view", "3", "33%"]
+    assert one_value.chart[0] == ("Whole view", pytest.approx(2 / 6), "33%")
+
+
+def test_figure_table_shows_small_groups_as_below_k(db):
+    small_and_large(db, small=3, large=6, third=7)
+    table = themes.figure_table(themes.themes(db, k=5), "informal_share", groupings=("all", "school"))
+    by_name = {row[0].removeprefix("per school: "): row for row in table.rows}
+    assert by_name["School S1"][1:] == ["< 5", "< 5"] and by_name["School S2"][1:] == ["< 5", "< 5"]
+    assert by_name["School S3"][1:] == ["7", "0%"]

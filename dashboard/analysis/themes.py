@@ -270,7 +270,10 @@ def figure_table(
     columns = list(dict.fromkeys(_key(r[column_of]) for r in records))
     has_columns = not (len(columns) == 1 and columns[0] is None)
     header = [t("themes.col.group", lang), t("themes.col.n_trainees", lang)]
-    header += ([column_label(figure, c, lang, taxonomy) for c in columns] if has_columns
+    # the columns of a two-level figure are its details (klik, strength...), not the assessing split
+    label_of = (lambda c: category_label(figure, c, lang, taxonomy)) if two_level else \
+        (lambda c: column_label(figure, c, lang, taxonomy))
+    header += ([label_of(c) for c in columns] if has_columns
                else [t("themes.col.value", lang)])
     by_group: dict[tuple, dict] = {}
     for r in records:
@@ -292,7 +295,7 @@ def figure_table(
         table_rows.append([name, *cells])
     if has_columns:
         chart_rows = [r for r in records if r["group_by"] == WHOLE_VIEW]
-        chart = [(column_label(figure, r[column_of], lang, taxonomy), None if r["suppressed"] else r["value"],
+        chart = [(label_of(r[column_of]), None if r["suppressed"] else r["value"],
                   small if r["suppressed"] else cell_text(r)) for r in chart_rows]
     else:
         second = next((g for g in groupings if g != WHOLE_VIEW), None)
