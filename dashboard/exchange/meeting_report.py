@@ -23,6 +23,7 @@ Debian's fonts-dejavu-core (``FONT_DIR``), which covers every Dutch letter.
 from __future__ import annotations
 
 import argparse
+from concurrent.futures import ThreadPoolExecutor
 import datetime as dt
 import sys
 from collections.abc import Mapping, Sequence
@@ -61,12 +62,11 @@ def tier_counts(db: Database, filters: Filters, norm, lang: str) -> dict[str, in
     return {tier: int(counts.get(tier, 0)) for tier in TIERS}
 
 
-def pattern_messages(db: Database, filters: Filters, norm, lang: str, k: int,
-                     hidden: set[tuple[str, str]] = frozenset()) -> list[str]:
-    """The programme's patterns (issue 17) about a count of at least k trainees,
-    leaving out the groups the theme tables hide (``hidden``: (grouping, id)):
-    a pattern names its group's size, which the complementary rule hid."""
-    found = triage.patterns(what_if.counting_handle(db), filters, norm, lang)
+def pattern_messages(found: pd.DataFrame, k: int, hidden: set[tuple[str, str]] = frozenset()) -> list[str]:
+    """The programme's patterns (issue 17's ``triage.patterns``) about a count of
+    at least k trainees, leaving out the groups the theme tables hide
+    (``hidden``: (grouping, id)): a pattern names its group's size, which the
+    complementary rule hid."""
     keep = (found["n_trainees"] >= k) & (found["n_in_group"] >= k)
     keep &= pd.Series([(g, i) not in hidden for g, i in zip(found["group_by"], found["group_id"])],
                       index=found.index, dtype=bool)
@@ -259,9 +259,14 @@ def build_report(
     lang = normalise_language(lang)
     k = suppression.effective_k(k)
     today = today or dt.date.today()
-    frame = themes.themes(db, filters, norm, k=k)
-    taxonomy = analysis.functions(db)
-    summary = themes.view_summary(db, filters)
+    # three independent questions side by side (DuckDB releases the GIL)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        frame_job = pool.submit(themes.themes, db, filters, norm, k)
+        counts_job = pool.submit(tier_counts, db, filters, norm, lang)
+        patterns_job = pool.submit(triage.patterns, what_if.counting_handle(db), filters, norm, lang)
+        taxonomy = analysis.functions(db)
+        summary = themes.view_summary(db, filters)
+        frame, tier_found, pattern_found = frame_job.result(), counts_job.result(), patterns_job.result()
     doc = _Document(lang, t("meeting_report.footer", lang, date=today.isoformat()))
     doc.set_title(t("meeting_report.title", lang))
     doc.set_creator("Constellatiemonitor")
@@ -278,14 +283,14 @@ def build_report(
              (t("meeting_report.waves", lang), waves or "–")]
     doc.grid([t("meeting_report.what", lang), ""], [[a, b] for a, b in lines], first_width=55, count_width=None)
     doc.heading(t("meeting_report.tiers", lang), 12)
-    counts = tier_counts(db, filters, norm, lang) if 0 == n_trainees or n_trainees >= k else None
+    counts = tier_found
     if n_trainees and n_trainees < k:
         doc.paragraph(t("meeting_report.too_few", lang, k=k))
     else:
         doc.bars([(t(f"triage.tier.{tier}", lang), counts[tier] if counts[tier] >= k or counts[tier] == 0 else None,
                    small_count(counts[tier], k, lang)) for tier in TIERS])
     doc.heading(t("meeting_report.patterns", lang), 12)
-    patterns = pattern_messages(db, filters, norm, lang, k, hidden_groups(frame)) if n_trainees >= k else []
+    patterns = pattern_messages(pattern_found, k, hidden_groups(frame)) if n_trainees >= k else []
     for message in patterns[:MAX_PATTERNS]:
         doc.paragraph(f"• {message}")
     if len(patterns) > MAX_PATTERNS:
