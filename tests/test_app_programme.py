@@ -148,3 +148,18 @@ def test_coordinator_compares_own_group_with_the_partnership(run_app, sample_db_
     sizes = frame_with(app, "Groep")
     assert sizes["Groep"].tolist() == ["Uw studenten", "Rest van het samenwerkingsverband"]
     assert int(sizes["Studenten"].iloc[0]) > 0 and int(sizes["Studenten"].iloc[1]) > int(sizes["Studenten"].iloc[0])
+
+
+@pytest.mark.parametrize("lang, words", [("nl", "procentpunt vergeleken met informele relaties meegeteld"),
+                                          ("en", "percentage points compared with informal relationships counted")])
+def test_formal_only_delta_reads_right_and_keeps_each_programmes_norm(run_app, sample_db_path, lang, words):
+    app = ok(run_app(sample_db_path, None, lang=lang))
+    app.toggle(key="overview_formal_only").set_value(True).run()
+    ok(app)
+    delta = next(m.proto.delta for m in app.metric if m.proto.delta)
+    assert delta.startswith("-") and delta.endswith(words) and "minder" not in delta and "less" not in delta
+    with Database(sample_db_path) as db:
+        norms = load_norms(db)
+        formal = analysis.headline(db, Filters(), analysis.formal_only(norms))["share_all_strong"]
+        counted = analysis.headline(db, Filters())["share_all_strong"]
+    assert delta.split()[0] == f"{round((formal - counted) * 100):+d}"
