@@ -274,8 +274,9 @@ def test_signals_show_hostile_names_literally(run_app, hostile_db_path):
     assert any(f"cohort {HOSTILE_COHORT}" in m for m in messages)
     other = shown(run_app(hostile_db_path, SIGNALS, school="HS2"))  # the other school: {0}, $x$, <b>x</b>
     assert_safe(other)
-    for name in (FORMULA, TAG, BRACES, MATH, "@SUM(A1)"):
+    for name in (TAG, BRACES, MATH, "@SUM(A1)"):  # trainees and mentors in the worklist
         assert_shows(other, name, markdown=True)
+    assert_shows(other, FORMULA, plain=True)  # the school: one school in view, so only in the sidebar filter
     # no second str.format of a name with braces (norm v2: the zwak schoolopleider meets the norm; the
     # sentence that names them is the single point of failure)
     assert any(f"schoolopleider {BRACES}." in markdown_text(cell)[0] for cell in other.markdown)
