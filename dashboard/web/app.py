@@ -38,6 +38,7 @@ _PAGES: tuple[tuple[str, str, str], ...] = (
     ("", "nav.overview", ":material/dashboard:"),
     ("signalen", "nav.signals", ":material/notifications:"),
     ("constellatie", "nav.constellation", ":material/hub:"),
+    ("begeleider", "nav.mentor", ":material/supervisor_account:"),
     ("vergelijken", "nav.compare", ":material/compare_arrows:"),
     ("programma", "nav.programme", ":material/tune:"),
     ("gegevens", "nav.data", ":material/database:"),
