@@ -64,6 +64,8 @@ def test_themes_section_and_report_download(programme_browser):
     page.get_by_text("Gespreksthema's").first.scroll_into_view_if_needed()
     page.get_by_role("tab", name="Vormgeving").click()
     page.get_by_text("Studenten per begeleider (mediaan en maximum)").first.wait_for(timeout=30_000)
+    app.wait_for_app()  # the run after the tab click paints skeletons first
+    page.locator('[data-testid="stTable"]').filter(has_text="werkplekbegeleider").first.wait_for(timeout=30_000)
     app.check("programma-thema", show='[data-testid="stTabs"]')
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Verslag downloaden (PDF)").click()
