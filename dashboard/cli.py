@@ -19,6 +19,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "login", "login_denied", "view_constellation", "download", "export", "import", "import_failed",
     "user_add", "user_change", "user_remove", "person_export", "person_erase", "purge",
     "access_denied",
+    "norm_adopt", "report",
 )
 
 # command -> "module:function"
@@ -40,6 +41,7 @@ _HANDLERS: dict[str, str] = {
     "person": "dashboard.privacy.avg:command_person",
     "purge": "dashboard.privacy.avg:command_purge",
     "bench": "dashboard.tools.bench:command_bench",
+    "report": "dashboard.exchange.meeting_report:command_report",
 }
 
 
@@ -222,6 +224,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--before", metavar="DATE",
                    help="remove cohorts that ended before DATE (YYYY-MM-DD; default: today minus the retention)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = commands.add_parser("report", help="meeting report for the steering group: an A4 PDF on the four dialogue themes")
+    _add_db(p)
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.add_argument("--school", help="only trainees of this school_id")
+    p.add_argument("--institute", help="only trainees of this institute_id")
+    p.add_argument("--cohort", help="only this cohort, e.g. 2025-2026")
+    p.add_argument("--programme", help="only this programme")
+    p.add_argument("--wave", choices=WAVES, help="this wave instead of each trainee's latest")
+    p.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS,
+                   help="language of the report (also before the command)")
 
     p = commands.add_parser("bench", help="benchmark suite: import, analysis, pages, concurrency, memory vs floor")
     p.add_argument("--trainees", type=int, nargs="+", metavar="N",

@@ -25,7 +25,7 @@ import string
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
@@ -203,11 +203,31 @@ def _norm_tables(norms: Mapping[str, Norm]) -> dict[str, pa.Table]:
     }
 
 
+def norms_for(db: Database, norm: Norm | Mapping[str, Norm] | None) -> dict[str, Norm]:
+    """The norm per programme a question applies: None = the stored norms
+    (:func:`load_norms`); one ``Norm`` = that norm for every trainee; a
+    mapping programme -> Norm (with ``"*"``, the norm of every other
+    programme) = in-memory norms per programme (a what-if proposal, or every
+    programme's own norm without informal relationships)."""
+    if norm is None:
+        return load_norms(db)
+    if isinstance(norm, Norm):
+        return {domain.DEFAULT_PROGRAMME: norm}
+    if domain.DEFAULT_PROGRAMME not in norm:
+        raise ValueError("a mapping of norms needs the default programme '*'")
+    return dict(norm)
+
+
+def formal_only(norms: Mapping[str, Norm]) -> dict[str, Norm]:
+    """Each programme's own norm, with informal relationships not counting."""
+    return {programme: replace(norm, informal_counts=False) for programme, norm in norms.items()}
+
+
 def _analysis_tables(
-    db: Database, norm: Norm | None, taxonomy: pd.DataFrame | None = None
+    db: Database, norm: Norm | Mapping[str, Norm] | None, taxonomy: pd.DataFrame | None = None
 ) -> dict[str, pa.Table]:
     """All bound tables of a scoped question: an in-memory norm applies to every trainee."""
-    norms = {domain.DEFAULT_PROGRAMME: norm} if norm is not None else load_norms(db)
+    norms = norms_for(db, norm)
     tables = _norm_tables(norms)
     tables["roles_param"] = _roles_table()
     tables["taxonomy_param"] = _taxonomy_table(db, taxonomy)
@@ -869,18 +889,53 @@ def compare(db: Database, by: str, filters: Filters = Filters(), norm: Norm | No
     (management) also ``suppressed`` and ``small_group``, with the figures
     of those groups NA (``suppression.suppress_groups``).
     """
-    _check_by(by)
-    id_column = GROUP_COLUMNS[by]
+    return _compare(db, by, filters, norm)
+
+
+OWN_GROUP = "own"  # compare_with_partnership: the viewer's own trainees
+REST_GROUP = "rest"  # ... and the rest of the partnership, as one aggregate
+
+
+def compare_with_partnership(db: Database, filters: Filters = Filters(), norm: Norm | None = None) -> pd.DataFrame:
+    """A coordinator's own trainees (their scope) beside the rest of the
+    partnership as one group (issue 14): :func:`compare`'s columns with the
+    group id column ``own`` (values ``own`` and ``rest``), always suppressed
+    as an aggregate (``suppression.suppress_groups``: a side below k, and
+    then the other, reads "< k"). The school and institute filters are left
+    out (the own side is the scope). The rest is read on an unscoped handle;
+    only these two rows of aggregates leave this function.
+    """
+    viewer = getattr(db, "viewer", None)
+    if viewer is None or viewer.sees_all_trainees:
+        raise ValueError("compare_with_partnership is for a viewer with a scope of their own")
+    wide = replace(filters, school=None, institute=None)
+    found = _compare(db.scoped(None), OWN_GROUP, wide, norm, own=(tuple(viewer.schools), tuple(viewer.institutes)))
+    found = found.sort_values(OWN_GROUP, key=lambda s: s.map({OWN_GROUP: 0, REST_GROUP: 1}), kind="stable")
+    return suppression.suppress_groups(found.reset_index(drop=True), OWN_GROUP)
+
+
+def _compare(
+    db: Database, by: str, filters: Filters, norm, own: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+) -> pd.DataFrame:
+    if by != OWN_GROUP:
+        _check_by(by)
+    id_column = GROUP_COLUMNS.get(by, by)
+    own_schools, own_institutes = own if own is not None else ((), ())
     # Four independent queries, side by side (each on its own cursor).
     with ThreadPoolExecutor(max_workers=4) as pool:
         people_job = pool.submit(_trainees, db, filters)
         cells_job = pool.submit(_coverage, db, filters, norm)
         signals_job = pool.submit(_signals, db, filters, norm, "nl")
         ties_job = pool.submit(
-            _run, db, [_CHOSEN, _SCOPE, "analysis/compare_ties"], {**_filter_params(filters), "by": by},
+            _run, db, [_CHOSEN, _SCOPE, "analysis/compare_ties"],
+            {**_filter_params(filters), "by": by, "own_schools": list(own_schools) or None,
+             "own_institutes": list(own_institutes) or None},
             _analysis_tables(db, norm),
         )
         people, cells, found, ties = people_job.result(), cells_job.result(), signals_job.result(), ties_job.result()
+    if by == OWN_GROUP:
+        mine = people["school_id"].isin(own_schools) | people["institute_id"].isin(own_institutes)
+        people[OWN_GROUP] = mine.map({True: OWN_GROUP, False: REST_GROUP})
     name_column = {"school": "school_name", "institute": "institute_name"}.get(by, id_column)
     group_of = people.set_index("trainee_id")[id_column]
     name_of = dict(zip(people[id_column], people[name_column]))

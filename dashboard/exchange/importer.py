@@ -1349,6 +1349,26 @@ def _as_written(issues: list[ImportIssue], source: _Source) -> list[ImportIssue]
     return result
 
 
+def validate_rows(db: Database, files: Mapping[str, list[list[str]]], display: str) -> tuple[list[ImportIssue], dict[str, pd.DataFrame]]:
+    """The import's validation of rows that did not come from a file (a norm
+    proposal of the programme page): ``files`` maps a file name
+    (``norm_roles``) to its records, header first; ``display`` names the
+    source in messages ("voorstel"). Checked as a merge into ``db`` by the
+    same rules as an import, so the what-if and the import refuse the same
+    things. Returns (issues, staged frames of the given files); writes nothing.
+    """
+    source = _Source()
+    for name, records in files.items():
+        spec = FILE_BY_NAME[name]
+        table = _table_from_records(spec, f"{display} › {spec.file_name}", records, 1, source.issues)
+        if table is not None:
+            source.tables[name] = table
+    stored = _stored_keys(db)
+    validator = _Validator(source, db, stored, replace=False, empty_db=False, next_function_position=0)
+    validator.run()
+    return _sorted_issues(validator.issues), {name: validator.staged[name] for name in files if name in validator.staged}
+
+
 def _sorted_issues(issues: list[ImportIssue]) -> list[ImportIssue]:
     def order(issue: ImportIssue) -> tuple:
         stem = issue.file.split(" › ")[-1].lower().removesuffix(".csv")

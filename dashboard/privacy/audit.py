@@ -59,6 +59,8 @@ ACTIONS: tuple[str, ...] = (
     # A refused attempt to open a trainee or a page (issue 16): subject_id the
     # trainee id asked for, detail the page and the reason.
     "access_denied",
+    "norm_adopt",  # issue 14: a norm proposal adopted; detail keeps the previous norm
+    "report",  # issue 14: a meeting report made (command line) or downloaded
 )
 
 LOG_COLUMNS: tuple[str, ...] = ("id", "occurred_at", "actor", "role", "action", "subject_id", "detail")

@@ -40,6 +40,7 @@ _PAGES: tuple[tuple[str, str, str], ...] = (
     ("constellatie", "nav.constellation", ":material/hub:"),
     ("begeleider", "nav.mentor", ":material/supervisor_account:"),
     ("vergelijken", "nav.compare", ":material/compare_arrows:"),
+    ("programma", "nav.programme", ":material/tune:"),
     ("gegevens", "nav.data", ":material/database:"),
 )
 

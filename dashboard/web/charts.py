@@ -911,3 +911,27 @@ def grouped_bars(
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1.1])
     return fig
+
+
+# --- programme design (issue 14) --------------------------------------------------------
+
+
+def theme_bars(items: Sequence[tuple[str, float | None, str]], lang: str = "nl", *, share: bool = True) -> go.Figure:
+    """A figure of the dialogue themes as horizontal bars: (label, value or None, text)
+    per bar (``analysis.themes.FigureTable.chart``); a hidden value draws a grey
+    stub with its text ("< 5")."""
+    if not items:
+        return _empty_figure(t("chart.no_data", lang))
+    labels = [escape(label) for label, _, _ in items]
+    values = [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v) for _, v, _ in items]
+    fig = go.Figure(go.Bar(
+        x=[0 if v is None else v for v in values], y=labels, orientation="h",
+        marker_color=[SUPPRESSED_COLOUR if v is None else GROUP_COLOURS[0] for v in values],
+        text=[escape(text) for _, _, text in items], textposition="outside", cliponaxis=False,
+        hoverinfo="skip", **_FAST,
+    ))
+    fig.update_layout(height=max(120, 26 * len(items) + 50), margin=dict(l=10, r=40, t=10, b=10), showlegend=False)
+    fig.update_yaxes(autorange="reversed")
+    if share:
+        fig.update_xaxes(tickformat=".0%", range=[0, 1.15])
+    return fig

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -30,6 +31,8 @@ from dashboard.web import ui
 from dashboard.privacy import suppression
 from dashboard.privacy.access import Viewer
 from dashboard.analysis import Filters, Norm, mentors, scenarios, suggestions
+from dashboard.analysis import themes as themes_analysis, what_if
+from dashboard.exchange import meeting_report, norm_proposal
 from dashboard.core.spreadsheet_safety import download_dialect, frame_csv, neutralise_formulas, xlsx_text
 
 GROUP_COLUMNS: dict[str, str] = analysis.GROUP_COLUMNS  # group -> its id column
@@ -55,13 +58,14 @@ def _norms(version: str) -> dict[str, Norm]:
     return analysis.load_norms(ui.shared_database())  # programme norms: the same for everyone
 
 
-def formal_only_norm() -> Norm:
-    """The loaded default (`*`) norm with informal relationships not counting."""
-    return replace(_norms(ui.data_version())["*"], informal_counts=False)
+def formal_only_norm() -> dict[str, Norm]:
+    """Each programme's own norm, with informal relationships not counting (issue 14:
+    the toggle once replaced every programme's norm by `*`)."""
+    return analysis.formal_only(_norms(ui.data_version()))
 
 
-def norm_for(formal_only: bool) -> Norm | None:
-    """None = each programme's own norm; else the formal-only variant of `*`."""
+def norm_for(formal_only: bool) -> dict[str, Norm] | None:
+    """None = each programme's own norm; else the same norms counting formal relationships only."""
     return formal_only_norm() if formal_only else None
 
 
@@ -291,6 +295,16 @@ def compare(by: str, filters: Filters, norm: Norm | None = None) -> pd.DataFrame
     return _compare(ui.data_version(), ui.viewer(), by, filters, norm)
 
 
+@st.cache_data(**_CACHE)
+def _compare_with_partnership(version: str, who: Viewer, filters: Filters) -> pd.DataFrame:
+    return analysis.compare_with_partnership(ui.database_for(who), filters)
+
+
+def compare_with_partnership(filters: Filters) -> pd.DataFrame:
+    """A coordinator's own trainees beside the rest of the partnership (two suppressed rows)."""
+    return _compare_with_partnership(ui.data_version(), ui.viewer(), filters)
+
+
 # --- step 6, the mentor page, the scenario "a mentor leaves" (issue 13) -----------------
 
 
@@ -387,3 +401,79 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- programme design (issue 14): themes, what-if on the norm, meeting report -------------
+
+
+def programme_norms() -> dict[str, Norm]:
+    """The stored norm of every programme with one (``"*"``: every other programme)."""
+    return _norms(ui.data_version())
+
+
+def programmes_in_data() -> list[str]:
+    """Programmes of the trainees (the editor offers them even without a norm of their own)."""
+    return list(ui.filter_options().values("programme"))
+
+
+@st.cache_data(**_CACHE)
+def _themes(version: str, who: Viewer, filters: Filters, norm_code: str) -> pd.DataFrame:
+    db = ui.database_for(who)
+    return themes_analysis.themes(db, filters, _proposal_norms(db, norm_code))
+
+
+def themes(filters: Filters, norm_code: str = "") -> pd.DataFrame:
+    """The four dialogue themes (``analysis.themes``), suppressed; ``norm_code`` a proposal's URL code."""
+    return _themes(ui.data_version(), ui.viewer(), filters, norm_code)
+
+
+def _proposal_norms(db, norm_code: str) -> dict[str, Norm] | None:
+    # norm_code was checked by the page (norm_proposal.checked) before it reaches a loader
+    # checked on the shared handle: the import's rules read stored keys, which a scoped handle refuses
+    return norm_proposal.checked(ui.shared_database(), norm_code, current=analysis.load_norms(db)) if norm_code else None
+
+
+def check_proposal(norm_code: str, lang: str) -> dict[str, Norm]:
+    """The proposal of a URL code, checked by the import's rules (ProposalError otherwise)."""
+    return norm_proposal.checked(ui.shared_database(), norm_code, lang, current=programme_norms())
+
+
+def validate_proposal(proposal: dict[str, Norm], current: dict[str, Norm], lang: str) -> list[str]:
+    """The import's messages about a proposal from the editor; [] = acceptable."""
+    return norm_proposal.validate(ui.shared_database(), proposal, current, lang)
+
+
+@st.cache_data(**_CACHE)
+def _what_if(version: str, who: Viewer, filters: Filters, norm_code: str, lang: str, by: str) -> dict[str, pd.DataFrame]:
+    db = ui.database_for(who)
+    current = analysis.load_norms(db)
+    proposal = norm_proposal.checked(ui.shared_database(), norm_code, lang, current=current)
+    return what_if.compare_norms(db, filters, current, proposal, lang, by)
+
+
+def what_if_side_by_side(filters: Filters, norm_code: str, by: str = "school") -> dict[str, pd.DataFrame]:
+    """Current norms and the proposal side by side (``analysis.what_if.compare_norms``)."""
+    return _what_if(ui.data_version(), ui.viewer(), filters, norm_code, ui.lang(), by)
+
+
+def report_pdf(filters: Filters, norm_code: str, lang: str) -> Callable[[], bytes]:
+    """The meeting report's bytes, made when the download is clicked (and audited then)."""
+    db = ui.database_for(ui.viewer())  # taken while the page runs: the file is made outside the script run
+    proposal = _proposal_norms(db, norm_code)
+
+    def make() -> bytes:
+        return meeting_report.build_report(db, filters, lang, proposal)
+
+    return ui.audited_download(make, "verslag.pdf")
+
+
+def adopt_proposal(norm_code: str, programme: str, lang: str) -> norm_proposal.Adoption:
+    """Adopt the proposal's norm for ``programme`` (beheerder only): one transaction with its audit row."""
+    who = ui.viewer()
+    if not who.is_beheerder:
+        raise norm_proposal.ProposalError([ui.t("programme.adopt_denied")])
+    db = ui.shared_database()
+    proposal = norm_proposal.checked(db, norm_code, lang)
+    adoption = norm_proposal.adopt(db, proposal, programme, actor=who.actor, role=who.role, lang=lang)
+    ui.forget_data_version()
+    return adoption

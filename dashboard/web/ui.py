@@ -57,6 +57,7 @@ PAGE_FILES: dict[str, str] = {
     "constellatie": "views/constellatie.py",
     "vergelijken": "views/vergelijken.py",
     "gegevens": "views/gegevens.py",
+    "programma": "views/programma.py",
     "begeleider": "views/begeleider.py",
 }
 PAGE_ALIASES: dict[str, str] = {"overzicht": ""}

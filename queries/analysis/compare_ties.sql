@@ -1,10 +1,15 @@
 -- Continues _scope.sql: per group ($by: school, institute, cohort,
--- programme), how the formal relationships in the evaluated wave are rated:
+-- programme, or own / rest: in $own_schools / $own_institutes or not), how the formal relationships in the evaluated wave are rated:
 -- klik, strength, and whether the guide also assesses.
 , grouped AS (
     SELECT s.trainee_id,
            CASE $by WHEN 'school' THEN s.school_id WHEN 'institute' THEN s.institute_id
-                    WHEN 'cohort' THEN s.cohort ELSE s.programme END AS group_id
+                    WHEN 'cohort' THEN s.cohort
+                    -- issue 14: a coordinator's own trainees beside the rest of the partnership
+                    WHEN 'own' THEN CASE WHEN list_contains(coalesce($own_schools::VARCHAR[], []), s.school_id)
+                                           OR list_contains(coalesce($own_institutes::VARCHAR[], []), s.institute_id)
+                                         THEN 'own' ELSE 'rest' END
+                    ELSE s.programme END AS group_id
     FROM scope s
 )
 SELECT g.group_id,

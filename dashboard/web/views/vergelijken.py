@@ -113,7 +113,10 @@ def render() -> None:
     frame = loaders.compare(by, filters)
     id_column = loaders.GROUP_COLUMNS[by]
     if len(frame) < 2:
-        st.info(ui.t("compare.too_few_groups"), icon=":material/info:")
+        if not ui.viewer().sees_all_trainees:
+            own_beside_partnership(filters)
+        else:
+            st.info(ui.t("compare.too_few_groups"), icon=":material/info:")
         return
     frame = frame.sort_values("group_name", key=lambda s: s.astype(str).str.lower())
     # Trainees without a programme are a group of their own, with a label.
@@ -129,6 +132,15 @@ def render() -> None:
     else:
         sections(frame, frame.set_index(frame[id_column].astype(str)).loc[chosen].reset_index(drop=True))
     comparison_downloads(frame, by, filters)
+
+
+def own_beside_partnership(filters) -> None:
+    """Issue 14: a coordinator's own group (their scope) beside the rest of the
+    partnership as one aggregate, instead of "only one group"."""
+    frame = loaders.compare_with_partnership(filters)
+    st.caption(ui.t("compare.own_caption"))
+    frame = frame.assign(group_name=frame["own"].map({"own": ui.t("compare.own_group"), "rest": ui.t("compare.rest_group")}))
+    sections(frame, frame)
 
 
 def sections(frame: pd.DataFrame, groups: pd.DataFrame) -> None:
