@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, strategies as st
 
 from dashboard.analysis import Filters
 from dashboard.analysis.triage import patterns, share_in_tens, tier_counts
@@ -152,3 +153,22 @@ def test_pattern_near_miss_counts_shown_nationally(run_app, sample_db_path, as_m
     texts = pattern_texts(app)
     assert any(re.match(r"Bij 20 van 33 studenten van school", text) for text in texts), texts
     assert not any("ongeveer" in text for text in texts)
+
+
+# --- invariant -----------------------------------------------------------------------------
+
+
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=4), st.integers(0, 30), st.integers(2, 8))
+def test_parts_subtraction_never_gives_a_small_number(values, rest, k):
+    parts = {f"p{i}": v for i, v in enumerate(values)}
+    n = sum(values) + rest
+    shown = suppression.suppress_parts(parts, n, k)
+    if n < k:
+        return
+    numbers = [v for v in shown.values() if v is not None]
+    assert not any(suppression.small_either_way(v, n, k) for v in numbers)
+    # Total minus the shown tiles: nothing, or at least k trainees.
+    assert not 0 < n - sum(numbers) < k
+    # "Met een signaal" (the sum of the tiles) minus the shown tiles: the same, whenever the headline shows it.
+    if not suppression.small_either_way(sum(values), n, k):
+        assert not 0 < sum(values) - sum(numbers) < k

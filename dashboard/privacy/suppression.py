@@ -66,6 +66,13 @@ a count of trainees *with* a property also gives the count *without* it. A
 count whose complement is between 1 and k-1 is suppressed as a small count
 is (28 of 29 with a signal points at the one without).
 
+Tier tiles and patterns (issue 16): the overview's tiles per tier with the
+total are a table of groups too (:func:`suppress_parts`: 13 + 15 + 0 + 0 of
+29 left 1), and a pattern's group size is a figure about a group
+(:func:`group_hidden`, :func:`small_either_way`: "15 van 27 van instituut
+I2" at S04 gave 29 - 27 = 2, the group the institute breakdown hides);
+``analysis.triage`` applies both for management.
+
 Not protected (documented in docs/privacy.md): chains of two or more filter
 steps (consistency is checked one filter wider, not through the whole
 lattice of filter combinations), a grouping by school against one by
