@@ -17,7 +17,7 @@ from dashboard.core.domain import WAVES
 # Kept here rather than imported from dashboard.privacy.audit, so that --help stays light.
 AUDIT_ACTIONS: tuple[str, ...] = (
     "login", "login_denied", "view_constellation", "download", "export", "import", "import_failed",
-    "user_add", "user_change", "user_remove", "person_export", "person_erase", "purge",
+    "user_add", "user_change", "user_remove", "person_export", "person_erase", "purge", "capture",
 )
 
 # command -> "module:function"
@@ -116,11 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     q = user_commands.add_parser("add", help="add a user, or replace an existing user's role and scope")
     q.add_argument("email", metavar="EMAIL")
     q.add_argument("--role", required=True,
-                   help="beheerder, schoolopleider, instituutsopleider or management")
+                   help="beheerder, schoolopleider, instituutsopleider, management, werkplekbegeleider or student")
     q.add_argument("--school", action="append", metavar="ID",
                    help="a school_id the user may see (schoolopleider; repeat for more)")
     q.add_argument("--institute", action="append", metavar="ID",
                    help="an institute_id the user may see (instituutsopleider; repeat for more)")
+    q.add_argument("--trainee", metavar="ID", help="the student's own trainee_id (student)")
+    q.add_argument("--person", metavar="ID",
+                   help="the werkplekbegeleider's person_id: sees their formal trainees (werkplekbegeleider)")
     _add_db(q)
     q = user_commands.add_parser("remove", help="remove a user")
     q.add_argument("email", metavar="EMAIL")

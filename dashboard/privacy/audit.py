@@ -47,6 +47,7 @@ ACTIONS: tuple[str, ...] = (
     "person_export",
     "person_erase",
     "purge",
+    "capture",  # a trainee's wave saved on the capture page (dashboard/exchange/capture.py)
 )
 
 LOG_COLUMNS: tuple[str, ...] = ("id", "occurred_at", "actor", "role", "action", "subject_id", "detail")

@@ -517,4 +517,9 @@ TEXTS: dict[str, str] = {
     "bench.column.met": "met",
     "bench.scenario_failed": "{trainees:,} trainees: {what} failed ({error}); the other measurements go on.",
     "bench.too_few_schools": "The browser measurements need at least two schools with a unique name; choose more trainees.",
+    # --- capture: the six steps in the dashboard (issue 12) ---------------------
+    "import.domain.support": "support value",
+    "import.domain.status": "status",
+    "data.table.valuations": "valuations",
+    "data.table.actions": "actions",
 }

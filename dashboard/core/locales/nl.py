@@ -517,4 +517,9 @@ TEXTS: dict[str, str] = {
     "bench.column.met": "gehaald",
     "bench.scenario_failed": "{trainees:,} studenten: {what} mislukt ({error}); de andere metingen gaan door.",
     "bench.too_few_schools": "Voor de browsermetingen zijn minstens twee scholen met een unieke naam nodig; kies meer studenten.",
+    # --- vastleggen: de zes stappen in het dashboard (issue 12) ----------------
+    "import.domain.support": "steun-waarde",
+    "import.domain.status": "status",
+    "data.table.valuations": "waarderingen",
+    "data.table.actions": "acties",
 }
