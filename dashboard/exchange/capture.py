@@ -133,6 +133,11 @@ class CaptureConflict(Exception):
 # --- reading the stored wave into a form -----------------------------------------
 
 
+def _text(value: Any) -> str:
+    """A stored text as the form holds it: "" for missing (None or NaN from pandas)."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def _query(db: Database, name: str, **values: Any) -> pd.DataFrame:
     """A capture question, opened by the scope (analysis/_visible.sql) like every analysis question."""
     return db.query_sql(load_sql("analysis/_visible") + "\n" + load_sql(f"exchange/capture/{name}"), values)
@@ -182,9 +187,9 @@ def load_form(db: Database, trainee_id: str, wave: str) -> WaveForm:
         for row in relationships.itertuples(index=False):
             form.people[row.person_id] = PersonRow(
                 person_id=row.person_id, name=row.name, role=row.role, formal=bool(row.formal),
-                functions=[f for f in (row.functions or "").split(";") if f],
-                contact_frequency=row.contact_frequency or "", contact_note=row.contact_note or "",
-                strength=row.strength, klik=row.klik or "", contribution=row.contribution or "positief",
+                functions=[f for f in _text(row.functions).split(";") if f],
+                contact_frequency=_text(row.contact_frequency), contact_note=_text(row.contact_note),
+                strength=row.strength, klik=_text(row.klik), contribution=_text(row.contribution) or "positief",
                 assesses=None if pd.isna(row.assesses) else bool(row.assesses))
         consultations = _query(db, "consultations", trainee_id=trainee_id, wave=source)
         form.consultations = [(a, b) for a, b in zip(consultations["person_a"], consultations["person_b"])]
@@ -193,9 +198,9 @@ def load_form(db: Database, trainee_id: str, wave: str) -> WaveForm:
         valuation = _query(db, "valuation", trainee_id=trainee_id, wave=wave)
         if len(valuation):
             form.support = valuation["support"].iloc[0]
-            form.note = valuation["note"].iloc[0] or ""
+            form.note = _text(valuation["note"].iloc[0])
         actions = _query(db, "actions", trainee_id=trainee_id, wave=wave)
-        form.actions = [ActionRow(row.action_id, row.function, row.person_id or "", row.note or "", row.status)
+        form.actions = [ActionRow(row.action_id, row.function, _text(row.person_id), _text(row.note), row.status)
                         for row in actions.itertuples(index=False)]
     for row in open_previous_actions(db, trainee_id, wave).itertuples(index=False):
         form.previous_actions[(row.wave, row.action_id)] = row.status
@@ -327,7 +332,7 @@ def _previous_action_tables(db: Database, form: WaveForm) -> pd.DataFrame:
         status = form.previous_actions.get((row.wave, row.action_id))
         if status is not None and status != row.status:
             rows.append({"trainee_id": form.trainee_id, "wave": row.wave, "action_id": row.action_id,
-                         "function": row.function, "person_id": row.person_id or "", "note": row.note or "",
+                         "function": row.function, "person_id": _text(row.person_id), "note": _text(row.note),
                          "status": status})
     return pd.DataFrame(rows, columns=list(_FORM_COLUMNS["actions"]), dtype="str")
 
@@ -358,7 +363,9 @@ def validate_form(db: Database, form: WaveForm) -> tuple[_Mapped, importer._Vali
         tables["actions"] = pd.concat([tables["actions"], previous], ignore_index=True)
         mapped.rows["actions"] = mapped.rows["actions"] + [("previous_actions", (w, a)) for w, a in
                                                            zip(previous["wave"], previous["action_id"])]
-    validator = importer.validate_source(db, importer.source_from_tables(tables))
+    # The scope is checked above; the rules resolve references against the whole database, as an
+    # import's do (a trainee's own rows refer to people and functions the viewer's scope need not hold).
+    validator = importer.validate_source(db.scoped(None), importer.source_from_tables(tables))
     issues += [_at_field(mapped, issue) for issue in validator.issues]
     return mapped, validator, issues
 
@@ -377,8 +384,9 @@ def save_wave(db: Database, form: WaveForm) -> int:
         raise CaptureRefused(issues)
     staged = importer.arrow_tables(validator.staged_tables())
     values = {"trainee_id": form.trainee_id, "wave": form.wave}
-    with db.transaction(STAGED_CHECK) as cursor:
-        stored = cursor.execute(load_sql("exchange/capture/revision"), values).fetchone()
+    with db.scoped(None).transaction(STAGED_CHECK) as cursor:
+        found = cursor.execute(load_sql("exchange/capture/revision"), values).fetchall()
+        stored = found[0] if found else None
         current = 0 if stored is None else int(stored[1])
         if current != form.base_revision:
             raise CaptureConflict(stored[2], stored[3], current)

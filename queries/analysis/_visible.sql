@@ -16,8 +16,9 @@ WITH visible AS (
        OR list_contains($scope_schools::VARCHAR[], t.school_id)
        OR list_contains($scope_institutes::VARCHAR[], t.institute_id)
        OR list_contains($scope_trainees::VARCHAR[], t.trainee_id)
-       OR (len($scope_persons::VARCHAR[]) > 0 AND EXISTS (
-              SELECT 1 FROM relationships r
-              WHERE r.trainee_id = t.trainee_id AND r.formal
-                AND list_contains($scope_persons::VARCHAR[], r.person_id)))
+       -- IN, not a correlated EXISTS: DuckDB 2.0.1 answered "OR EXISTS (...)" wrongly once
+       -- a filter on trainee_id was pushed into this CTE (every trainee became visible).
+       OR t.trainee_id IN (
+              SELECT r.trainee_id FROM relationships r
+              WHERE r.formal AND list_contains($scope_persons::VARCHAR[], r.person_id))
 )

@@ -1,7 +1,7 @@
 -- Continues analysis/_visible.sql: the actions of earlier waves that a new wave shows to be
 -- marked done or dropped: every action of the latest earlier wave that has actions, and the
 -- ones still open from before it. With the person's name for the page.
-WITH earlier AS (
+, earlier AS (
     SELECT a.*, array_position(['begin', 'midden', 'eind'], a.wave) AS wave_rank
     FROM actions a
     JOIN visible v ON v.trainee_id = a.trainee_id
