@@ -426,3 +426,31 @@ def capture_status(db: Database, wave: str | None = None) -> pd.DataFrame:
 def person_choices(frame: pd.DataFrame, chosen: Sequence[str]) -> pd.DataFrame:
     """The candidate people not chosen yet, by name."""
     return frame[~frame["person_id"].isin(list(chosen))].sort_values(["name", "person_id"])
+
+
+def open_functions(form: WaveForm, function_codes: Sequence[str]) -> list[str]:
+    """Step 6: the functions without strong, positive cover in the form, needed ones first."""
+    covered = {f for person in form.people.values() if person.strength == "sterk"
+               and person.contribution != "negatief" and person.klik != "nee" for f in person.functions}
+    open_codes = [code for code in function_codes if code not in covered]
+    return sorted(open_codes, key=lambda code: (code not in form.needs, list(function_codes).index(code)))
+
+
+def form_constellation(form: WaveForm, trainee: pd.Series) -> dict[str, Any]:
+    """The form as the constellation the drawing of the constellation page takes
+    (``dashboard.analysis.constellation``'s shape): it grows as the form is filled in."""
+    rows = [{"person_id": key, "name": person.name, "role": person.role, "formal": person.formal,
+             "strength": person.strength or "geen", "contribution": person.contribution or "positief",
+             "klik": person.klik or None, "functions": list(person.functions), "wave": form.wave,
+             "assesses": person.assesses, "contact_frequency": person.contact_frequency or None,
+             "contact_note": person.contact_note} for key, person in form.people.items()]
+    columns = ["person_id", "name", "role", "formal", "strength", "contribution", "klik", "functions", "wave",
+               "assesses", "contact_frequency", "contact_note"]
+    return {
+        "trainee": {"trainee_id": form.trainee_id, "name": trainee["name"]},
+        "relationships": pd.DataFrame(rows, columns=columns),
+        "consultations": pd.DataFrame([{"person_a": a, "person_b": b, "wave": form.wave} for a, b in form.consultations],
+                                      columns=["person_a", "person_b", "wave"]),
+        "missing_roles": pd.DataFrame(columns=["role", "wave"]),
+        "waves": [form.wave],
+    }

@@ -26,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import analysis
+from dashboard.exchange import capture
 from dashboard.web import ui
 from dashboard.privacy.access import Viewer
 from dashboard.analysis import Filters, Norm
@@ -295,3 +296,12 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- capture (issue 12) -----------------------------------------------------------
+
+
+def capture_status(wave: str | None) -> pd.DataFrame:
+    """Who has filled in ``wave`` and who not yet, for the trainees in view. Not cached: a
+    coordinator looks right after a save."""
+    return capture.capture_status(ui.database(), wave)

@@ -56,6 +56,7 @@ PAGE_FILES: dict[str, str] = {
     "constellatie": "views/constellatie.py",
     "vergelijken": "views/vergelijken.py",
     "gegevens": "views/gegevens.py",
+    "vastleggen": "views/vastleggen.py",
 }
 PAGE_ALIASES: dict[str, str] = {"overzicht": ""}
 
