@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard import analysis
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange import importer
@@ -140,7 +141,7 @@ def _text(value: Any) -> str:
 
 def _query(db: Database, name: str, **values: Any) -> pd.DataFrame:
     """A capture question, opened by the scope (analysis/_visible.sql) like every analysis question."""
-    return db.query_sql(load_sql("analysis/_visible") + "\n" + load_sql(f"exchange/capture/{name}"), values)
+    return analysis.scoped_question(db, f"exchange/capture/{name}", values)
 
 
 def may_capture(db: Database, trainee_id: str) -> bool:

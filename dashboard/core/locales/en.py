@@ -586,4 +586,5 @@ TEXTS: dict[str, str] = {
     "capture.status.col.link": "Link to capture",
     "capture.status.filled": "filled in",
     "capture.status.not_filled": "not filled in yet",
+    "capture.choose": "Choose",
 }

@@ -586,4 +586,5 @@ TEXTS: dict[str, str] = {
     "capture.status.col.link": "Link naar vastleggen",
     "capture.status.filled": "ingevuld",
     "capture.status.not_filled": "nog niet ingevuld",
+    "capture.choose": "Kies",
 }

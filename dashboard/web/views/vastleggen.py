@@ -55,7 +55,8 @@ def _people_step(form: capture.WaveForm, candidates: pd.DataFrame, labels: dict[
             person.formal = st.toggle(ui.t("capture.formal"), value=person.formal, key=f"cap_formal_{key}")
             # step 2
             person.functions = st.multiselect(ui.t("capture.step2"), list(labels), default=person.functions,
-                                              format_func=labels.get, key=f"cap_functions_{key}")
+                                              format_func=labels.get, placeholder=ui.t("capture.choose"),
+                                              key=f"cap_functions_{key}")
             # step 3
             frequencies = ["", *FREQUENCIES]
             person.contact_frequency = st.selectbox(
@@ -110,7 +111,7 @@ def _overleg_step(form: capture.WaveForm) -> None:
     current = [pair for pair in pairs if pair in form.consultations or pair[::-1] in form.consultations]
     chosen = st.multiselect(ui.t("capture.overleg"), pairs, default=current,
                             format_func=lambda pair: f"{form.people[pair[0]].name} – {form.people[pair[1]].name}",
-                            key="cap_overleg")
+                            placeholder=ui.t("capture.choose"), key="cap_overleg")
     form.consultations = list(chosen)
 
 
@@ -121,7 +122,7 @@ def _valuation_step(form: capture.WaveForm, labels: dict[str, str]) -> None:
                             horizontal=True, format_func=lambda s: ui.t(f"capture.support.{s}"),
                             key="cap_support") or ""
     form.needs = st.multiselect(ui.t("capture.needs"), list(labels), default=form.needs, format_func=labels.get,
-                                key="cap_needs")
+                                placeholder=ui.t("capture.choose"), key="cap_needs")
     form.note = st.text_area(ui.t("capture.note"), value=form.note, key="cap_valuation_note")
 
 
