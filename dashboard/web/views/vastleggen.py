@@ -39,12 +39,14 @@ def _status_section() -> None:
         filled = int(rows["filled_in"].sum())
         st.markdown(f"**{ui.escape_markdown(school)}** · " + ui.escape_markdown(
             ui.t("capture.status.counts", filled=filled, total=len(rows))))
-        st.dataframe(ui.literal_table(pd.DataFrame({
+        table = ui.literal_table(pd.DataFrame({
             ui.t("capture.status.col.name"): rows["name"],
             ui.t("capture.status.col.state"): rows["filled_in"].map(
                 lambda done: ui.t("capture.status.filled") if done else ui.t("capture.status.not_filled")),
-            ui.t("capture.status.col.link"): [f"/vastleggen?trainee={tid}&wave={wave}" for tid in rows["trainee_id"]],
-        })), hide_index=True, key=f"capture_status_{school}")
+        }))
+        # The link is built here from the id and the wave, not free text: shown as it is, to copy.
+        table[ui.t("capture.status.col.link")] = [f"/vastleggen?trainee={tid}&wave={wave}" for tid in rows["trainee_id"]]
+        st.dataframe(table, hide_index=True, key=f"capture_status_{school}")
 
 
 def _people_step(form: capture.WaveForm, candidates: pd.DataFrame, labels: dict[str, str]) -> None:
