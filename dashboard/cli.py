@@ -155,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remove cohorts that ended before DATE (YYYY-MM-DD; default: today minus the retention)")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    p = commands.add_parser("bench", help="benchmark suite: import, analysis, pages, concurrency, memory vs floor")
+    p = commands.add_parser("bench", help="benchmark suite: import, analysis, pages, concurrency, memory, capture vs floor")
     p.add_argument("--trainees", type=int, nargs="+", metavar="N",
                    help="dataset sizes in trainees (default 1000 10000 40000 100000)")
     p.add_argument("--runs", type=int, default=5, metavar="R", help="runs per figure (default 5)")
@@ -163,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sessions", type=int, default=10, metavar="K", help="concurrent browser sessions (default 10)")
     p.add_argument("--replicas", type=int, default=1, metavar="R",
                    help="also run the sessions back to back against R serve replicas, spread in turn (default 1: not)")
-    p.add_argument("--scenarios", nargs="+", choices=("import", "analysis", "pages", "concurrency", "memory"),
+    p.add_argument("--scenarios", nargs="+", choices=("import", "analysis", "pages", "concurrency", "memory", "capture"),
                    help="measure only these (default all)")
     p.add_argument("--skip-browser", action="store_true", help="skip concurrency and memory (no browser, no serve)")
     p.add_argument("--out", metavar="FILE", help="JSON results (default test-output/bench.json)")

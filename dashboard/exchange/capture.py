@@ -409,6 +409,14 @@ def save_wave(db: Database, form: WaveForm) -> int:
     return revision
 
 
+def next_person_key(form: WaveForm) -> str:
+    """A form key for a person added by name: nieuw1, nieuw2, ... (never a stored person id)."""
+    number = 1
+    while f"nieuw{number}" in form.people:
+        number += 1
+    return f"nieuw{number}"
+
+
 def next_action_id(form: WaveForm) -> str:
     """A free action id of this wave: A1, A2, ..."""
     used = {action.action_id for action in form.actions}

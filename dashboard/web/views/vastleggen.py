@@ -20,6 +20,15 @@ from dashboard.privacy.access import AccessDenied
 from dashboard.web import charts, loaders, ui
 
 _FORM_KEY = "capture_form"
+_ISSUES_KEY = "capture_issues"  # the refused save's issues, shown at their fields
+_CONFLICT_KEY = "capture_conflict"  # a save refused because someone else saved first
+_SAVED_KEY = "capture_saved"
+
+
+def _kept(name: str, form: capture.WaveForm):
+    """What the last save of this form left in the session (issues, conflict, revision), or None."""
+    kept = st.session_state.get(name)
+    return kept[1] if kept is not None and kept[0] == _form_key(form.trainee_id, form.wave) else None
 
 
 def _form_key(trainee_id: str, wave: str) -> str:
@@ -49,11 +58,26 @@ def _status_section() -> None:
         st.dataframe(table, hide_index=True, key=f"capture_status_{school}")
 
 
+def _field_errors(form: capture.WaveForm, section: str, key: object) -> None:
+    """The refused save's messages for this part of the form, where it is filled in."""
+    for issue in _kept(_ISSUES_KEY, form) or []:
+        if issue.section == section and issue.key == key:
+            label = ui.t(f"capture.field.{issue.field}") if issue.field in _FIELD_LABELS else (issue.field or "")
+            st.error(f"{label}: {issue.message(ui.lang())}", icon=":material/error:")
+
+
+_FIELD_LABELS = ("strength", "klik", "functions", "contact_frequency", "support", "function", "person_id", "person_b",
+                 "name", "role")
+
+
 def _people_step(form: capture.WaveForm, candidates: pd.DataFrame, labels: dict[str, str]) -> None:
     st.subheader(ui.t("capture.step1"))
     lang = ui.lang()
+    refused_keys = {issue.key for issue in _kept(_ISSUES_KEY, form) or [] if issue.section == "people"}
     for key, person in list(form.people.items()):
-        with st.expander(f"{person.name} · {role_label(person.role, lang)}", expanded=person.person_id is None):
+        with st.expander(f"{person.name} · {role_label(person.role, lang)}",
+                         expanded=person.person_id is None or key in refused_keys):
+            _field_errors(form, "people", key)
             person.formal = st.toggle(ui.t("capture.formal"), value=person.formal, key=f"cap_formal_{key}")
             # step 2
             person.functions = st.multiselect(ui.t("capture.step2"), list(labels), default=person.functions,
@@ -102,8 +126,7 @@ def _people_step(form: capture.WaveForm, candidates: pd.DataFrame, labels: dict[
         if similar:
             st.warning(ui.t("capture.did_you_mean", names=", ".join(similar)), icon=":material/help:")
         if st.button(ui.t("capture.add"), key="cap_add_new", disabled=not name.strip()):
-            key = f"new{len(form.people)}_{abs(hash(name)) % 10000}"
-            form.people[key] = capture.PersonRow(None, name.strip(), role)
+            form.people[capture.next_person_key(form)] = capture.PersonRow(None, name.strip(), role)
             st.rerun()
 
 
@@ -119,6 +142,7 @@ def _overleg_step(form: capture.WaveForm) -> None:
 
 def _valuation_step(form: capture.WaveForm, labels: dict[str, str]) -> None:
     st.subheader(ui.t("capture.step5"))
+    _field_errors(form, "valuation", None)
     form.support = st.radio(ui.t("capture.support"), list(SUPPORT),
                             index=list(SUPPORT).index(form.support) if form.support in SUPPORT else None,
                             horizontal=True, format_func=lambda s: ui.t(f"capture.support.{s}"),
@@ -146,6 +170,7 @@ def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.D
                 format_func=lambda s: ui.t(f"capture.status_value.{s}"), key=f"cap_prev_{row.wave}_{row.action_id}")
     people = {"": "–", **{key: person.name for key, person in form.people.items()}}
     for i, action in enumerate(form.actions):
+        _field_errors(form, "actions", i)
         columns = st.columns([2, 2, 3])
         action.function = columns[0].selectbox(ui.t("capture.action_function"), list(labels),
                                                index=list(labels).index(action.function) if action.function in labels else 0,
@@ -161,25 +186,46 @@ def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.D
 
 
 def _save(form: capture.WaveForm) -> None:
+    key = _form_key(form.trainee_id, form.wave)
+    for name in (_ISSUES_KEY, _CONFLICT_KEY, _SAVED_KEY):
+        st.session_state.pop(name, None)
     try:
         revision = capture.save_wave(ui.database(), form)
     except capture.CaptureConflict as conflict:
+        st.session_state[_CONFLICT_KEY] = (key, conflict)
+    except capture.CaptureRefused as refused:
+        st.session_state[_ISSUES_KEY] = (key, refused.issues)
+    else:
+        st.session_state[_SAVED_KEY] = (key, revision)
+        ui.forget_data_version()
+    st.rerun()  # the outcome appears where it belongs: messages at their fields
+
+
+def _outcome(form: capture.WaveForm) -> None:
+    """The last save's outcome, beside the button."""
+    conflict = _kept(_CONFLICT_KEY, form)
+    if conflict is not None:
         st.error(conflict.message(ui.lang()), icon=":material/sync_problem:")
         if st.button(ui.t("capture.reload"), key="cap_reload"):
-            st.session_state.pop(_form_key(form.trainee_id, form.wave), None)
+            for name in (_form_key(form.trainee_id, form.wave), _CONFLICT_KEY):
+                st.session_state.pop(name, None)
+            _forget_widgets()
             st.rerun()
-        return
-    except capture.CaptureRefused as refused:
+    issues = _kept(_ISSUES_KEY, form)
+    if issues:
         st.error(ui.t("capture.refused"), icon=":material/error:")
-        for issue in refused.issues:
-            where = issue.section
-            if issue.section == "people" and issue.key in form.people:
-                where = form.people[issue.key].name
-            st.markdown(f"- {ui.escape_markdown(where)} · {ui.escape_markdown(issue.field or '')}: "
-                        f"{ui.escape_markdown(issue.message(ui.lang()))}")
-        return
-    ui.forget_data_version()
-    st.success(ui.t("capture.saved", revision=revision), icon=":material/check_circle:")
+        for issue in issues:
+            if issue.section not in ("people", "valuation", "actions"):
+                st.error(issue.message(ui.lang()), icon=":material/error:")
+    revision = _kept(_SAVED_KEY, form)
+    if revision is not None:
+        st.success(ui.t("capture.saved", revision=revision), icon=":material/check_circle:")
+
+
+def _forget_widgets() -> None:
+    """The form's widgets keep their values across reruns: a reloaded form starts from the stored wave."""
+    for name in [k for k in st.session_state if str(k).startswith("cap_")]:
+        del st.session_state[name]
 
 
 def render() -> None:
@@ -206,6 +252,9 @@ def render() -> None:
     if wave not in WAVES:
         wave = default
     key = _form_key(trainee_id, wave)
+    if st.session_state.get("capture_shown") != key:
+        _forget_widgets()  # another trainee or wave: its own values, not the last form's
+        st.session_state["capture_shown"] = key
     if key not in st.session_state:
         st.session_state[key] = capture.load_form(db, trainee_id, wave)
     form: capture.WaveForm = st.session_state[key]
@@ -225,6 +274,7 @@ def render() -> None:
         st.caption(ui.t("capture.unsaved"))
         if st.button(ui.t("capture.save"), type="primary", key="cap_save"):
             _save(form)
+        _outcome(form)
     with right:
         figure = charts.constellation_figure(capture.form_constellation(form, trainee), wave, functions, ui.lang())
         st.plotly_chart(figure, key="capture_figure")
