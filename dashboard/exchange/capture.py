@@ -366,7 +366,10 @@ def validate_form(db: Database, form: WaveForm) -> tuple[_Mapped, importer._Vali
                                                            zip(previous["wave"], previous["action_id"])]
     # The scope is checked above; the rules resolve references against the whole database, as an
     # import's do (a trainee's own rows refer to people and functions the viewer's scope need not hold).
-    validator = importer.validate_source(db.scoped(None), importer.source_from_tables(tables))
+    # Every id the form refers to is known here: the checks look up only those stored keys.
+    referenced = {*tables["relationships"]["person_id"], *tables["actions"]["person_id"]} - {""}
+    among = {"trainees": [form.trainee_id], "people": sorted(referenced)}
+    validator = importer.validate_source(db.scoped(None), importer.source_from_tables(tables), among=among)
     issues += [_at_field(mapped, issue) for issue in validator.issues]
     return mapped, validator, issues
 

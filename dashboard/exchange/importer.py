@@ -46,7 +46,7 @@ import re
 import sys
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -1007,10 +1007,16 @@ def _execute(cursor, name: str, values: Mapping[str, object] | None = None) -> N
     execute_statements(cursor, name, values or {})
 
 
-def _stored_keys(db: Database) -> dict[str, pd.DataFrame]:
+def _stored_keys(db: Database, among: Mapping[str, Sequence[str]] | None = None) -> dict[str, pd.DataFrame]:
     """The stored keys the checks look up in Python: ids that others reference, and the small tables.
-    The large tables (relationships, consultations, needs) are only ever joined in SQL."""
-    return {name: db.query(f"exchange/import/keys_{name}") for name in _STORED_KEY_TABLES}
+    The large tables (relationships, consultations, needs) are only ever joined in SQL.
+
+    ``among`` (trainees, people): only these ids of those tables, for a writer that knows every id
+    its rows refer to (the capture of one trainee's wave): the checks then answer the same, without
+    reading every stored key."""
+    among = among or {}
+    return {name: db.query(f"exchange/import/keys_{name}_among", {"ids": list(among[name])}) if name in among
+            else db.query(f"exchange/import/keys_{name}") for name in _STORED_KEY_TABLES}
 
 
 def arrow_tables(staged: Mapping[str, pd.DataFrame]) -> dict[str, pa.Table]:
@@ -1094,10 +1100,11 @@ def _record_failure(db: Database, result: ImportResult, actor: str, role: str | 
         pass  # the import's own error is the one to report
 
 
-def validate_source(db: Database, raw: _Source, *, replace: bool = False) -> _Validator:
+def validate_source(db: Database, raw: _Source, *, replace: bool = False,
+                    among: Mapping[str, Sequence[str]] | None = None) -> _Validator:
     """Every rule of the contract on ``raw`` against the database: the validator holds the issues
-    and, when there are none, the staged tables (``staged_tables``)."""
-    stored = _stored_keys(db)
+    and, when there are none, the staged tables (``staged_tables``). ``among``: see ``_stored_keys``."""
+    stored = _stored_keys(db, among)
     empty_db = len(stored["trainees"]) == 0
     next_position = int(db.query("exchange/import/next_function_position")["next_position"].iloc[0])
     validator = _Validator(raw, db, stored, replace=replace, empty_db=empty_db,
