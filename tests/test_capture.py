@@ -209,3 +209,12 @@ def test_users_add_a_student_and_a_werkplekbegeleider_with_exactly_one_link(db):
         with pytest.raises(users.UserError):
             users.add_user(db, "x@example.nl", **bad)
     assert users.get_user(db, "x@example.nl") is None
+
+
+def test_every_role_has_its_label_in_both_languages():
+    from dashboard.core.i18n import t
+    from dashboard.privacy.access import ROLES
+
+    for role in ROLES:
+        for lang in ("nl", "en"):
+            assert t(f"auth.role.{role}", lang) != f"auth.role.{role}"

@@ -7,6 +7,7 @@ Its own server on a copy of the sample data (these tests write). Widgets are fou
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -56,7 +57,8 @@ def _widget(app: AppBrowser, key: str):
 
 
 def _choose_radio(app: AppBrowser, key: str, label: str) -> None:
-    _widget(app, key).locator("label").filter(has_text=label).first.click()
+    # The options, not the widget's own label ("Sterkte" contains "sterk").
+    _widget(app, key).locator('[role="radiogroup"] label').filter(has_text=re.compile(f"^{label}$")).first.click()
     app.wait_for_app()
 
 
@@ -74,14 +76,25 @@ def _click(app: AppBrowser, key: str) -> None:
     app.wait_for_app()
 
 
+def _save(app: AppBrowser) -> str:
+    """Click Opslaan and wait for its outcome (the save reruns the page to show it at its fields)."""
+    _click(app, "cap_save")
+    app.page.locator('[data-testid="stAlert"]').filter(
+        has_text=re.compile("Opgeslagen|Niet opgeslagen")).first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    app.wait_for_app()
+    return app.text()
+
+
 def _add_new_person(app: AppBrowser, name: str) -> None:
     app.page.get_by_text("Iemand anders toevoegen (naam en rol)").click()
     field = _widget(app, "cap_new_name").locator("input")
     field.fill(name)
     field.press("Enter")
     app.wait_for_app()
-    _widget(app, "cap_new_role").locator("input").click()
-    app.page.locator('[role="option"]').filter(has_text="collega").first.click()
+    role = _widget(app, "cap_new_role").locator("input")
+    role.click()
+    role.fill("collega")  # the dropdown filters as one types
+    app.page.locator('[role="option"]').filter(has_text="collega").first.click(timeout=PAGE_TIMEOUT_MS)
     app.wait_for_app()
     _click(app, "cap_add_new")
 
@@ -98,8 +111,8 @@ def test_a_full_new_wave_is_captured_saved_and_drawn_on_the_constellation_page(n
     _type_into_multiselect(app, "cap_overleg", "Fleur")
     _choose_radio(app, "cap_support", "deels")
     _click(app, "cap_add_action")
-    _click(app, "cap_save")
-    assert "Opgeslagen (versie 1)" in app.text()
+    text = _save(app)
+    assert "Opgeslagen (versie 1)" in text, text[-3000:]
     app.check("vastleggen-opgeslagen")
 
     later = new_browser()  # a fresh session: what is stored, not what the form held
@@ -113,7 +126,7 @@ def test_a_missing_strength_is_refused_at_its_field_and_nothing_is_written(new_b
     app = new_browser()
     app.visit(f"/vastleggen?trainee={BAD}&wave=eind")
     _add_new_person(app, "Zonder Sterkte")
-    _click(app, "cap_save")
+    _save(app)
     expander = app.page.locator('[data-testid="stExpander"]').filter(has_text="Zonder Sterkte")
     assert "Sterkte" in expander.inner_text() and "ontbreekt" in expander.inner_text()
     assert "Niet opgeslagen" in app.text()
@@ -129,11 +142,9 @@ def test_two_people_saving_the_same_wave_the_second_is_refused_and_can_reload(ne
     for app in (first, second):
         app.visit(f"/vastleggen?trainee={SHARED}&wave=eind")
     _choose_radio(first, "cap_support", "ja")
-    _click(first, "cap_save")
-    assert "Opgeslagen (versie 1)" in first.text()
+    assert "Opgeslagen (versie 1)" in _save(first)
     _choose_radio(second, "cap_support", "nee")
-    _click(second, "cap_save")
-    text = second.text()
+    text = _save(second)
     assert "Niet opgeslagen" in text and "lokaal" in text and "heeft deze fase op" in text
     second.check("vastleggen-conflict")
     _click(second, "cap_reload")

@@ -597,4 +597,6 @@ TEXTS: dict[str, str] = {
     "capture.field.person_b": "Overleg",
     "capture.field.name": "Name",
     "capture.field.role": "Role",
+    "auth.role.werkplekbegeleider": "workplace mentor",
+    "auth.role.student": "student",
 }

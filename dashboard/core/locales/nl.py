@@ -597,4 +597,6 @@ TEXTS: dict[str, str] = {
     "capture.field.person_b": "Overleg",
     "capture.field.name": "Naam",
     "capture.field.role": "Rol",
+    "auth.role.werkplekbegeleider": "werkplekbegeleider",
+    "auth.role.student": "student",
 }
