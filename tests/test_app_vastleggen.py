@@ -69,3 +69,19 @@ def test_the_status_section_lists_who_has_not_filled_in(run_app, sample_db_path)
     text = page_text(app)
     assert "nog niet ingevuld" in text or "ingevuld" in text
     assert "/vastleggen?trainee=" in text
+
+
+def test_a_change_is_flagged_as_unsaved_until_saved(run_app, sample_db_copy, people):
+    trainee = people.iloc[2]
+    app = _clean(run_app(sample_db_copy, PAGE, trainee=str(trainee["trainee_id"]), wave="eind"))
+    assert not any("nog niet zijn opgeslagen" in w.value for w in app.warning)
+    [support] = [r for r in app.radio if r.key == "cap_support"]
+    support.set_value("nee").run()
+    _clean(app)
+    assert any("nog niet zijn opgeslagen" in w.value for w in app.warning)
+    with Database(sample_db_copy) as db:  # nothing stored yet
+        assert db.scalar("SELECT count(*) FROM wave_revisions") == 0
+    [save] = [b for b in app.button if b.key == "cap_save"]
+    save.click().run()
+    _clean(app)
+    assert not any("nog niet zijn opgeslagen" in w.value for w in app.warning)

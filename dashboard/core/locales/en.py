@@ -599,4 +599,5 @@ TEXTS: dict[str, str] = {
     "capture.field.role": "Role",
     "auth.role.werkplekbegeleider": "workplace mentor",
     "auth.role.student": "student",
+    "capture.unsaved_changes": "You have changes that are not saved yet. Click Save to keep them; until then they exist in this window only.",
 }

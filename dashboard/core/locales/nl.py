@@ -599,4 +599,5 @@ TEXTS: dict[str, str] = {
     "capture.field.role": "Rol",
     "auth.role.werkplekbegeleider": "werkplekbegeleider",
     "auth.role.student": "student",
+    "capture.unsaved_changes": "U hebt wijzigingen die nog niet zijn opgeslagen. Klik op Opslaan om ze te bewaren; tot dan blijven ze alleen in dit venster staan.",
 }

@@ -11,6 +11,8 @@ view, with a link to each one's page.
 
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import streamlit as st
 
@@ -33,6 +35,16 @@ def _kept(name: str, form: capture.WaveForm):
 
 def _form_key(trainee_id: str, wave: str) -> str:
     return f"{_FORM_KEY}:{trainee_id}:{wave}"
+
+
+def _stored_key(form_key: str) -> str:
+    """The form as last loaded or saved: a form that differs from it has unsaved changes."""
+    return f"{form_key}:stored"
+
+
+def _unsaved(form: capture.WaveForm) -> bool:
+    stored = st.session_state.get(_stored_key(_form_key(form.trainee_id, form.wave)))
+    return stored is not None and form != stored
 
 
 def _status_section() -> None:
@@ -103,7 +115,9 @@ def _people_step(form: capture.WaveForm, candidates: pd.DataFrame, labels: dict[
                                    key=f"cap_klik_{key}")
             person.contribution = "negatief" if st.checkbox(
                 ui.t("capture.negative"), value=person.contribution == "negatief", key=f"cap_neg_{key}") else "positief"
-            person.assesses = st.checkbox(ui.t("capture.assesses"), value=bool(person.assesses), key=f"cap_assess_{key}")
+            assesses = st.checkbox(ui.t("capture.assesses"), value=bool(person.assesses), key=f"cap_assess_{key}")
+            if assesses != bool(person.assesses):  # unknown (not asked) stays unknown until ticked
+                person.assesses = assesses
             if st.button(ui.t("capture.remove"), key=f"cap_remove_{key}"):
                 del form.people[key]
                 form.consultations = [pair for pair in form.consultations if key not in pair]
@@ -197,6 +211,7 @@ def _save(form: capture.WaveForm) -> None:
         st.session_state[_ISSUES_KEY] = (key, refused.issues)
     else:
         st.session_state[_SAVED_KEY] = (key, revision)
+        st.session_state[_stored_key(key)] = copy.deepcopy(form)
         ui.forget_data_version()
     st.rerun()  # the outcome appears where it belongs: messages at their fields
 
@@ -207,7 +222,8 @@ def _outcome(form: capture.WaveForm) -> None:
     if conflict is not None:
         st.error(conflict.message(ui.lang()), icon=":material/sync_problem:")
         if st.button(ui.t("capture.reload"), key="cap_reload"):
-            for name in (_form_key(form.trainee_id, form.wave), _CONFLICT_KEY):
+            key = _form_key(form.trainee_id, form.wave)
+            for name in (key, _stored_key(key), _CONFLICT_KEY):
                 st.session_state.pop(name, None)
             _forget_widgets()
             st.rerun()
@@ -271,10 +287,17 @@ def render() -> None:
         _overleg_step(form)
         _valuation_step(form, labels)
         _actions_step(form, labels, capture.open_previous_actions(db, trainee_id, wave))
-        st.caption(ui.t("capture.unsaved"))
+        if _unsaved(form):
+            # The form stays in this session when you visit another page; it is not stored yet.
+            st.warning(ui.t("capture.unsaved_changes"), icon=":material/edit_note:")
+        else:
+            st.caption(ui.t("capture.unsaved"))
         if st.button(ui.t("capture.save"), type="primary", key="cap_save"):
             _save(form)
         _outcome(form)
+        if _stored_key(key) not in st.session_state:
+            # As the widgets first showed it (they fill in their defaults): the baseline of "unsaved".
+            st.session_state[_stored_key(key)] = copy.deepcopy(form)
     with right:
         figure = charts.constellation_figure(capture.form_constellation(form, trainee), wave, functions, ui.lang())
         st.plotly_chart(figure, key="capture_figure")
