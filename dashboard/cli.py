@@ -29,6 +29,8 @@ _HANDLERS: dict[str, str] = {
     "flags": "dashboard.tools.report:command_flags",
     "coverage": "dashboard.tools.report:command_coverage",
     "measures": "dashboard.tools.report:command_measures",
+    "attention": "dashboard.tools.report:command_attention",
+    "patterns": "dashboard.tools.report:command_patterns",
     "users": "dashboard.privacy.users:command_users",
     "audit": "dashboard.privacy.audit:command_audit",
     "person": "dashboard.privacy.avg:command_person",
@@ -52,6 +54,15 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--programme", help="only this programme")
     parser.add_argument("--wave", choices=WAVES, help="this wave instead of each trainee's latest")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+
+
+def _add_norm(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--norm",
+        metavar="FOLDER",
+        help="use the norm in FOLDER (norm_roles.csv, norm_consultations.csv) for every trainee, "
+             "validated like an import and held in memory only (never stored)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,10 +100,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("flags", help="attention signals per trainee (and per mentor)")
     _add_db(p)
     _add_filters(p)
+    _add_norm(p)
+
+    p = commands.add_parser("attention", help="the attention list: tier (nu, bespreken, volgen), rank, new signals")
+    _add_db(p)
+    _add_filters(p)
+    _add_norm(p)
+    p.add_argument("--tier", choices=("nu", "bespreken", "volgen"), help="only trainees in this tier")
+    p.add_argument("--new", action="store_true", help="only trainees with a signal that is new since their previous wave")
+
+    p = commands.add_parser("patterns", help="the programme's patterns: a signal about one role at >= 40%% of a group")
+    _add_db(p)
+    _add_filters(p)
+    _add_norm(p)
 
     p = commands.add_parser("coverage", help="guidance-function coverage")
     _add_db(p)
     _add_filters(p)
+    _add_norm(p)
     p.add_argument(
         "--by",
         choices=("trainee", "school", "institute", "cohort", "programme"),

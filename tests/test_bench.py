@@ -47,7 +47,8 @@ def test_bench_writes_figures_for_every_scenario_without_the_browser(tiny_run) -
     names = {f["name"] for f in figures}
     assert {"/ (school filter change)", "/signalen (school filter change)", "/vergelijken (school filter change)",
             "/constellatie (another trainee)", "signals (all trainees)", "coverage by school",
-            "measures (one school)", "import (validated)"} == names
+            "measures (one school)", "import (validated)",
+            "attention (all trainees)", "signals (one school)", "attention (one school)"} == names  # issue 17
     for figure in figures:
         assert figure["trainees"] == 30 and figure["samples"] == 1
         assert figure["median"] > 0 and figure["p95"] >= figure["median"]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from dashboard import cli
 from dashboard.store.db import SAMPLE_DATA_DIR
-from dashboard.core.domain import DEFAULT_FUNCTIONS, FORMAL_ROLES, WAVE_RANK
+from dashboard.core.domain import DEFAULT_FUNCTIONS, DEFAULT_NORM_ROLES, FORMAL_ROLES, WAVE_RANK
 from dashboard.exchange.generator import COHORT_NEW, COHORT_OLD, generate
 from dashboard.exchange.interchange import FILES, write_dataset
 from dashboard.core.locales import en, nl
@@ -141,9 +141,13 @@ def test_norm_files_hold_defaults_and_a_pabo_variant(sample):
     roles = sample["norm_roles"]
     default = roles[roles["programme"] == "*"]
     assert sorted(default["role"]) == sorted(FORMAL_ROLES)
-    assert set(default["expected_strength"]) == {"sterk"}
+    # norm v2: the werkplekbegeleider sterk, the second-line roles zwak
+    assert dict(zip(default["role"], default["expected_strength"])) == dict(DEFAULT_NORM_ROLES)
+    assert dict(DEFAULT_NORM_ROLES)["werkplekbegeleider"] == "sterk"
+    assert {s for r, s in DEFAULT_NORM_ROLES if r != "werkplekbegeleider"} == {"zwak"}
     pabo = dict(zip(*roles[roles["programme"] == "pabo"][["role", "expected_strength"]].T.values))
-    assert pabo["studieloopbaanbegeleider"] == "zwak"
+    assert pabo != dict(DEFAULT_NORM_ROLES)  # the per-programme path is exercised
+    assert pabo["schoolopleider"] == "sterk"
     consultations = sample["norm_consultations"]
     assert set(consultations["programme"]) == {"*", "pabo"}
     assert (consultations["role_a"] < consultations["role_b"]).all()

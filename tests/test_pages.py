@@ -172,34 +172,7 @@ def test_overview_in_english(run_app, sample_db_path):
 # --- Signalen -----------------------------------------------------------------------
 
 
-def test_signals_attention_list_links_and_filter(run_app, sample_db_path, sample):
-    app = ok(run_app(sample_db_path, SIGNALS))
-    assert app.title[0].value == "Signalen"
-    table = app.dataframe[0].value
-    summary = sample["summary"]
-    assert list(table["Studentnummer"]) == list(summary["trainee_id"])  # sorted by severity, then name
-    assert list(table["Constellatie"])[0] == f"/constellatie?trainee={summary['trainee_id'].iloc[0]}"
-    assert set(table["Ernst"]) <= {"hoog", "middel", "laag"}
-    # Filter on one signal: only trainees that have it remain.
-    app.multiselect(key="signals_filter").set_value(["no_klik"]).run()
-    ok(app)
-    filtered = app.dataframe[0].value
-    expected = summary[summary["codes"].map(lambda codes: "no_klik" in codes)]
-    assert list(filtered["Studentnummer"]) == list(expected["trainee_id"])
-    assert all("geen klik" in text for text in filtered["Signalen"])
-    labels = [b.label for b in app.get("download_button")]
-    assert labels == ["Download als CSV", "Download als Excel"]
-    assert app.subheader[0].value == "Signalen over begeleiders"
-
-
-def test_signals_with_school_filter_and_english(run_app, sample_db_path, sample):
-    school_id, _ = sample["schools"][0]
-    app = ok(run_app(sample_db_path, SIGNALS, school=school_id, lang="en"))
-    assert app.title[0].value == "Signals"
-    table = app.dataframe[0].value
-    school_of = sample["trainees"].set_index("trainee_id")["school_id"]
-    assert len(table) and all(school_of[tid] == school_id for tid in table["Trainee id"])
-    assert all(link.endswith(f"school={school_id}&lang=en") or f"school={school_id}" in link for link in table["Constellation"])
+# The Signalen page (the worklist of issue 17): tests/test_app_worklist.py.
 
 
 def test_download_neutralises_formulas():

@@ -173,3 +173,55 @@ def test_opens_read_only(capsys, db_path):
     with Database(db_path, read_only=True):
         code, _, _ = run(capsys, "flags", "--db", str(db_path), "--format", "json")
     assert code == 0
+
+
+# --- attention, patterns and --norm (issue 17) -------------------------------------------
+
+
+def test_attention_json_has_the_contract_fields_in_rank_order(capsys, db_path):
+    code, out, _ = run(capsys, "attention", "--db", str(db_path), "--format", "json")
+    assert code == 0
+    records = json.loads(out)
+    assert [list(r) for r in records] == [
+        ["trainee_id", "name", "school_id", "wave", "tier", "rank", "codes", "new_codes", "messages"]] * len(records)
+    # T1's midden wave has only the werkplekbegeleider: missing formal roles, to discuss
+    assert [(r["trainee_id"], r["tier"], r["rank"]) for r in records] == [("T2", "nu", 1), ("T1", "bespreken", 2)]
+    assert "no_klik" in records[0]["codes"] and records[0]["new_codes"] == records[0]["codes"]
+    assert any("geen klik" in m for m in records[0]["messages"])
+
+
+def test_attention_tier_and_new_narrow_the_list(capsys, db_path):
+    found = json.loads(run(capsys, "attention", "--db", str(db_path), "--tier", "bespreken", "--format", "json")[1])
+    assert [(r["trainee_id"], r["rank"]) for r in found] == [("T1", 2)]  # the rank of the whole list
+    assert json.loads(run(capsys, "attention", "--db", str(db_path), "--tier", "volgen", "--format", "json")[1]) == []
+    code, out, _ = run(capsys, "attention", "--db", str(db_path), "--new", "--wave", "begin", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["trainee_id"] for r in rows] == ["T2"]
+    assert "no_klik" in rows[0]["codes"].split(";")
+    with pytest.raises(SystemExit):  # argparse refuses an unknown tier
+        run(capsys, "attention", "--db", str(db_path), "--tier", "later")
+
+
+def test_patterns_fields_and_an_empty_answer(capsys, db_path):
+    code, out, _ = run(capsys, "patterns", "--db", str(db_path), "--format", "csv")
+    assert code == 0
+    assert out.strip().split(",") == [
+        "group_by", "group_id", "code", "role", "n_trainees", "n_in_group", "share", "message"]  # groups of < 5
+
+
+def test_norm_folder_is_used_in_memory_and_validated_like_an_import(capsys, db_path, tmp_path):
+    folder = tmp_path / "norm"
+    folder.mkdir()
+    # expect only a zwak werkplekbegeleider, nothing else: T2's zwak WPB meets it, the missing SLB is no longer expected
+    (folder / "norm_roles.csv").write_text("programme,role,expected_strength\n*,werkplekbegeleider,zwak\n")
+    (folder / "norm_consultations.csv").write_text("programme,role_a,role_b\n")
+    code, out, _ = run(capsys, "flags", "--db", str(db_path), "--norm", str(folder), "--format", "json")
+    assert code == 0
+    assert sorted(r["code"] for r in json.loads(out)) == ["no_klik"]
+    with Database(db_path, read_only=True) as db:
+        assert len(db.query_sql("SELECT * FROM norm_roles WHERE expected_strength = 'zwak' AND role = 'werkplekbegeleider' AND programme = '*'")) == 0
+    (folder / "norm_roles.csv").write_text("programme,role,expected_strength\n*,werkplekbegeleider,heel sterk\n")
+    for command in ("attention", "flags", "coverage", "patterns"):
+        code, out, err = run(capsys, command, "--db", str(db_path), "--norm", str(folder))
+        assert code == 1 and out == ""
+        assert 'norm_roles.csv, regel 2, kolom expected_strength: waarde "heel sterk"' in err

@@ -58,7 +58,7 @@ def test_weak_formal_geen_weighs_high(db):
     data.write(db)
     found = only(signals(db), "weak_formal")
     assert found[["person_id", "severity"]].values.tolist() == [["P9", "high"]]
-    assert found.at[0, "message"] == "Schoolopleider Anna de Vries: relatie draagt niet bij (ervaren als geen; norm: sterk)."
+    assert found.at[0, "message"] == "Schoolopleider Anna de Vries: relatie draagt niet bij (ervaren als geen; norm: zwak)."  # norm v2
 
 
 def test_weak_formal_near_misses_informal_and_unexpected_role_and_met_norm(db):

@@ -77,10 +77,15 @@ DEFAULT_FUNCTIONS: tuple[GuidanceFunction, ...] = (
                      "helpt de eigen praktijk en de eigen begeleidingsbehoefte te analyseren"),
 )
 
-# Default programme norm: every formal role present and `sterk`, and
+# Default programme norm, version 2 (shared/domain.md, "The desired
+# constellation"): the werkplekbegeleider (B1, daily) `sterk`, the three
+# second-line roles (B2, coordinating) `zwak`, i.e. present and contributing;
+# expecting `sterk` of every B2 mentor flagged nearly every trainee. And
 # consultation WPB-SO and SO-IO. `*` means: for every programme.
 DEFAULT_PROGRAMME = "*"
-DEFAULT_NORM_ROLES: tuple[tuple[str, str], ...] = tuple((r, "sterk") for r in FORMAL_ROLES)
+DEFAULT_NORM_ROLES: tuple[tuple[str, str], ...] = tuple(
+    (r, "sterk" if r == "werkplekbegeleider" else "zwak") for r in FORMAL_ROLES
+)
 DEFAULT_NORM_CONSULTATIONS: tuple[tuple[str, str], ...] = (
     ("schoolopleider", "werkplekbegeleider"),
     ("instituutsopleider", "schoolopleider"),

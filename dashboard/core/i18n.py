@@ -28,3 +28,10 @@ def t(key: str, lang: str | None = DEFAULT_LANGUAGE, /, **values: object) -> str
     texts = _TEXTS[normalise_language(lang)]
     template = texts.get(key) or nl.TEXTS.get(key) or key
     return template.format(**values) if values else template
+
+
+def tn(key: str, n: int, lang: str | None = DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """The singular or plural text for a count: ``<key>.one`` when ``n`` is 1,
+    else ``<key>.other`` ("1 student", "2 studenten"; Dutch and English both
+    use the singular for exactly one)."""
+    return t(f"{key}.{'one' if n == 1 else 'other'}", lang, n=n, **values)

@@ -1091,10 +1091,12 @@ def _functions_table() -> dict[str, list[str]]:
     }
 
 
-# The programme-specific variant: a pabo expects the studieloopbaanbegeleider
-# only to be `zwak` (a complete norm, so it needs no fallback to `*`).
+# The programme-specific variant, different from the default so that the
+# per-programme path is exercised: a pabo expects a `sterk` schoolopleider
+# (norm v2 expects `zwak` of every second-line role); a complete norm, so it
+# needs no fallback to `*`.
 PROGRAMME_VARIANT = "pabo"
-PROGRAMME_VARIANT_STRENGTH: dict[str, str] = {SLB: "zwak"}
+PROGRAMME_VARIANT_STRENGTH: dict[str, str] = {SO: "sterk"}
 
 
 def _norm_roles_table() -> dict[str, list[str]]:

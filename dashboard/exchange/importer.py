@@ -56,6 +56,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from dashboard.analysis import Norm
 from dashboard.privacy import audit
 from dashboard.core import domain
 from dashboard.store.db import (
@@ -1224,3 +1225,57 @@ def command_import(args: argparse.Namespace) -> int:
     for line in summary_lines(result, lang):
         print(line)
     return 0
+
+
+# --- a norm in memory (issue 17: --norm FOLDER) ---------------------------------------
+
+NORM_FILES: tuple[str, ...] = ("norm_roles", "norm_consultations")
+
+
+@dataclass
+class NormResult:
+    """A norm read from a folder, never stored: the norm of programme ``*``
+    (None when there are errors), the errors (as an import reports them) and
+    the programmes whose own rows were left out (one norm applies to all)."""
+
+    norm: Norm | None
+    errors: list[ImportIssue]
+    ignored_programmes: tuple[str, ...] = ()
+    defaults: tuple[str, ...] = ()
+
+
+def read_norm(folder: str | Path) -> NormResult:
+    """``norm_roles.csv`` and ``norm_consultations.csv`` of ``folder``, validated by
+    the import's own checks (the same _Validator, the same messages), into a
+    ``Norm`` held in memory only. Other files in the folder are not read (a
+    dataset folder such as sample_data can serve as a norm folder). An absent
+    file means the shipped default for that part, as in an import into an
+    empty database; a file with only a header means "none"."""
+    path = Path(folder)
+    source = _Source()
+    if not path.is_dir():
+        return NormResult(None, [ImportIssue(str(path), None, None, None, "source_not_found")])
+    entries = [(p.name, p) for p in sorted(path.iterdir())
+               if p.is_file() and p.name.lower() in {f"{name}.csv" for name in NORM_FILES}]
+    if not entries:
+        return NormResult(None, [ImportIssue(path.name, None, None, None, "no_norm_files")])
+    _read_csv_files(entries, source)
+    nothing_stored = {name: pd.DataFrame() for name in _STORED_KEY_TABLES}
+    # replace=False, empty_db=False: no other file is required; nothing stored, so absent files take the defaults
+    validator = _Validator(source, None, nothing_stored, replace=False, empty_db=False, next_function_position=0)
+    validator.run()
+    if validator.issues:
+        return NormResult(None, _sorted_issues(validator.issues))
+    staged = validator.staged_tables()
+    roles, consultations = staged["norm_roles"], staged["norm_consultations"]
+    programmes = sorted((set(roles["programme"]) | set(consultations["programme"])) - {domain.DEFAULT_PROGRAMME})
+    star_roles = roles[roles["programme"] == domain.DEFAULT_PROGRAMME]
+    star_pairs = consultations[consultations["programme"] == domain.DEFAULT_PROGRAMME]
+    # as load_norms: rows for other programmes only (no `*` rows) leave `*` the shipped default
+    norm = Norm(
+        roles=tuple(zip(star_roles["role"], star_roles["expected_strength"]))
+        if len(star_roles) or not len(roles) else domain.DEFAULT_NORM_ROLES,
+        consultations=tuple(zip(star_pairs["role_a"], star_pairs["role_b"]))
+        if len(star_pairs) or not len(consultations) else domain.DEFAULT_NORM_CONSULTATIONS,
+    )
+    return NormResult(norm, [], tuple(programmes), tuple(validator.defaults))

@@ -9,6 +9,8 @@ and seed, so a rerun starts at once), then measured:
   same files into tables (``queries/tools/bench/floor_import.sql``), no checks;
 * analysis: signals (everyone), coverage by school, measures for the largest
   school; floor: the same SQL with the same bound tables on a bare cursor;
+  attention (``analysis.triage``) for everyone and for the largest school,
+  beside signals for the same filters, with the signals SQL as its floor;
 * pages: each page's rerun after a filter change and the constellation page
   for another trainee (Streamlit's AppTest, in this process, the scripts
   compiled once as ``serve`` does; what AppTest's recompiling would add is
@@ -368,9 +370,18 @@ def bench_analysis(db: Database, n_trainees: int, runs: int) -> list[Figure]:
     school, school_size = largest_school(db)
     everyone = {"school": None, "institute": None, "cohort": None, "programme": None, "wave": None, "trainee": None}
     scoped = ["analysis/_visible", "analysis/_chosen", "analysis/_scope"]
+    from dashboard.analysis import triage
+
+    signal_parts = [*scoped, "analysis/_coverage", "analysis/signals"]
     questions = [
-        ("signals (all trainees)", lambda: analysis.signals(db),
-         [*scoped, "analysis/_coverage", "analysis/signals"], everyone),
+        ("signals (all trainees)", lambda: analysis.signals(db), signal_parts, everyone),
+        # Issue 17: attention (triage) beside signals for the same filter; its floor is the
+        # signals SQL, so the ratio says what triage costs on top of one signals question.
+        ("attention (all trainees)", lambda: triage.triage(db), signal_parts, everyone),
+        (f"signals (one school, {school_size} trainees)", lambda: analysis.signals(db, Filters(school=school)),
+         signal_parts, {**everyone, "school": school}),
+        (f"attention (one school, {school_size} trainees)", lambda: triage.triage(db, Filters(school=school)),
+         signal_parts, {**everyone, "school": school}),
         ("coverage by school", lambda: analysis.coverage_by(db, "school"),
          [*scoped, "analysis/_coverage", "analysis/coverage_by"], {**everyone, "by": "school"}),
         (f"measures (one school, {school_size} trainees)", lambda: analysis.measures(db, Filters(school=school)),

@@ -1,9 +1,13 @@
-"""Command-line reports: ``flags``, ``coverage`` and ``measures``.
+"""Command-line reports: ``flags``, ``coverage``, ``measures``, ``attention`` and ``patterns``.
 
 Each opens the database read-only, asks ``dashboard.analysis`` one question
 and prints the answer as a readable table (default), CSV or JSON (one record
 per row). Problems with the database file end in a short message in the
 user's language and exit code 2, never a traceback.
+
+``--norm FOLDER`` (flags, coverage, attention, patterns) reads
+``norm_roles.csv`` / ``norm_consultations.csv`` in memory with the import's own
+validation (``dashboard.exchange.importer.read_norm``); it is never stored.
 
 ``coverage --by GROUP`` is an aggregate export: small groups are suppressed
 by default (``dashboard.privacy.suppression``; ``--min-group K``, 1 turns it off).
@@ -21,6 +25,8 @@ import duckdb
 import pandas as pd
 
 from dashboard import analysis
+from dashboard.analysis import triage
+from dashboard.exchange.importer import read_norm
 from dashboard.privacy import suppression
 from dashboard.store.db import Database, DatabaseError, default_db_path
 from dashboard.core.i18n import t
@@ -31,6 +37,11 @@ EXIT_DB_PROBLEM = 2
 COVERAGE_TRAINEE_COLUMNS = ("trainee_id", "wave", "function", "level", "level_formal", "level_informal")
 COVERAGE_GROUP_COLUMNS = ("function", "n_trainees", "n_sterk", "n_zwak", "n_geen", "share_sterk")
 EXIT_USAGE = 2
+EXIT_BAD_NORM = 1
+
+# The field names of attention and patterns are a contract (issue 17).
+ATTENTION_COLUMNS = ("trainee_id", "name", "school_id", "wave", "tier", "rank", "codes", "new_codes", "messages")
+PATTERN_COLUMNS = ("group_by", "group_id", "code", "role", "n_trainees", "n_in_group", "share", "message")
 
 
 def _filters(args: argparse.Namespace) -> analysis.Filters:
@@ -94,7 +105,35 @@ def write_frame(frame: pd.DataFrame, output_format: str, lang: str, out: TextIO)
     out.write(shown.to_string(index=False) + "\n")
 
 
+class _BadNorm(Exception):
+    """--norm named a folder whose norm files do not pass the import's checks (already reported)."""
+
+
+def _norm(args: argparse.Namespace) -> analysis.Norm | None:
+    """The in-memory norm of ``--norm FOLDER`` (None without it: the stored norms).
+    Errors are printed as an import prints them; raises _BadNorm then."""
+    folder = getattr(args, "norm", None)
+    if not folder:
+        return None
+    lang = getattr(args, "lang", "nl")
+    found = read_norm(folder)
+    if found.errors:
+        print(t("report.norm_invalid", lang, path=folder), file=sys.stderr)
+        for issue in found.errors:
+            print(issue.message(lang), file=sys.stderr)
+        raise _BadNorm(folder)
+    if found.ignored_programmes:
+        print(t("report.norm_ignored", lang, path=folder, programmes=", ".join(found.ignored_programmes)),
+              file=sys.stderr)
+    return found.norm
+
+
 def _report(args: argparse.Namespace, ask) -> int:
+    try:
+        norm = _norm(args)
+    except _BadNorm:
+        return EXIT_BAD_NORM
+    args.loaded_norm = norm
     db = _open(args)
     if db is None:
         return EXIT_DB_PROBLEM
@@ -108,7 +147,8 @@ def _report(args: argparse.Namespace, ask) -> int:
 
 def command_flags(args: argparse.Namespace) -> int:
     """Signals: trainee_id, person_id, function, code, severity, wave, message."""
-    return _report(args, lambda db: analysis.signals(db, _filters(args), lang=getattr(args, "lang", "nl")))
+    return _report(args, lambda db: analysis.signals(
+        db, _filters(args), norm=args.loaded_norm, lang=getattr(args, "lang", "nl")))
 
 
 def min_group(raw: object) -> int | None:
@@ -140,9 +180,9 @@ def command_coverage(args: argparse.Namespace) -> int:
 
     def ask(db: Database) -> pd.DataFrame:
         if by == "trainee":
-            return analysis.coverage(db, _filters(args))[list(COVERAGE_TRAINEE_COLUMNS)]
+            return analysis.coverage(db, _filters(args), norm=args.loaded_norm)[list(COVERAGE_TRAINEE_COLUMNS)]
         id_column = analysis.GROUP_COLUMNS[by]
-        found = analysis.coverage_by(db, by, _filters(args))[[id_column, *COVERAGE_GROUP_COLUMNS]]
+        found = analysis.coverage_by(db, by, _filters(args), norm=args.loaded_norm)[[id_column, *COVERAGE_GROUP_COLUMNS]]
         return suppression.export_frame(suppression.suppress_groups(found, id_column, k), lang)
 
     return _report(args, ask)
@@ -151,3 +191,19 @@ def command_coverage(args: argparse.Namespace) -> int:
 def command_measures(args: argparse.Namespace) -> int:
     """Measures: trainee_id, wave and the network measures."""
     return _report(args, lambda db: analysis.measures(db, _filters(args)))
+
+
+def command_attention(args: argparse.Namespace) -> int:
+    """The attention list in rank order: trainee_id, name, school_id, wave, tier,
+    rank (1 = first, over the whole list), codes, new_codes, messages.
+    ``--tier`` and ``--new`` narrow it (ranks stay those of the whole list)."""
+    return _report(args, lambda db: triage.triage(
+        db, _filters(args), norm=args.loaded_norm, lang=getattr(args, "lang", "nl"),
+        tier=getattr(args, "tier", None), new_only=bool(getattr(args, "new", False)),
+    )[list(ATTENTION_COLUMNS)])
+
+
+def command_patterns(args: argparse.Namespace) -> int:
+    """The programme's patterns: group_by, group_id, code, role, n_trainees, n_in_group, share, message."""
+    return _report(args, lambda db: triage.patterns(
+        db, _filters(args), norm=args.loaded_norm, lang=getattr(args, "lang", "nl"))[list(PATTERN_COLUMNS)])

@@ -70,7 +70,11 @@ GROUP_COLOURS: tuple[str, ...] = (
 # Three cividis steps: sterk dark, zwak middle, geen light (distinct lightness).
 LEVEL_COLOURS: dict[str, str] = {"sterk": "#00224E", "zwak": "#7D7C78", "geen": "#F2F2F2"}
 LEVEL_VALUE: dict[str, int] = {"geen": 0, "zwak": 1, "sterk": 2}
-HEATMAP_SCALE = "Cividis"
+# The share heatmap (per group) uses the level colours as a continuous scale, so
+# both overview heatmaps read the same way round: dark = strong (issue 17).
+HEATMAP_SCALE: list[list] = [
+    [0.0, LEVEL_COLOURS["geen"]], [0.5, LEVEL_COLOURS["zwak"]], [1.0, LEVEL_COLOURS["sterk"]],
+]
 
 # --- constellation geometry ---------------------------------------------------
 
@@ -214,7 +218,8 @@ def coverage_heatmap(
             colorscale=HEATMAP_SCALE,
             texttemplate="%{z:.0%}",
             hovertemplate=hover,
-            colorbar=dict(title=dict(text=escape(t("chart.share_sterk", lang))), tickformat=".0%"),
+            colorbar=dict(title=dict(text=f"{escape(t('chart.share_sterk', lang))}<br>"
+                                          f"{escape(t('chart.legend_dark_strong', lang))}"), tickformat=".0%"),
             xgap=2,
             ygap=2,
             **_FAST,
@@ -341,7 +346,7 @@ def trainee_level_heatmap(
             colorbar=dict(
                 tickvals=[0, 1, 2],
                 ticktext=[escape(t(f"chart.level.{lvl}", lang)) for lvl in ("geen", "zwak", "sterk")],
-                title=dict(text=escape(t("chart.level", lang))),
+                title=dict(text=f"{escape(t('chart.level', lang))}<br>{escape(t('chart.legend_dark_strong', lang))}"),
             ),
             xgap=2,
             ygap=2,

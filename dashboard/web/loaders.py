@@ -27,6 +27,7 @@ import streamlit as st
 
 from dashboard import analysis
 from dashboard.exchange import capture
+from dashboard.analysis import triage
 from dashboard.web import ui
 from dashboard.privacy.access import Viewer
 from dashboard.analysis import Filters, Norm
@@ -172,6 +173,46 @@ def attention(filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame,
     person_id, code, severity, wave, message, most severe first.
     """
     return _attention(ui.data_version(), ui.viewer(), filters, norm, ui.lang())
+
+
+# --- the worklist (issue 17: triage) ------------------------------------------------------
+
+
+# Shared as is, like _attention: a national list is large; pages only read it.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _worklist(version: str, who: Viewer, filters: Filters, norm: Norm | None, lang: str) -> dict[str, pd.DataFrame]:
+    db = ui.database_for(who)
+    # One school's trainees: copy their rows once and ask on the copy (see _few_trainees).
+    rows = triage.copied_rows(db, filters) if _few_trainees(who, filters) else None
+    return triage.triage_view(db, filters, norm, lang, rows=rows)
+
+
+def worklist(filters: Filters, norm: Norm | None = None) -> dict[str, pd.DataFrame]:
+    """``analysis.triage.triage_view`` for the current viewer: keys triage
+    (the whole ranked list), patterns, signals, mentors (mentor-level
+    signals with the trainees concerned) and trainees (everyone in view;
+    wave null = no data in the evaluated wave)."""
+    return _worklist(ui.data_version(), ui.viewer(), filters, norm, ui.lang())
+
+
+@st.cache_data(**_CACHE)
+def _tier_counts(version: str, who: Viewer, filters: Filters, norm: Norm | None) -> dict[str, Any]:
+    return triage.tier_counts(ui.database_for(who), filters, norm)
+
+
+def tier_counts(filters: Filters, norm: Norm | None = None) -> dict[str, Any]:
+    """Trainees per tier and without data (``analysis.triage.tier_counts``): an aggregate, for every role."""
+    return _tier_counts(ui.data_version(), ui.viewer(), filters, norm)
+
+
+@st.cache_data(**_CACHE)
+def _patterns(version: str, who: Viewer, filters: Filters, norm: Norm | None, lang: str) -> pd.DataFrame:
+    return triage.patterns(ui.database_for(who), filters, norm, lang)
+
+
+def patterns(filters: Filters, norm: Norm | None = None) -> pd.DataFrame:
+    """The programme's patterns (``analysis.triage.patterns``): an aggregate, for every role."""
+    return _patterns(ui.data_version(), ui.viewer(), filters, norm, ui.lang())
 
 
 # --- trainees and constellations --------------------------------------------------------

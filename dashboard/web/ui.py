@@ -494,3 +494,17 @@ def run_upload(
         forget_data_version()  # the data changed within this run
     errors = errors_frame(result, language) if not result.ok else pd.DataFrame()
     return UploadOutcome(bool(result.ok), bool(result.written), _changes_frame(result, language), errors)
+
+
+# --- triage (issue 17): the patterns, as the overview and the worklist show them ----------
+
+
+def pattern_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The programme's patterns (``analysis.triage.patterns``) for ``st.table``:
+    each finding escaped (it names a school or institute from the data) and a
+    link to the comparison by its grouping."""
+    shown = literal_table(pd.DataFrame({t("worklist.col.pattern"): found["message"]}))
+    label = escape_markdown(t("worklist.compare"))
+    shown[t("worklist.col.compare")] = [f"[{label}]({page_url('vergelijken', compare_by=by)})"
+                                        for by in found["group_by"]]
+    return shown

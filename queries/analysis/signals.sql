@@ -133,7 +133,8 @@ signal_rows AS (
 -- arguments, so a name with braces in it is never read as a field).
 facts AS (
     SELECT sr.trainee_id::VARCHAR AS trainee_id, sr.person_id::VARCHAR AS person_id,
-           sr.function::VARCHAR AS function, sr.code, sr.severity, sr.wave,
+           sr.function::VARCHAR AS function, sr.code, sr.severity, sr.wave, sr.role::VARCHAR AS role,
+           sr.other_role::VARCHAR AS other_role, sr.cohort::VARCHAR AS cohort,
            CASE WHEN sr.code = 'weak_formal' AND sr.strength = 'geen' THEN 'weak_formal_geen'
                 ELSE sr.code END AS message_key,
            coalesce(role_label.label, '') AS role_text,
@@ -167,7 +168,10 @@ SELECT f.trainee_id, f.person_id, f.function, f.code, f.severity, f.wave,
        format(m.template,
               upper(left(f.role_text, 1)) || substr(f.role_text, 2), f.role_text, f.person_text,
               f.strength_text, f.expected_text, f.other_role_text, f.other_person_text,
-              f.earlier_text, f.earlier_wave_text, f.function_text, f.cohort_text, f.n_text) AS message
+              f.earlier_text, f.earlier_wave_text, f.function_text, f.cohort_text, f.n_text) AS message,
+       -- the role the signal is about (no_consultation: the pair's roles), for triage and patterns;
+       -- the cohort of a mentor-level signal
+       f.role, f.other_role, f.cohort
 FROM facts f
 JOIN message_templates_param m ON m.message_key = f.message_key
 ORDER BY CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,

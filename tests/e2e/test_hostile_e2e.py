@@ -78,10 +78,12 @@ def test_overview(visitor):
 
 
 def test_signals_without_the_tables_own_csv_download(visitor):
-    page = visit(visitor, "/signalen?school=HS1", '[data-testid="stDataFrame"]')
+    page = visit(visitor, "/signalen?school=HS1", '[data-testid="stTable"]')
     for name in (XSS, FORMULA, BOLD, LINK):
         shows(page, name)
-    # The grid's toolbar would write an unprotected, unaudited CSV; `serve` switches it off.
+    # The worklist's tables are st.table (no toolbar). A grid elsewhere: its toolbar would write an
+    # unprotected, unaudited CSV; `serve` switches that off.
+    page = visit(visitor, "/vergelijken", '[data-testid="stDataFrame"]')
     page.locator('[data-testid="stDataFrame"]').first.hover()
     page.wait_for_timeout(300)
     assert page.locator('[data-testid="stElementToolbar"]').count() > 0  # the toolbar itself is there

@@ -52,10 +52,10 @@ def test_overview_page(app_browser, sample):
 
 def test_signals_page(app_browser):
     app_browser.visit("/signalen")
-    app_browser.page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    app_browser.page.locator('[data-testid="stTable"]').first.wait_for(timeout=30_000)
     text = no_page_error(app_browser)
-    for label in ("Signalen", "Alleen studenten met signaal", "Download als CSV", "Download als Excel",
-                  "Signalen over begeleiders"):
+    for label in ("Signalen", "Nu handelen", "Bespreken", "Alleen nieuw", "Alleen studenten met signaal",
+                  "Download als CSV", "Download als Excel", "Signalen over begeleiders"):
         assert label in text, label
     app_browser.check("signalen")
 
@@ -94,7 +94,7 @@ def test_compare_page(app_browser):
 
 def test_signals_in_english(app_browser):
     app_browser.visit("/signalen?lang=en")
-    app_browser.page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    app_browser.page.locator('[data-testid="stTable"]').first.wait_for(timeout=30_000)
     text = no_page_error(app_browser)
     assert "Signals about mentors" in text and "Download as Excel" in text
     assert "Signalen over begeleiders" not in text

@@ -19,11 +19,14 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis.triage import TIERS
+from dashboard.core.i18n import tn
 from dashboard.web import charts, loaders, ui
 from dashboard.privacy import suppression
 
 GROUPINGS = ("school", "institute", "cohort", "programme")
 TABLE_MAX_ROWS = 1000
+PATTERNS_SHOWN = 3  # the largest findings; the rest in an expander
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -39,7 +42,7 @@ def _count(value) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def headline_figures(head: dict, filters, formal_only: bool) -> bool:
+def headline_figures(head: dict, filters, formal_only: bool, tiers: dict | None = None) -> bool:
     """The numbers at the top; False when no trainee is in view (or, for
     management, fewer than k: then every figure is suppressed)."""
     suppressed = head.get("suppressed", ())
@@ -67,16 +70,27 @@ def headline_figures(head: dict, filters, formal_only: bool) -> bool:
         ui.t("overview.n_with_signal"),
         suppression.headline_value(head, "n_with_signal", "" if n_with_signal is None else _count(n_with_signal), lang),
     )
+    small = suppression.small_label(suppression.k_of(head), lang)
+    if tiers is not None:
+        # The signal tiles count per tier (issue 17), and the trainees without data beside them.
+        st.caption(ui.t("overview.tiers_caption"))
+        columns = st.columns(4)
+        for i, tier in enumerate(TIERS):
+            n = tiers["tiers"][tier]
+            columns[i].metric(ui.t(f"triage.tier.{tier}"), small if n is None else _count(n),
+                              help=ui.t(f"triage.tier_help.{tier}"))
+        n = tiers["n_no_data"]
+        columns[3].metric(ui.t("overview.no_data"), small if n is None else _count(n),
+                          help=ui.t("overview.no_data_help"))
     counts = head["signal_counts"]
     if not counts.empty:
-        st.caption(ui.t("overview.signals_caption"))
-        small = suppression.small_label(suppression.k_of(head), lang)
-        columns = st.columns(4)
-        # Largest first; suppressed counts (fewer than k) last.
-        ordered = counts.sort_values("n_trainees", ascending=False, na_position="last")
-        for i, row in enumerate(ordered.itertuples(index=False)):
-            value = small if pd.isna(row.n_trainees) else _count(row.n_trainees)
-            columns[i % 4].metric(ui.t(f"signals.code.{row.code}"), value)
+        with st.expander(ui.t("overview.signals_caption")):
+            columns = st.columns(4)
+            # Largest first; suppressed counts (fewer than k) last.
+            ordered = counts.sort_values("n_trainees", ascending=False, na_position="last")
+            for i, row in enumerate(ordered.itertuples(index=False)):
+                value = small if pd.isna(row.n_trainees) else _count(row.n_trainees)
+                columns[i % 4].metric(ui.t(f"signals.code.{row.code}"), value)
     if suppressed or (suppression.SUPPRESSED in counts.columns and counts[suppression.SUPPRESSED].any()):
         st.caption(ui.t("suppression.headline_caption", k=suppression.k_of(head)))
     return True
@@ -217,6 +231,64 @@ def group_section(filters, norm, by: str, coverage: pd.DataFrame, filtered_group
         )
 
 
+def _list_params(**params: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(ui.page_url("signalen", **params)).query))
+
+
+def attention_lead(filters, norm) -> dict | None:
+    """What the overview leads with: "Nu handelen: N studenten" (linked to the
+    worklist), then the programme's patterns, once. Returns the tier counts
+    (None when no trainee is in view: the headline says so)."""
+    lang = ui.lang()
+    sees_persons = ui.viewer().sees_persons
+    if sees_persons:
+        # The worklist's own cached answer: the Signalen page opens from the same computation.
+        view = loaders.worklist(filters, norm)
+        people, found = view["trainees"], view["triage"]
+        tiers = {"tiers": {tier: int((found["tier"] == tier).sum()) for tier in TIERS},
+                 "n_no_data": int(people["wave"].isna().sum()), "n_trainees": len(people)}
+        patterns = view["patterns"]
+    else:
+        tiers = loaders.tier_counts(filters, norm)
+        patterns = loaders.patterns(filters, norm)
+        people = None
+    if tiers["n_trainees"] == 0:
+        return None
+    n_nu = tiers["tiers"]["nu"]
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    if n_nu is None:
+        left.subheader(ui.t("overview.act_now", students=suppression.small_label(min_group_of(), lang)))
+    else:
+        left.subheader(ui.t("overview.act_now", students=tn("triage.students", n_nu, lang)))
+    if sees_persons:
+        right.page_link(ui.PAGE_FILES["signalen"], label=ui.t("overview.to_list"), icon=":material/checklist:",
+                        query_params=_list_params(tier="nu"))
+    if not patterns.empty:
+        st.markdown(f"**{ui.t('worklist.patterns_title')}**")
+        st.table(ui.pattern_table(patterns.head(PATTERNS_SHOWN)), hide_index=True)
+        if len(patterns) > PATTERNS_SHOWN:
+            with st.expander(ui.t("worklist.more_patterns", n=len(patterns) - PATTERNS_SHOWN)):
+                st.table(ui.pattern_table(patterns.iloc[PATTERNS_SHOWN:]), hide_index=True)
+    if people is not None and tiers["n_no_data"]:
+        missing = people[people["wave"].isna()]
+        with st.expander(ui.t("overview.no_data_list", students=tn("triage.students", len(missing), lang))):
+            st.dataframe(
+                pd.DataFrame({
+                    ui.t("overview.col.trainee"): missing["name"],
+                    ui.t("overview.col.link"): loaders.constellation_links(missing["trainee_id"]),
+                }).head(TABLE_MAX_ROWS),
+                hide_index=True,
+                column_config={ui.t("overview.col.link"): st.column_config.LinkColumn(
+                    display_text=ui.t("overview.open_constellation"))},
+                key="overview_no_data",
+            )
+    return tiers
+
+
+def min_group_of() -> int:
+    return suppression.effective_k()
+
+
 def render() -> None:
     st.title(ui.t("overview.title"))
     if not ui.has_data():
@@ -229,7 +301,8 @@ def render() -> None:
     # headline and the heatmap are then computed together, side by side.
     by = st.session_state.get("overview_by", GROUPINGS[0])
     head, coverage, filtered_group = loaders.overview(filters, norm, by)
-    if not headline_figures(head, filters, formal_only):
+    tiers = attention_lead(filters, norm) if head.get("n_trainees") else None  # 0, or suppressed: nothing to lead with
+    if not headline_figures(head, filters, formal_only, tiers):
         return
     st.subheader(ui.t("overview.heatmap_title"))
     st.radio(

@@ -106,6 +106,7 @@ def render() -> None:
     by = st.radio(
         ui.t("compare.group_by"), GROUPINGS, horizontal=True,
         format_func=lambda g: ui.t(f"overview.by.{g}"), key="compare_by",
+        bind="query-params",  # the Signalen page's patterns link to ?compare_by=school
     )
     frame = loaders.compare(by, filters)
     id_column = loaders.GROUP_COLUMNS[by]

@@ -1,0 +1,334 @@
+"""Triage: from signals to "who needs me this week" (shared/domain.md, "Triage").
+
+Every trainee on the attention list gets one tier (``nu``, ``bespreken``,
+``volgen``) on the evaluated wave, a rank over the whole list, the codes of
+their signals and which of those are new since the trainee's previous wave
+with data. Patterns are the programme's findings: one signal code about one
+role at 40 % or more of a school's or institute's trainees (groups of 5 or
+more). The rules are SQL (``queries/analysis/triage.sql``,
+``patterns.sql``, ``_previous_wave.sql``); Python only runs them, like
+:func:`dashboard.analysis.signals`, and writes the patterns' sentences.
+
+Every question takes the usual ``Filters``, the viewer's scope (through
+``_visible.sql`` on the handle it is given) and an optional in-memory
+``Norm``. With ``rows`` (see :func:`copied_rows`) they run on a copy of some
+trainees' rows instead of the national tables: the one-school path of the
+overview, and the "mentor leaves" scenario, which changes such a copy in
+memory before asking.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.analysis import (
+    MESSAGE_KEYS,
+    SIGNAL_COLUMNS,
+    Filters,
+    Job,
+    Norm,
+    _analysis_tables,
+    _bound_table,
+    _copied_rows,
+    _copied_signals,
+    _filter_params,
+    _message_tables,
+    _require_persons,
+    _run,
+    _run_on_rows,
+    _run_side_by_side,
+    _trainees_found,
+    functions,
+)
+from dashboard.core import domain
+from dashboard.core.i18n import normalise_language, t
+from dashboard.privacy import access
+
+TIERS: tuple[str, ...] = ("nu", "bespreken", "volgen")
+TIER_RANK: dict[str, int] = {tier: i for i, tier in enumerate(TIERS)}
+
+TRIAGE_COLUMNS: tuple[str, ...] = (
+    "trainee_id", "name", "school_id", "institute_id", "wave", "tier", "rank", "codes", "new_codes",
+    "n_nu_reasons", "n_signals", "messages",
+    # beside the contract: which message is new (same order as messages), the school's name
+    "message_is_new", "school_name",
+)
+PATTERN_COLUMNS: tuple[str, ...] = (
+    "group_by", "group_id", "code", "role", "n_trainees", "n_in_group", "share", "message", "group_name",
+)
+PATTERN_GROUPS: tuple[str, ...] = ("school", "institute")
+# shared/domain.md: a pattern is a share of at least 40 % in a group of at least 5 trainees
+PATTERN_MIN_GROUP = 5
+PATTERN_MIN_SHARE_PERCENT = 40
+
+_CHOSEN = "analysis/_chosen"
+_SCOPE = "analysis/_scope"
+_COVERAGE = "analysis/_coverage"
+_SIGNAL_PARTS = (_CHOSEN, _SCOPE, _COVERAGE, "analysis/signals")
+_PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", _SCOPE, _COVERAGE, "analysis/signals")
+_TRIAGE_PARTS = (_CHOSEN, _SCOPE, "analysis/triage")
+_PATTERN_PARTS = (_CHOSEN, _SCOPE, "analysis/patterns")
+
+Rows = Mapping[str, pa.Table]
+
+
+def copied_rows(db, filters: Filters = Filters()) -> dict[str, pa.Table]:
+    """The stored rows of the trainees the filters name (only those the viewer
+    may see), to ask :func:`triage` and :func:`patterns` about with ``rows=``
+    after changing them in memory (nothing is written)."""
+    return _copied_rows(db, (_CHOSEN, "analysis/_copy_chosen"), _filter_params(filters))
+
+
+# --- running ----------------------------------------------------------------------
+
+
+def _signal_arrow(found: pd.DataFrame) -> pa.Table:
+    """signals.sql's rows as a bound table with fixed types (also when empty or all-null)."""
+    columns = [*SIGNAL_COLUMNS, "role", "other_role"]
+    table = {name: pa.Array.from_pandas(found[name].astype(object), type=pa.string()) for name in columns}
+    table["position"] = pa.array(range(len(found)), type=pa.int64())
+    return pa.table(table)
+
+
+def _signal_jobs(db, filters: Filters, norm: Norm | None, lang: str) -> tuple[Job, Job, dict[str, pa.Table]]:
+    """The signals of the evaluated wave and of each trainee's previous wave, and the norm tables."""
+    taxonomy = functions(db)
+    tables = _analysis_tables(db, norm, taxonomy)
+    signal_tables = {**tables, **_message_tables(db, lang, taxonomy)}
+    params = _filter_params(filters)
+    previous_params = {**params, "wave": None, "evaluated_wave": filters.wave}
+    # The previous wave's signals are only compared, never shown: no sentences (labels and
+    # templates are most of a signals question's work).
+    previous_tables = {**tables, **_blank_message_tables()}
+    return (_SIGNAL_PARTS, params, signal_tables), (_PREVIOUS_SIGNAL_PARTS, previous_params, previous_tables), tables
+
+
+@functools.cache
+def _blank_message_tables() -> dict[str, pa.Table]:
+    return {
+        "message_templates_param": _bound_table({"message_key": "str", "template": "str"},
+                                                ((key, "") for key in MESSAGE_KEYS)),
+        "labels_param": _bound_table({"kind": "str", "code": "str", "label": "str"}, ()),
+    }
+
+
+def _run_jobs(db, rows: Rows | None, first: list[Job], second: list[Job]) -> list[pd.DataFrame]:
+    """Two lists of jobs side by side (DuckDB releases the GIL), on the handle or on copied rows."""
+    if rows is not None:
+        return _run_side_by_side(db, rows, first, second)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(lambda: [_run(db, *job) for job in second])
+        return [_run(db, *job) for job in first] + other.result()
+
+
+def _run_one(db, rows: Rows | None, job: Job) -> pd.DataFrame:
+    if rows is not None:
+        return _run_on_rows(db, rows, [job])[0]
+    return _run(db, *job)
+
+
+def _signals_found(found: pd.DataFrame, rows: Rows | None) -> pd.DataFrame:
+    """signals.sql's rows as :func:`dashboard.analysis.signals` gives them (for the page)."""
+    if rows is not None:
+        return _copied_signals(found)
+    return found[list(SIGNAL_COLUMNS)]
+
+
+def _triage_found(found: pd.DataFrame) -> pd.DataFrame:
+    for column in ("codes", "new_codes", "messages", "message_is_new"):
+        found[column] = found[column].map(list)
+    for column in ("rank", "n_nu_reasons", "n_signals"):
+        found[column] = found[column].astype("int64")
+    return found[list(TRIAGE_COLUMNS)].reset_index(drop=True)
+
+
+def _narrowed(found: pd.DataFrame, tier: str | None, new_only: bool) -> pd.DataFrame:
+    if tier is not None:
+        if tier not in TIER_RANK:
+            raise ValueError(f"tier must be one of {', '.join(TIERS)}, not {tier!r}")
+        found = found[found["tier"] == tier]
+    if new_only:
+        found = found[found["new_codes"].map(len) > 0]
+    return found.reset_index(drop=True)
+
+
+# --- the questions --------------------------------------------------------------------
+
+
+def triage_view(
+    db, filters: Filters = Filters(), norm: Norm | None = None, lang: str = "nl", *, rows: Rows | None = None,
+) -> dict[str, pd.DataFrame]:
+    """:func:`triage` (whole list), :func:`patterns`, the evaluated wave's
+    signals (:func:`dashboard.analysis.signals`, mentor-level ones included),
+    the mentor-level signals with the trainees they concern
+    (:func:`mentor_concerns`) and every trainee in view
+    (:func:`dashboard.analysis.trainees`; those without data have wave null)
+    from one computation of the signals: what the Signalen page shows.
+    Keys: triage, patterns, signals, mentors, trainees."""
+    _require_persons(db)
+    lang = normalise_language(lang)
+    current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang)
+    params = _filter_params(filters)
+    people_job: Job = ((_CHOSEN, "analysis/trainees"), params, {})
+    current, previous, people = _run_jobs(db, rows, [current_job], [previous_job, people_job])
+    bound = {"signals_param": _signal_arrow(current)}
+    triage_job: Job = (_TRIAGE_PARTS, params, {**tables, **bound, "previous_signals_param": _signal_arrow(previous)})
+    pattern_job: Job = (_PATTERN_PARTS, {**params, **_pattern_params()}, {**tables, **bound})
+    found_triage, found_patterns = _run_jobs(db, rows, [triage_job], [pattern_job])
+    people = _trainees_found(people)
+    return {
+        "triage": _triage_found(found_triage),
+        "patterns": _patterns_found(db, found_patterns, lang),
+        "signals": _signals_found(current, rows).reset_index(drop=True),
+        "mentors": mentor_concerns(current, people),
+        "trainees": people,
+    }
+
+
+MENTOR_COLUMNS: tuple[str, ...] = ("person_id", "code", "severity", "wave", "message", "trainee_id", "name")
+
+
+def mentor_concerns(found_signals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """Each mentor-level signal with the trainees in view it is about: one row
+    per (signal, trainee with a formal klik `nee` with that mentor in that
+    cohort), the mentor's signals in signals.sql's order. ``found_signals``:
+    signals.sql's rows (with cohort); ``people``: the trainees in view."""
+    if "cohort" not in found_signals:
+        raise ValueError("mentor_concerns needs signals.sql's rows with their cohort")
+    mentor = found_signals[found_signals["trainee_id"].isna()][["person_id", "code", "severity", "wave", "message",
+                                                                "cohort"]]
+    klik = found_signals[(found_signals["code"] == "no_klik") & found_signals["trainee_id"].notna()]
+    concerned = klik[["person_id", "trainee_id"]].drop_duplicates().merge(
+        people[["trainee_id", "name", "cohort"]], on="trainee_id")
+    mentor = mentor.assign(position=range(len(mentor)))
+    found = mentor.merge(concerned, on=["person_id", "cohort"], how="left")
+    found = found.sort_values(["position", "name", "trainee_id"], kind="stable")
+    return found[list(MENTOR_COLUMNS)].reset_index(drop=True)
+
+
+def triage(
+    db, filters: Filters = Filters(), norm: Norm | None = None, lang: str = "nl", *,
+    tier: str | None = None, new_only: bool = False, rows: Rows | None = None,
+) -> pd.DataFrame:
+    """One row per trainee on the attention list, in rank order.
+
+    Columns: trainee_id, name, school_id, institute_id, wave, tier (nu /
+    bespreken / volgen), rank (1 = first; over the whole list, so narrowing
+    with ``tier`` or ``new_only`` keeps each trainee's rank), codes (distinct,
+    most severe first), new_codes, n_nu_reasons, n_signals, messages (the
+    reasons for ``nu`` first, then most severe first; in ``lang``), and
+    beside those message_is_new (per message) and school_name.
+    ``new_only``: only trainees with at least one new signal.
+    """
+    _require_persons(db)
+    return _narrowed(_triage(db, filters, norm, normalise_language(lang), rows), tier, new_only)
+
+
+def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | None) -> pd.DataFrame:
+    current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang)
+    current, previous = _run_jobs(db, rows, [current_job], [previous_job])
+    job: Job = (
+        _TRIAGE_PARTS, _filter_params(filters),
+        {**tables, "signals_param": _signal_arrow(current), "previous_signals_param": _signal_arrow(previous)},
+    )
+    return _triage_found(_run_one(db, rows, job))
+
+
+def tier_counts(db, filters: Filters = Filters(), norm: Norm | None = None) -> dict[str, Any]:
+    """How many trainees in view are in each tier, and how many have no data in
+    the evaluated wave: an aggregate that names nobody, also for management.
+
+    Keys: ``tiers`` (tier -> count), ``n_no_data``, ``n_trainees`` (in view,
+    with or without data). For a viewer who suppresses small groups a count
+    between 1 and k-1 is None (as ``suppression.suppress_headline`` does).
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        people = pool.submit(_run, db, (_CHOSEN, "analysis/trainees"), _filter_params(filters))
+        found = _triage(db, filters, norm, "nl", None)
+        people = people.result()
+    counts: dict[str, Any] = {tier: int((found["tier"] == tier).sum()) for tier in TIERS}
+    head: dict[str, Any] = {"tiers": counts, "n_no_data": int(people["wave"].isna().sum()),
+                            "n_trainees": len(people)}
+    viewer = getattr(db, "viewer", None)
+    if viewer is not None and viewer.suppresses_small_groups:
+        k = access.min_group_size()
+
+        few = 0 < head["n_trainees"] < k  # then every figure describes those few: none is shown
+
+        def shown(n: int) -> int | None:
+            return None if few or 0 < n < k else n
+
+        head = {"tiers": {tier: shown(n) for tier, n in counts.items()}, "n_no_data": shown(head["n_no_data"]),
+                "n_trainees": shown(head["n_trainees"])}
+    return head
+
+
+def _pattern_params() -> dict[str, int]:
+    return {"min_group": PATTERN_MIN_GROUP, "min_share_percent": PATTERN_MIN_SHARE_PERCENT}
+
+
+def pattern_message(row: Mapping[str, Any], lang: str) -> str:
+    """"Bij 14 van 30 studenten van school X: instituutsopleider onder de norm." """
+    group = t(f"triage.pattern_group.{row['group_by']}", lang, name=row["group_name"])
+    key = row["code"]
+    other = row.get("other_role")
+    if key == "no_consultation" and isinstance(other, str):
+        key = "no_consultation_pair"
+    return t(
+        f"triage.pattern.{key}", lang,
+        n=int(row["n_trainees"]), total=int(row["n_in_group"]), group=group,
+        role=domain.role_label(row["role"], lang),
+        other_role=domain.role_label(other, lang) if isinstance(other, str) else "",
+    )
+
+
+def _patterns_found(db, found: pd.DataFrame, lang: str) -> pd.DataFrame:
+    viewer = getattr(db, "viewer", None)
+    if viewer is not None and viewer.suppresses_small_groups:
+        # an aggregate: a count of fewer than k trainees is not shown (privacy/suppression.py)
+        found = found[found["n_trainees"] >= access.min_group_size()]
+    found = found.reset_index(drop=True)
+    found["message"] = pd.Series([pattern_message(row, lang) for row in found.to_dict("records")],
+                                 index=found.index, dtype=object)
+    for column in ("n_trainees", "n_in_group"):
+        found[column] = found[column].astype("int64")
+    found["share"] = found["share"].astype("float64")
+    return found[list(PATTERN_COLUMNS)]
+
+
+def patterns(
+    db, filters: Filters = Filters(), norm: Norm | None = None, lang: str = "nl", *, rows: Rows | None = None,
+) -> pd.DataFrame:
+    """The programme's patterns among the trainees in view, largest share first.
+
+    Columns: group_by (school / institute), group_id, code, role,
+    n_trainees (with that signal about that role), n_in_group (trainees of
+    the group in scope), share, message (in ``lang``), group_name. An
+    aggregate that names nobody: also for management, whose counts below the
+    suppression threshold are left out.
+    """
+    lang = normalise_language(lang)
+    current_job, _, tables = _signal_jobs(db, filters, norm, lang)
+    current = _run_one(db, rows, current_job)
+    job: Job = (
+        _PATTERN_PARTS, {**_filter_params(filters), **_pattern_params()},
+        {**tables, "signals_param": _signal_arrow(current)},
+    )
+    return _patterns_found(db, _run_one(db, rows, job), lang)
+
+
+def no_data_trainees(db, filters: Filters = Filters(), *, rows: Rows | None = None) -> pd.DataFrame:
+    """The trainees in view without any relationship in the evaluated wave
+    ("geen gegevens in deze fase"): never read as "no signals, all fine".
+
+    Columns as :func:`dashboard.analysis.trainees` (wave is null), by name.
+    """
+    _require_persons(db)
+    found = _trainees_found(_run_one(db, rows, ((_CHOSEN, "analysis/trainees"), _filter_params(filters), {})))
+    return found[found["wave"].isna()].reset_index(drop=True)
