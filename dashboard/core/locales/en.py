@@ -576,7 +576,7 @@ TEXTS: dict[str, str] = {
     "capture.unsaved": "Nothing is stored until you click Save.",
     "capture.save": "Save",
     "capture.saved": "Saved (version {revision}). Every page shows the new constellation.",
-    "capture.refused": "Not saved: correct the values below. Nothing was changed.",
+    "capture.refused": "Not saved: correct the values reported at their fields above. Nothing was changed.",
     "capture.reload": "Reload",
     "capture.status.title": "Who has filled in?",
     "capture.status.none": "No trainees in view.",

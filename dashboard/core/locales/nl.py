@@ -576,7 +576,7 @@ TEXTS: dict[str, str] = {
     "capture.unsaved": "Er wordt niets bewaard tot u op Opslaan klikt.",
     "capture.save": "Opslaan",
     "capture.saved": "Opgeslagen (versie {revision}). Alle pagina's tonen de nieuwe constellatie.",
-    "capture.refused": "Niet opgeslagen: herstel de waarden hieronder. Er is niets gewijzigd.",
+    "capture.refused": "Niet opgeslagen: herstel de waarden die hierboven bij hun veld gemeld staan. Er is niets gewijzigd.",
     "capture.reload": "Opnieuw laden",
     "capture.status.title": "Wie heeft ingevuld?",
     "capture.status.none": "Er zijn geen studenten in beeld.",
