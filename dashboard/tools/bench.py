@@ -1561,7 +1561,7 @@ def curve_svg(result: Mapping[str, Any]) -> str:
 def _curve_series(result: Mapping[str, Any]) -> dict[str, list[tuple[int, float]]]:
     series: dict[str, list[tuple[int, float]]] = {}
     for f in result["figures"]:
-        if f["unit"] == "s" and f["median"] and f["scenario"] in ("import", "analysis", "pages"):
+        if f["unit"] == "s" and f["median"] and f["scenario"] in ("import", "analysis", "pages", "capture"):
             series.setdefault(f"{f['scenario']}: {f['name']}", []).append((f["trainees"], f["median"]))
     return {name: sorted(values) for name, values in series.items()}
 
