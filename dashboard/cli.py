@@ -22,8 +22,9 @@ AUDIT_ACTIONS: tuple[str, ...] = (
 
 # command -> "module:function"
 _HANDLERS: dict[str, str] = {
-    "import": "dashboard.exchange.importer:command_import",
-    "export": "dashboard.exchange.exporter:command_export",
+    "import": "dashboard.exchange.netcanvas:command_import",  # NC exports there, the rest to the importer
+    "roster": "dashboard.exchange.netcanvas:command_roster",
+    "export": "dashboard.exchange.research:command_export",  # --research there, the rest to the exporter
     "generate": "dashboard.exchange.generator:command_generate",
     "serve": "dashboard.web.server:command_serve",
     "flags": "dashboard.tools.report:command_flags",
@@ -74,14 +75,30 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = commands.add_parser("import", help="import a CSV folder or .xlsx workbook")
-    p.add_argument("path", metavar="PATH", help="folder of CSV files, or an .xlsx workbook")
+    p.add_argument("path", metavar="PATH", help="folder of CSV files, an .xlsx workbook, or a Network Canvas "
+                   "export (folder, .zip or .graphml)")
     _add_db(p)
     p.add_argument("--replace", action="store_true", help="replace all data instead of merging")
     p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
+    p.add_argument("--nc-mapping", metavar="FILE",
+                   help="Network Canvas export of a protocol of one's own: a TOML file mapping its variables "
+                        "(see docs/networkcanvas.md)")
+
+    p = commands.add_parser("roster", help="write the roster of mentors for the Network Canvas protocol")
+    p.add_argument("out", metavar="OUT.csv", help="the roster CSV (put it in the protocol as its roster)")
+    _add_db(p)
+    p.add_argument("--school", help="only people of this school_id")
+    p.add_argument("--institute", help="only people of this institute_id")
+    p.add_argument("--role", help="only this role, e.g. werkplekbegeleider")
 
     p = commands.add_parser("export", help="export all data in the interchange format")
     p.add_argument("out", metavar="OUT", help="folder for CSV files, or a file ending in .xlsx")
     _add_db(p)
+    p.add_argument("--research", action="store_true",
+                   help="a pseudonymised copy for researchers: egor tables, one GraphML per trainee and wave, README")
+    p.add_argument("--key", metavar="KEY",
+                   help="with --research: the export key; the same key gives the same pseudonyms "
+                        "(default: $CONSTELLATIEMONITOR_RESEARCH_KEY, else a random key)")
 
     p = commands.add_parser("generate", help="write a fictitious partnership in the interchange format")
     p.add_argument("out", metavar="OUT", help="folder for CSV files, or a file ending in .xlsx")

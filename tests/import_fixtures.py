@@ -171,11 +171,50 @@ def template_tables() -> dict[str, pd.DataFrame]:
     return {spec.name: tables[spec.name].reindex(columns=list(spec.columns)).fillna("") for spec in FILES}
 
 
+def write_dutch(tables: dict[str, pd.DataFrame], out: Path) -> Path:
+    """The interchange files under their Dutch file, sheet and column names (data contract v2):
+    what a coordinator fills in. The export itself keeps writing the English names."""
+    import io
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    from dashboard.exchange import aliases
+    from dashboard.exchange.interchange import _normalise_zip
+
+    def header(names: list[str]) -> list[str]:
+        return [aliases.DUTCH_COLUMN_OF.get(name, name) for name in names]
+
+    with tempfile.TemporaryDirectory() as folder:
+        english = write_dataset(tables, Path(folder) / out.name)
+        if out.suffix.lower() == ".xlsx":
+            workbook = load_workbook(english)
+            for sheet in workbook.worksheets:
+                columns = [cell.value for cell in sheet[1]]
+                for cell, name in zip(sheet[1], header(columns)):
+                    cell.value = name
+                sheet.title = aliases.DUTCH_FILE_OF[sheet.title]
+            raw = io.BytesIO()
+            workbook.save(raw)
+            out.write_bytes(_normalise_zip(raw.getvalue()))
+            return out
+        out.mkdir(parents=True, exist_ok=True)
+        for path in sorted(english.iterdir()):
+            lines = path.read_text(encoding="utf-8").split("\n")
+            lines[0] = ",".join(header(lines[0].split(",")))
+            (out / f"{aliases.DUTCH_FILE_OF[path.stem]}.csv").write_text("\n".join(lines), encoding="utf-8")
+        return out
+
+
 def write_template() -> None:
-    """Regenerate docs/template/ and docs/template.xlsx (run: python tests/import_fixtures.py)."""
+    """Regenerate docs/template/ and docs/template.xlsx (run: python tests/import_fixtures.py),
+    with the Dutch names."""
+    import shutil
+
     tables = template_tables()
-    write_dataset(tables, TEMPLATE_DIR)
-    write_dataset(tables, TEMPLATE_XLSX)
+    shutil.rmtree(TEMPLATE_DIR, ignore_errors=True)
+    write_dutch(tables, TEMPLATE_DIR)
+    write_dutch(tables, TEMPLATE_XLSX)
 
 
 if __name__ == "__main__":

@@ -165,7 +165,7 @@ def test_stage_upload_keeps_only_the_base_name(tmp_path):
 
 @pytest.mark.parametrize("name", ["gegevens.csv", "gegevens", "gegevens.xlsx.exe"])
 def test_stage_upload_refuses_other_types(tmp_path, name):
-    with pytest.raises(ui.UploadError, match="geen .zip of .xlsx"):
+    with pytest.raises(ui.UploadError, match="geen .zip, .xlsx of .graphml"):
         ui.stage_upload(name, b"x", tmp_path)
 
 
@@ -221,3 +221,38 @@ def test_a_write_refused_for_a_repeated_key_shows_which_key_and_changes_nothing(
         " 2 keer voorkomen; elke sleutel mag maar één keer voorkomen. Er is niets gewijzigd.")
     assert "Traceback" not in shown[0]
     assert _counts(sample_db_copy) == before
+
+
+def test_a_network_canvas_export_uploaded_as_zip_previews_and_merges(run_app, tmp_path):
+    """The upload recognises a Network Canvas export by its file names (issue 18)."""
+    from dashboard.exchange.importer import import_dataset
+    from import_fixtures import write_tiny
+    from netcanvas_fixtures import sample_interview, write_csv
+
+    db_path = tmp_path / "nc.duckdb"
+    with Database(db_path) as db:
+        assert import_dataset(db, write_tiny(tmp_path / "tiny")).ok
+    folder = write_csv(sample_interview(), tmp_path / "export")
+    raw = io.BytesIO()
+    import zipfile
+    with zipfile.ZipFile(raw, "w") as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, path.name)
+    app = run_app(db_path, page=DATA_PAGE)
+    _upload(app, "networkCanvasExport.zip", raw.getvalue())
+    rows = {r[0]: r[1:] for r in app.table[-1].value.values.tolist()}
+    assert rows["relationships.csv"] == [3, 3, 0] and rows["people.csv"] == [1, 1, 0]
+
+    _button(app, "Importeren").click().run()
+    assert not app.exception
+    assert _counts(db_path)["relationships"] == 5 + 3
+
+
+def test_run_upload_reports_its_steps(tmp_path):
+    seen = []
+    with Database(tmp_path / "s.duckdb") as db:
+        done = ui.run_upload(db, "zuid.zip", make_zip(SMALL_DATASET), replace=False, dry_run=False,
+                             steps=lambda stage, **values: seen.append((stage, values)))
+    assert done.ok
+    assert [stage for stage, _ in seen] == ["reading", "read", "checking", "writing", "done"]
+    assert seen[1][1]["files"] == len(SMALL_DATASET) and seen[3][1]["rows"] > 0

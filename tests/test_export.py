@@ -13,7 +13,8 @@ from dashboard.store.db import Database
 from dashboard.exchange.exporter import export_bytes, export_dataset, export_tables
 from dashboard.exchange.importer import import_dataset
 from dashboard.exchange.interchange import FILES, write_dataset
-from import_fixtures import (TEMPLATE_DIR, TEMPLATE_XLSX, frame, template_tables, tiny_partnership,
+from dashboard.exchange import aliases
+from import_fixtures import (TEMPLATE_DIR, TEMPLATE_XLSX, frame, template_tables, tiny_partnership, write_dutch,
                              write_tiny)
 
 
@@ -102,18 +103,27 @@ def test_cli_export(tmp_path, capsys):
 
 
 def test_template_is_in_sync_with_the_contract_and_imports_cleanly(tmp_path, empty_db):
-    fresh = write_dataset(template_tables(), tmp_path / "template")
-    names = [spec.file_name for spec in FILES]
+    # The template shows the Dutch names (contract v2); it imports to what the English files give.
+    fresh = write_dutch(template_tables(), tmp_path / "template")
+    names = sorted(path.name for path in fresh.iterdir())
+    assert names == sorted(path.name for path in TEMPLATE_DIR.iterdir())
     match, mismatch, errors = filecmp.cmpfiles(TEMPLATE_DIR, fresh, names, shallow=False)
     assert (mismatch, errors) == ([], []), "regenerate with: python tests/import_fixtures.py"
-    assert TEMPLATE_XLSX.read_bytes() == write_dataset(template_tables(), tmp_path / "t.xlsx").read_bytes()
+    assert TEMPLATE_XLSX.read_bytes() == write_dutch(template_tables(), tmp_path / "t.xlsx").read_bytes()
     for spec in FILES:
-        header = (TEMPLATE_DIR / spec.file_name).read_text(encoding="utf-8").splitlines()[0]
-        assert header.split(",") == list(spec.columns)
+        header = (TEMPLATE_DIR / f"{aliases.DUTCH_FILE_OF[spec.name]}.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert header.split(",") == [aliases.DUTCH_COLUMN_OF.get(c, c) for c in spec.columns]
     result = import_dataset(empty_db, TEMPLATE_DIR)
     assert result.ok and result.defaults == ()
+    english = export_tables(empty_db)
     with Database(tmp_path / "x.duckdb") as other:
         assert import_dataset(other, TEMPLATE_XLSX).ok
+        assert {n: f.values.tolist() for n, f in export_tables(other).items()} == {
+            n: f.values.tolist() for n, f in english.items()}
+    with Database(tmp_path / "e.duckdb") as other:  # and the English files give the same
+        assert import_dataset(other, write_dataset(template_tables(), tmp_path / "english")).ok
+        assert {n: f.values.tolist() for n, f in export_tables(other).items()} == {
+            n: f.values.tolist() for n, f in english.items()}
 
 
 def test_exporting_the_imported_sample_gives_back_the_sample_files(tmp_path):

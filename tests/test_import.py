@@ -301,7 +301,7 @@ def test_function_codes_from_functions_file(tmp_path, empty_db):
     assert ("relationships.csv", 3, "unknown_function") in codes  # reflectie
     assert ("relationships.csv", 2, "unknown_function") not in codes  # coach (case-insensitive)
     assert result.errors[0].message() == (
-        'functions.csv, regel 3, kolom code: functiecode "a;b" bevat een puntkomma; een code mag geen ; bevatten.')
+        'functions.csv, regel 3, kolom code: functiecode "a;b" bevat een scheidingsteken; een code mag geen ; , of | bevatten.')
 
 
 @pytest.mark.parametrize("year", ["0", "10", "3.5", "drie", "-1"])

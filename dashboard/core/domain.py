@@ -117,8 +117,9 @@ ALIASES: dict[str, dict[str, str]] = {
     "status": {"done": "gedaan", "dropped": "vervallen"},
 }
 
-BOOLEAN_TRUE = frozenset({"ja", "yes", "true", "1"})
-BOOLEAN_FALSE = frozenset({"nee", "no", "false", "0"})
+# waar/onwaar: what a Dutch Excel writes for TRUE/FALSE (data contract, version 2).
+BOOLEAN_TRUE = frozenset({"ja", "yes", "true", "waar", "1"})
+BOOLEAN_FALSE = frozenset({"nee", "no", "false", "onwaar", "0"})
 
 DOMAINS: dict[str, tuple[str, ...]] = {
     "role": ROLE_CODES,

@@ -369,7 +369,7 @@ def validate_form(db: Database, form: WaveForm) -> tuple[_Mapped, importer._Vali
     # Every id the form refers to is known here: the checks look up only those stored keys.
     referenced = {*tables["relationships"]["person_id"], *tables["actions"]["person_id"]} - {""}
     among = {"trainees": [form.trainee_id], "people": sorted(referenced)}
-    validator = importer.validate_source(db.scoped(None), importer.source_from_tables(tables), among=among)
+    validator = importer.validate_source(db.scoped(None), importer.source_from_frames(tables), among=among)
     issues += [_at_field(mapped, issue) for issue in validator.issues]
     return mapped, validator, issues
 

@@ -30,6 +30,7 @@ from dashboard.privacy import audit
 from dashboard.store.db import Database, DatabaseError
 from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange.interchange import FILES, write_dataset
+from dashboard.exchange.progress import report, terminal_steps
 from dashboard.core.spreadsheet_safety import neutralise_formulas
 
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -114,8 +115,11 @@ def command_export(args: argparse.Namespace) -> int:
         key = "export.db_locked" if "lock" in str(exc).lower() else "export.db_error"
         print(t(key, lang, path=args.db or "", detail=str(exc)), file=sys.stderr)
         return 2
+    steps = terminal_steps(lang)
     try:
+        report(steps, "reading", source=str(db.path))
         tables = export_tables(db)
+        report(steps, "writing", files=len(tables), rows=sum(len(frame) for frame in tables.values()))
         try:
             out = write_dataset(tables, args.out)
         except OSError as exc:

@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -63,6 +64,8 @@ from dashboard.store.db import (
     FULL_CHECK, INTEGRITY_RULES, Database, DatabaseError, IntegrityError, execute_statements, load_sql,
 )
 from dashboard.core.i18n import normalise_language, t
+from dashboard.exchange import aliases
+from dashboard.exchange.progress import Steps, report, terminal_steps
 from dashboard.exchange.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
 from dashboard.core.spreadsheet_safety import restore_text
 
@@ -70,6 +73,7 @@ from dashboard.core.spreadsheet_safety import restore_text
 STAGED_CHECK: tuple[str, ...] = ("exchange/import/integrity_violations", INTEGRITY_RULES)
 
 _LINE = "_line"
+_FUNCTION_SEPARATORS = re.compile(r"[;,|]")
 
 # Order of allowed values in messages (strength: strongest first, as people say it).
 _DISPLAY_ORDER: dict[str, tuple[str, ...]] = {
@@ -187,7 +191,10 @@ class ImportIssue:
             values["target_file"] = f"{values['target']}.csv"
             values["where"] = t("import.where.import_only" if values.get("replace") == "1"
                                 else "import.where.import_or_db", lang)
-        return t(f"import.error.{self.code}", lang, **values)
+        text = t(f"import.error.{self.code}", lang, **values)
+        if "suggestion" in values:
+            text += " " + t("import.did_you_mean", lang, suggestion=values["suggestion"])
+        return text
 
 
 @dataclass
@@ -252,6 +259,7 @@ class _RawTable:
     columns: list[str]  # normalised header names, in file order
     data: pd.DataFrame  # trimmed text, one column per header name (unnamed empty columns dropped)
     lines: np.ndarray  # spreadsheet line of every data row
+    written: dict[str, str] = field(default_factory=dict)  # column -> its header as in the file, when it differs
 
 
 @dataclass
@@ -344,7 +352,11 @@ def _table_from_columns(
         return None
     header_row = int(rows[0])
     header_line = first_line + header_row
-    header = [values[header_row].as_py().lstrip("\ufeff").strip().lower() for values in stripped]
+    # Lower-cased, as messages always showed headers; Dutch and English are resolved below.
+    written = [values[header_row].as_py().lstrip("\ufeff").strip().lower() for values in stripped]
+    allowed = set(spec.columns)
+    # Dutch and English names alike (dashboard/exchange/aliases.py); "" stays "" (an unnamed column).
+    header = [aliases.column_name(name, allowed) if name else "" for name in written]
     body = rows[1:]  # blank rows are skipped but keep their line numbers
     lines = first_line + body
     # Usually no blank row at all: then the body is one slice, no copy.
@@ -358,8 +370,8 @@ def _table_from_columns(
 
     data: dict[str, pd.Series] = {}
     columns: list[str] = []
-    seen: set[str] = set()
-    allowed = set(spec.columns)
+    seen: dict[str, str] = {}
+    renamed: dict[str, str] = {}
     for position, name in enumerate(header):
         values = body_of(stripped[position])
         if name == "":
@@ -368,13 +380,21 @@ def _table_from_columns(
                                           "unnamed_column"))
             continue
         if name in seen:
-            issues.append(ImportIssue(display, header_line, name, name, "duplicate_column"))
+            if aliases.normalise(seen[name]) == aliases.normalise(written[position]):
+                issues.append(ImportIssue(display, header_line, written[position], written[position],
+                                          "duplicate_column"))
+            else:  # once in English, once in Dutch
+                issues.append(ImportIssue(display, header_line, written[position], written[position],
+                                          "column_twice", (("other", seen[name]), ("english", name))))
             continue
-        seen.add(name)
+        seen[name] = written[position]
         if name not in allowed and not name.startswith(EXTRA_PREFIX):
-            issues.append(ImportIssue(display, header_line, name, name, "unknown_column",
-                                      (("allowed", ", ".join(spec.columns)),)))
+            issues.append(ImportIssue(display, header_line, written[position], written[position], "unknown_column",
+                                      (("allowed", ", ".join(spec.columns)),
+                                       *_suggestion(written[position], spec.columns, aliases.DUTCH_COLUMNS))))
             continue
+        if written[position] != name:
+            renamed[name] = written[position]
         data[name] = pd.Series(_restore_formulas(values), dtype="str")
         columns.append(name)
     for name in spec.required:
@@ -382,7 +402,12 @@ def _table_from_columns(
             issues.append(ImportIssue(display, header_line, name, None, "missing_column",
                                       (("required", ", ".join(spec.required)),)))
     frame = pd.DataFrame(data) if data else pd.DataFrame(index=range(len(body)))
-    return _RawTable(spec, display, columns, frame, lines)
+    return _RawTable(spec, display, columns, frame, lines, renamed)
+
+
+def _suggestion(name: str, english: Iterable[str], dutch: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    nearest = aliases.nearest(name, english, dutch)
+    return (("suggestion", nearest),) if nearest else ()
 
 
 def _parse_csv(data: bytes, separator: str) -> list[pa.ChunkedArray] | None:
@@ -453,7 +478,12 @@ def _classify_name(name: str) -> str | None:
     stem = name[:-4].strip().lower()
     if stem.startswith(EXTRA_PREFIX):
         return ""
-    return stem if stem in FILE_BY_NAME else None
+    return aliases.file_name(stem, FILE_BY_NAME)
+
+
+def _file_suggestion(stem: str, suffix: str) -> tuple[tuple[str, str], ...]:
+    nearest = aliases.nearest(stem, FILE_BY_NAME, aliases.DUTCH_FILES)
+    return (("suggestion", nearest + suffix),) if nearest else ()
 
 
 def _read_csv_files(entries: Iterable[tuple[str, bytes | Path]], source: _Source) -> None:
@@ -464,7 +494,8 @@ def _read_csv_files(entries: Iterable[tuple[str, bytes | Path]], source: _Source
             continue
         if kind is None:
             source.issues.append(ImportIssue(name, None, None, name, "unknown_file",
-                                             (("allowed", ", ".join(s.file_name for s in FILES)),)))
+                                             (("allowed", ", ".join(s.file_name for s in FILES)),
+                                              *_file_suggestion(name[:-4], ".csv"))))
             continue
         if kind in source.tables:
             source.issues.append(ImportIssue(name, None, None, name, "duplicate_file",
@@ -550,10 +581,12 @@ def _read_workbook(path: Path) -> _Source:
             records = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
             if stem.startswith(EXTRA_PREFIX):
                 continue
-            if stem not in FILE_BY_NAME:
+            stem = aliases.file_name(stem, FILE_BY_NAME)
+            if stem is None:
                 if any(any(cell.strip() for cell in row) for row in records):
                     source.issues.append(ImportIssue(display, None, None, sheet.title, "unknown_sheet",
-                                                     (("allowed", ", ".join(s.name for s in FILES)),)))
+                                                     (("allowed", ", ".join(s.name for s in FILES)),
+                                                      *_file_suggestion(sheet.title, ""))))
                 continue
             if stem in source.tables:
                 source.issues.append(ImportIssue(display, None, None, sheet.title, "duplicate_file",
@@ -754,6 +787,22 @@ class _Validator:
             self._issue_rows(table, bad, column, "unknown_reference",
                              params=(("target", target[0]), ("replace", "1" if self.replace else "0")))
 
+    def _function_by_label(self) -> dict[str, str]:
+        """Lower-cased Dutch and English labels of the known functions -> their code (a code wins)."""
+        frames = [self.staged["functions"]] if "functions" in self.staged else []
+        if not self.replace:
+            frames.append(self.stored["functions"])
+        lookup: dict[str, str] = {}
+        for frame in frames:
+            for column in ("label_en", "label_nl"):
+                if column in frame:
+                    for label, code in zip(frame[column].tolist(), frame["code"].tolist()):
+                        if isinstance(label, str) and isinstance(code, str) and label.strip():
+                            lookup[label.strip().lower()] = code
+        for frame in frames:
+            lookup.update({code: code for code in frame["code"].tolist() if isinstance(code, str)})
+        return lookup
+
     def _function_codes(self) -> pd.Series:
         if "functions" in self.staged:
             parts = [self.staged["functions"]["code"]]
@@ -790,7 +839,7 @@ class _Validator:
 
     def _check_functions(self, table: _RawTable, frame: pd.DataFrame) -> None:
         codes = frame["code"]
-        self._issue_rows(table, codes.notna() & codes.str.contains(";", regex=False), "code", "invalid_function_code")
+        self._issue_rows(table, codes.notna() & codes.str.contains(_FUNCTION_SEPARATORS.pattern, regex=True), "code", "invalid_function_code")
         self._duplicates(table, frame, table.spec.key)
         offset = 0 if self.replace else self.next_function_position
         frame["position"] = pd.array(np.arange(offset, offset + len(frame)), dtype="Int64")
@@ -832,7 +881,10 @@ class _Validator:
         # functions: ';'-separated codes -> one row per (relationship, function).
         # Parse each distinct list once (there are few), then spread to the rows.
         list_codes, distinct_lists = pd.factorize(frame["functions"], use_na_sentinel=True)
-        parsed = [list(dict.fromkeys(code for code in (part.strip().lower() for part in text.split(";")) if code))
+        # Codes or labels, separated by ; , or | (data contract): labels become their code.
+        by_label = self._function_by_label()
+        parsed = [list(dict.fromkeys(by_label.get(code, code) for code in
+                                     (part.strip().lower() for part in _FUNCTION_SEPARATORS.split(text)) if code))
                   for text in distinct_lists]
         list_of_row = np.where(list_codes < 0, len(parsed), list_codes)  # no list: the trailing empty one
         per_list = np.array([len(codes) for codes in parsed] + [0], dtype=np.int64)
@@ -911,6 +963,8 @@ class _Validator:
 
     def _check_needs(self, table: _RawTable, frame: pd.DataFrame) -> None:
         self._references(table, frame)
+        by_label = self._function_by_label()
+        frame["function"] = frame["function"].map(lambda code: by_label.get(code, code), na_action="ignore")
         function = frame["function"]
         known = self._function_codes()
         self._issue_rows(table, function.notna() & ~_isin(function, known), "function", "unknown_function",
@@ -1114,23 +1168,9 @@ def validate_source(db: Database, raw: _Source, *, replace: bool = False,
     return validator
 
 
-def source_from_tables(tables: Mapping[str, pd.DataFrame]) -> _Source:
-    """Text tables (interchange file name -> frame of text, "" = empty) as a read source, so that
-    they are validated exactly as files are: the capture page's form goes this way. Each
-    frame reads as the CSV file it would be (header = line 1, row i = line i + 2)."""
-    source = _Source()
-    for name, frame in tables.items():
-        spec = FILE_BY_NAME[name]
-        columns = [pa.array([column, *("" if value is None else str(value) for value in frame[column].tolist())],
-                            type=pa.string()) for column in frame.columns]
-        table = _table_from_columns(spec, spec.file_name, columns, 1, source.issues)
-        if table is not None:
-            source.tables[name] = table
-    return source
-
-
 def import_dataset(db: Database, source: str | Path, *, replace: bool = False, dry_run: bool = False,
-                   progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder") -> ImportResult:
+                   progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder",
+                   steps: Steps | None = None) -> ImportResult:
     """Validate ``source`` (folder, .zip or .xlsx) and, if it has no errors, write it.
 
     Merges by key unless ``replace``; ``dry_run`` validates against the
@@ -1139,12 +1179,43 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
     into the audit trail (the default is the dashboard without login).
     """
     path = Path(source)
-    result = ImportResult(errors=[], mode="replace" if replace else "merge", source=str(path))
-    raw = read_source(path)
-    validator = validate_source(db, raw, replace=replace)
+    report(steps, "reading", source=path.name)
+    return import_source(db, read_source(path), str(path), replace=replace, dry_run=dry_run, progress=progress,
+                         actor=actor, role=role, steps=steps)
+
+
+def source_from_frames(frames: Mapping[str, pd.DataFrame], issues: Iterable[ImportIssue] = ()) -> _Source:
+    """Interchange tables built elsewhere (e.g. from a Network Canvas export) as a source to import:
+    one text frame per contract file, rows in order; their lines count from 2 as in a file."""
+    source = _Source(issues=list(issues))
+    for name, frame in frames.items():
+        records = [list(frame.columns)] + frame.fillna("").astype(str).values.tolist()
+        table = _table_from_records(FILE_BY_NAME[name], FILE_BY_NAME[name].file_name, records, 1, source.issues)
+        if table is not None:
+            source.tables[name] = table
+    return source
+
+
+def import_source(db: Database, raw: _Source, source_name: str, *, replace: bool = False, dry_run: bool = False,
+                  progress=None, actor: str = audit.ACTOR_LOCAL, role: str | None = "beheerder",
+                  locate=None, steps: Steps | None = None) -> ImportResult:
+    """``import_dataset`` for a source already read; ``locate`` (optional) maps every issue to where
+    the user's own file has that value (a Network Canvas file, line and column)."""
+    result = ImportResult(errors=[], mode="replace" if replace else "merge", source=source_name)
+    stored = _stored_keys(db)
+    empty_db = len(stored["trainees"]) == 0
+    next_position = int(db.query("exchange/import/next_function_position")["next_position"].iloc[0])
+    validator = _Validator(raw, db, stored, replace=replace, empty_db=empty_db,
+                           next_function_position=next_position)
+    rows = sum(len(table.data) for table in raw.tables.values())
+    report(steps, "read", files=len(raw.tables), rows=rows)
+    report(steps, "checking", rows=rows)
+    validator.run()
     result.counts = {FILE_BY_NAME[name].file_name: len(table.data) for name, table in
                      sorted(raw.tables.items(), key=lambda item: [s.name for s in FILES].index(item[0]))}
-    result.errors = _sorted_issues(validator.issues)
+    result.errors = _as_written(_sorted_issues(validator.issues), raw)
+    if locate is not None:
+        result.errors = list(dict.fromkeys(locate(issue) for issue in result.errors))
     result.defaults = tuple(validator.defaults)
     if result.errors:
         if not dry_run:
@@ -1154,11 +1225,32 @@ def import_dataset(db: Database, source: str | Path, *, replace: bool = False, d
     _count_changes(db, validator, staged, result)
     if dry_run:
         return result
+    def started() -> None:
+        report(steps, "writing", rows=sum(table.num_rows for table in staged.values()))
+        if progress:
+            progress()
+
     try:
-        _write(db, validator, staged, result, progress, actor, role)
+        _write(db, validator, staged, result, started, actor, role)
     except DatabaseError:
         _record_failure(db, result, actor, role, refused_by_database=True)
         raise
+    report(steps, "done", rows=sum(result.inserted.values()) + sum(result.updated.values()))
+    return result
+
+
+def _as_written(issues: list[ImportIssue], source: _Source) -> list[ImportIssue]:
+    """Name each column in an issue as the file wrote it (``sterkte``, not ``strength``)."""
+    written = {table.display: table.written for table in source.tables.values() if table.written}
+    if not written:
+        return issues
+    result = []
+    for issue in issues:
+        names = written.get(issue.file)
+        if names and issue.column:
+            column = ", ".join(names.get(part, part) for part in issue.column.split(", "))
+            issue = dataclasses.replace(issue, column=column)
+        result.append(issue)
     return result
 
 
@@ -1211,7 +1303,7 @@ def command_import(args: argparse.Namespace) -> int:
             print(t("import.writing", lang), flush=True)
 
         result = import_dataset(db, args.path, replace=args.replace, dry_run=args.dry_run, progress=started,
-                                actor=audit.ACTOR_CLI)
+                                actor=audit.ACTOR_CLI, steps=terminal_steps(lang))
     except DatabaseError as exc:
         print(_database_message(exc, db.path, lang), file=sys.stderr)
         return 2

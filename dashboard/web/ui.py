@@ -414,7 +414,7 @@ def empty_state() -> None:
 # --- uploads on the data page ------------------------------------------------------
 # Kept out of the page script so that tests can drive them without a browser.
 
-UPLOAD_TYPES: tuple[str, ...] = ("zip", "xlsx")
+UPLOAD_TYPES: tuple[str, ...] = ("zip", "xlsx", "graphml")  # graphml: a Network Canvas export
 TEMPLATE_PATH = PROJECT_ROOT / "docs" / "template.xlsx"  # every sheet with its columns and a few example rows
 # A zip of CSV files unpacks to far more than it weighs, but a dataset of the
 # largest partnership stays well below this; beyond it the zip is no dataset.
@@ -476,11 +476,14 @@ def _changes_frame(result: object, language: str) -> pd.DataFrame:
 
 def run_upload(
     db: Database, file_name: str, data: bytes, *, replace: bool, dry_run: bool, language: str = i18n.DEFAULT_LANGUAGE,
-    who: Viewer | None = None,
+    who: Viewer | None = None, steps: Callable[..., None] | None = None,
 ) -> UploadOutcome:
     """Validate (``dry_run``) or import an uploaded zip or workbook, exactly as
     ``python -m dashboard import`` does: any error writes nothing. ``who`` is
-    recorded in the audit trail (default: local mode)."""
+    recorded in the audit trail (default: local mode). A Network Canvas export
+    (zip or .graphml) is recognised by its file names and always merged.
+    ``steps`` gets the import's steps as they happen (``exchange/progress.py``)."""
+    from dashboard.exchange import netcanvas
     from dashboard.exchange.importer import errors_frame, import_dataset
 
     with tempfile.TemporaryDirectory(prefix="constellatiemonitor-upload-") as folder:
@@ -489,7 +492,13 @@ def run_upload(
         except UploadError as exc:
             return UploadOutcome(False, False, pd.DataFrame(), pd.DataFrame(), str(exc))
         who = who or LOCAL_VIEWER
-        result = import_dataset(db, source, replace=replace, dry_run=dry_run, actor=who.actor, role=who.role)
+        if netcanvas.looks_like_netcanvas(source):
+            if replace:
+                return UploadOutcome(False, False, pd.DataFrame(), pd.DataFrame(), i18n.t("nc.no_replace", language))
+            result = netcanvas.import_export(db, source, dry_run=dry_run, actor=who.actor, role=who.role, steps=steps)
+        else:
+            result = import_dataset(db, source, replace=replace, dry_run=dry_run, actor=who.actor, role=who.role,
+                                    steps=steps)
     if getattr(result, "written", False):
         forget_data_version()  # the data changed within this run
     errors = errors_frame(result, language) if not result.ok else pd.DataFrame()

@@ -91,6 +91,18 @@ def _preview(file_name: str, data: bytes, replace: bool):
     return cached[1]
 
 
+def _status_steps(status):
+    """Each step of the import or export as a plain-text line in ``status`` (names come from the user)."""
+    from dashboard.exchange.progress import describe
+
+    language = ui.lang()
+
+    def steps(stage: str, **values: object) -> None:
+        status.text(describe(stage, language, **values))
+
+    return steps
+
+
 def _show_errors(outcome: ui.UploadOutcome) -> None:
     if outcome.message:
         st.error(ui.escape_markdown(outcome.message), icon=":material/error:")  # it names the uploaded file
@@ -141,9 +153,11 @@ def _import_section() -> None:
         confirmed = st.checkbox(ui.t("data.import.confirm_replace"), key="data_confirm_replace")
     if st.button(ui.t("data.import.button"), type="primary", disabled=not confirmed, key="data_import_button"):
         try:
-            with st.spinner(ui.t("data.import.running")):
+            # The steps as they happen (reading, checking, writing, with counts): a large import takes a while.
+            with st.status(ui.t("data.import.running"), expanded=True) as status:
                 result = ui.run_upload(ui.shared_database(), uploaded.name, data, replace=replace, dry_run=False,
-                                       language=ui.lang(), who=ui.viewer())
+                                       language=ui.lang(), who=ui.viewer(), steps=_status_steps(status))
+                status.update(label=ui.t("data.progress.done"), state="complete" if result.ok else "error")
         except IntegrityError as exc:
             # Refused before commit, nothing written; the message says which key or reference
             # (its values come from the upload, so they are shown literally).
