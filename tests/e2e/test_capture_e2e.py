@@ -148,6 +148,9 @@ def test_two_people_saving_the_same_wave_the_second_is_refused_and_can_reload(ne
     assert "Niet opgeslagen" in text and "lokaal" in text and "heeft deze fase op" in text
     second.check("vastleggen-conflict")
     _click(second, "cap_reload")
+    # The reload reruns the page once more: wait until the refusal has gone.
+    second.page.get_by_text("heeft deze fase op").wait_for(state="detached", timeout=PAGE_TIMEOUT_MS)
+    second.wait_for_app()
     assert "heeft deze fase op" not in second.text()
     assert "begint met de constellatie" not in second.text()  # the stored wave now, not a copy
 
