@@ -32,6 +32,8 @@ _HANDLERS: dict[str, str] = {
     "measures": "dashboard.tools.report:command_measures",
     "attention": "dashboard.tools.report:command_attention",
     "patterns": "dashboard.tools.report:command_patterns",
+    "suggest": "dashboard.tools.suggest:command_suggest",
+    "scenario": "dashboard.tools.suggest:command_scenario",
     "users": "dashboard.privacy.users:command_users",
     "audit": "dashboard.privacy.audit:command_audit",
     "person": "dashboard.privacy.avg:command_person",
@@ -63,6 +65,13 @@ def _add_norm(parser: argparse.ArgumentParser) -> None:
         metavar="FOLDER",
         help="use the norm in FOLDER (norm_roles.csv, norm_consultations.csv) for every trainee, "
              "validated like an import and held in memory only (never stored)",
+    )
+
+
+def _add_caps(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cap", action="append", metavar="ROLE=N",
+        help="load cap of a role for candidates (default werkplekbegeleider=3, others 25; '*=N' for every other role)",
     )
 
 
@@ -153,6 +162,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     _add_filters(p)
 
+    p = commands.add_parser("suggest", help="step 6: who could fill each open function of one trainee")
+    _add_db(p)
+    p.add_argument("--trainee", required=True, metavar="ID", help="the trainee's trainee_id")
+    p.add_argument("--wave", choices=WAVES, help="this wave instead of the trainee's latest")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    _add_caps(p)
+
+    p = commands.add_parser("scenario", help="what if: a mentor leaves (in memory, nothing is written)")
+    scenario_commands = p.add_subparsers(dest="scenario_command", required=True, metavar="SCENARIO")
+    q = scenario_commands.add_parser("leave", help="PERSON_ID's relationships disappear from the evaluated wave")
+    q.add_argument("person_id", metavar="PERSON_ID", help="the person's person_id")
+    _add_db(q)
+    _add_filters(q)
+    _add_caps(q)
+
     p = commands.add_parser("users", help="manage who may log in: email, role and scope")
     user_commands = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     q = user_commands.add_parser("add", help="add a user, or replace an existing user's role and scope")
@@ -216,11 +240,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_DATABASE = 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module_name, function_name = _HANDLERS[args.command].split(":")
     handler = getattr(importlib.import_module(module_name), function_name)
-    return int(handler(args) or 0)
+    try:
+        return int(handler(args) or 0)
+    except Exception as exc:
+        # A damaged database can fail any statement of any command, and a write can fail on a full
+        # disk: a message for people, never a traceback. Other errors are bugs and stay tracebacks.
+        from dashboard.store.db import failure_message
+
+        message = failure_message(exc, args.lang)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return EXIT_DATABASE
 
 
 if __name__ == "__main__":

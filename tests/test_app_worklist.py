@@ -180,7 +180,7 @@ def test_downloads_carry_tier_rank_and_new_signals(run_app, sample_db_path, samp
 
     monkeypatch.setattr(ui, "audited_download", keep)
     ok(run_app(sample_db_path, SIGNALS, school=sample["school"]))
-    rows = list(csv.DictReader(io.StringIO(made["signalen.csv"]().decode("utf-8-sig"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(made["signalen.csv"]().decode("utf-8-sig"), newline=""), delimiter=";"))
     expected = sample["triage"]
     assert [int(r["Nr."]) for r in rows] == expected["rank"].tolist()
     assert [r["Niveau"] for r in rows] == expected["tier"].map(TIER_LABELS).tolist()

@@ -48,8 +48,9 @@ def test_bench_writes_figures_for_every_scenario_without_the_browser(tiny_run) -
     assert {"/ (school filter change)", "/signalen (school filter change)", "/vergelijken (school filter change)",
             "/constellatie (another trainee)", "signals (all trainees)", "coverage by school",
             "measures (one school)", "import (validated)",
-            "attention (all trainees)", "signals (one school)", "attention (one school)",
-            "capture save (one wave)"} == names  # issues 17, 12
+            "attention (all trainees)", "signals (one school)", "attention (one school)",  # issue 17
+            "suggest (one trainee)", "scenario leave (one mentor)",  # issue 13
+            "capture save (one wave)"} == names  # issue 12
     for figure in figures:
         assert figure["trainees"] == 30 and figure["samples"] == 1
         assert figure["median"] > 0 and figure["p95"] >= figure["median"]

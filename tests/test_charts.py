@@ -93,15 +93,16 @@ def test_trainee_centre_school_left_institute_right_others_below():
     assert point(fig, "Oma")[1] < 0
 
 
-def test_strong_closer_than_weak_closer_than_geen():
+def test_first_line_nearest_second_line_further_informal_furthest():
+    # The booklet's legend: B1 (daily) nearest the trainee, B2 (coordinating) further out.
     con = make_constellation([
-        relationship("P1", "werkplekbegeleider", "sterk", name="A"),
-        relationship("P2", "schoolopleider", "zwak", name="B"),
-        relationship("P3", "instituutsopleider", "geen", name="C"),
+        relationship("P1", "werkplekbegeleider", "zwak", name="A"),
+        relationship("P2", "schoolopleider", "sterk", name="B"),
+        relationship("P3", "collega", "sterk", formal=False, name="C"),
     ])
     fig = charts.constellation_figure(con, "midden", FUNCTIONS)
-    radius = {n: math.hypot(*point(fig, n)) for n in "ABC"}
-    assert radius["A"] < radius["B"] < radius["C"]
+    distance = {n: abs(point(fig, n)[0]) for n in "ABC"}
+    assert distance["A"] < distance["B"] < distance["C"]
 
 
 ROLE_CODES = sorted(ROLE_BY_CODE)
@@ -109,12 +110,12 @@ ROLE_CODES = sorted(ROLE_BY_CODE)
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(ROLE_CODES), st.sampled_from(["sterk", "zwak", "geen"])),
-                min_size=1, max_size=9))
+                min_size=1, max_size=15))
 def test_layout_rules_hold_for_any_network(people):
     rows = [relationship(f"P{i}", role, strength) for i, (role, strength) in enumerate(people)]
     positions = charts.constellation_positions(pd.DataFrame(rows)).set_index("person_id")
     for i, (role, strength) in enumerate(people):
-        x, y, radius = positions.loc[f"P{i}", ["x", "y", "radius"]]
+        x, y, line = positions.loc[f"P{i}", ["x", "y", "line"]]
         side = ROLE_BY_CODE[role].side
         if side == "school":
             assert x < 0
@@ -122,24 +123,23 @@ def test_layout_rules_hold_for_any_network(people):
             assert x > 0
         else:
             assert y < 0
-        assert radius == charts.RADIUS[strength]
-    # No two people on the same spot.
-    assert len({(round(x, 6), round(y, 6)) for x, y in zip(positions["x"], positions["y"])}) == len(rows)
+        if side != "overig":
+            assert abs(x) == charts.LINE_X[ROLE_BY_CODE[role].line]
+    # No two people on the same row of one side (so their labels cannot meet).
+    assert len({(x < 0, y) for x, y in zip(positions["x"], positions["y"])}) == len(rows)
 
 
-def test_person_keeps_angle_across_waves():
+def test_person_keeps_place_across_waves():
     rows = [
         relationship("P1", "werkplekbegeleider", "sterk", wave="begin"),
         relationship("P1", "werkplekbegeleider", "zwak", wave="eind"),
         relationship("P2", "collega", "zwak", wave="eind", formal=False),
     ]
     frame = pd.DataFrame(rows)
-    angles = charts.person_angles(frame)
-    begin = charts.constellation_positions(frame[frame.wave == "begin"], angles).set_index("person_id")
-    eind = charts.constellation_positions(frame[frame.wave == "eind"], angles).set_index("person_id")
-    assert math.atan2(begin.loc["P1", "y"], begin.loc["P1", "x"]) == pytest.approx(
-        math.atan2(eind.loc["P1", "y"], eind.loc["P1", "x"]))
-    assert begin.loc["P1", "radius"] < eind.loc["P1", "radius"]
+    slots = charts.person_slots(frame)
+    begin = charts.constellation_positions(frame[frame.wave == "begin"], slots).set_index("person_id")
+    eind = charts.constellation_positions(frame[frame.wave == "eind"], slots).set_index("person_id")
+    assert tuple(begin.loc["P1", ["x", "y"]]) == tuple(eind.loc["P1", ["x", "y"]])
 
 
 # --- edges and nodes ---------------------------------------------------------------------
@@ -166,7 +166,7 @@ def test_edge_styles_strong_weak_geen_negative_and_consultation():
     # Every edge starts at the trainee.
     assert strong.x[0] == 0.0 and strong.y[0] == 0.0
     (consultation,) = traces(fig, "consultation")
-    assert consultation.line.dash == "dot"
+    assert consultation.line.dash == "dashdot"  # overleg: a line style of its own, not geen's dots
     assert (consultation.x[0], consultation.y[0]) == pytest.approx(point(fig, "Naam P1"))
     assert (consultation.x[1], consultation.y[1]) == pytest.approx(point(fig, "Naam P2"))
 
@@ -243,7 +243,9 @@ def test_waves_side_by_side_one_panel_per_wave():
             relationship("P1", "werkplekbegeleider", "zwak", wave="eind")]
     con = make_constellation(rows, waves=("begin", "eind"))
     fig = charts.constellation_waves_figure(con, FUNCTIONS)
-    assert [a.text for a in fig.layout.annotations] == ["begin", "eind"]
+    assert [a.text for a in fig.layout.annotations if a.name == "wave"] == ["begin", "eind"]
+    # the wave drawings keep names
+    assert {a.text for a in fig.layout.annotations if a.name == "label"} >= {"Naam P1", "Sanne"}
     trainees = traces(fig, "trainee")
     assert {tr.xaxis for tr in trainees} == {"x", "x2"}
     edges = {(tr.xaxis, tr.meta["strength"]) for tr in traces(fig, "edge")}

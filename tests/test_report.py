@@ -157,7 +157,7 @@ def test_not_a_database_gives_message_not_traceback(capsys, tmp_path):
     bogus = tmp_path / "data.duckdb"
     bogus.write_text("trainee_id,name\nT1,Anna\n")
     code, _, err = run(capsys, "flags", "--db", str(bogus))
-    assert code == 2 and "kan niet worden geopend" in err and "Traceback" not in err
+    assert code == 2 and "geen database van de Constellatiemonitor" in err and "Traceback" not in err
 
 
 def test_locked_database_gives_message(tmp_path, db_path, locked_elsewhere):

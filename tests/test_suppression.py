@@ -222,7 +222,7 @@ def test_export_reads_labels_never_zero_or_blank():
     c = exported[exported["school_id"] == "C"].iloc[0]
     assert [a[f] for f in FIGURES] == ["< 5"] * 5 and [c[f] for f in FIGURES] == ["< 5"] * 5
     text = loaders.csv_bytes(exported).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))  # a Dutch download
     assert {r["n_trainees"] for r in rows} == {"< 5", "12"}
     assert all(r[f] not in ("", "0") for r in rows if r["school_id"] != "B" for f in FIGURES)
 

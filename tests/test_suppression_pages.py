@@ -68,7 +68,7 @@ def tables(app: AppTest) -> list[pd.DataFrame]:
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))  # a Dutch download
 
 
 def test_overview_for_management_shows_lt5_and_no_names(run_app, sample_db_path, names, as_management, downloads):

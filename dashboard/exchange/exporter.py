@@ -27,7 +27,7 @@ from typing import Literal
 import pandas as pd
 
 from dashboard.privacy import audit
-from dashboard.store.db import Database, DatabaseError
+from dashboard.store.db import DamagedDatabaseError, Database, DatabaseError
 from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange.interchange import FILES, write_dataset
 from dashboard.exchange.progress import report, terminal_steps
@@ -111,6 +111,9 @@ def command_export(args: argparse.Namespace) -> int:
     lang = normalise_language(getattr(args, "lang", "nl"))
     try:
         db = Database(args.db or None)
+    except DamagedDatabaseError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return 2
     except DatabaseError as exc:
         key = "export.db_locked" if "lock" in str(exc).lower() else "export.db_error"
         print(t(key, lang, path=args.db or "", detail=str(exc)), file=sys.stderr)

@@ -45,6 +45,7 @@ import io
 import json
 import re
 import sys
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -61,13 +62,16 @@ from dashboard.analysis import Norm
 from dashboard.privacy import audit
 from dashboard.core import domain
 from dashboard.store.db import (
-    FULL_CHECK, INTEGRITY_RULES, Database, DatabaseError, IntegrityError, execute_statements, load_sql,
+    FULL_CHECK, INTEGRITY_RULES, DamagedDatabaseError, Database, DatabaseError, IntegrityError, WriteFailedError,
+    execute_statements, load_sql,
 )
 from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange import aliases
+from dashboard.exchange.bounded import Budget, LimitExceeded, check_entries, measure, scan_csv, sheet_rows, unpack
 from dashboard.exchange.progress import Steps, report, terminal_steps
 from dashboard.exchange.interchange import EXTRA_PREFIX, FILE_BY_NAME, FILES, REQUIRED_FOR_NEW, FileSpec
-from dashboard.core.spreadsheet_safety import restore_text
+from dashboard.exchange.limits import ImportLimits
+from dashboard.core.spreadsheet_safety import restore_text, workbook_text
 
 # A merge checks only the keys it staged (its opening), under the same rules.
 STAGED_CHECK: tuple[str, ...] = ("exchange/import/integrity_violations", INTEGRITY_RULES)
@@ -212,6 +216,11 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def error_count(self) -> int:
+        """All errors found, also those only counted (``more_errors``)."""
+        return sum(int(dict(issue.params)["count"]) if issue.code == "more_errors" else 1 for issue in self.errors)
+
 
 def _join_words(words: Iterable[str], lang: str) -> str:
     words = list(words)
@@ -266,19 +275,87 @@ class _RawTable:
 class _Source:
     tables: dict[str, _RawTable] = field(default_factory=dict)
     issues: list[ImportIssue] = field(default_factory=list)
+    budget: Budget = field(default_factory=Budget)  # the import's bounds (dashboard/exchange/limits.py)
 
 
-def _decode(data: bytes) -> tuple[str, bytes | None]:
-    """UTF-8 (with or without BOM), else Windows-1252 (what older Excel writes).
+def _limit_issue(display: str, exc: LimitExceeded) -> ImportIssue:
+    """The message for a bound that was reached: the file, the bound, and how to change it."""
+    return ImportIssue(display, exc.line, None, None, f"limit.{exc.limit}",
+                       (("limit", f"{exc.value:,}".replace(",", ".")), ("env", ImportLimits.env_name(exc.limit))))
 
-    Returns the text, and the UTF-8 bytes without BOM when the data was UTF-8.
+
+class _CappedIssues(list):
+    """The issues, keeping the first ``max_errors_per_rule`` of each file and kind and counting
+    the rest (``hidden``): a file of a million bad rows must not become a million messages."""
+
+    def __init__(self, issues: Iterable[ImportIssue], limit: int):
+        super().__init__()
+        self.limit = limit
+        self.shown: dict[tuple[str, str], int] = {}
+        self.hidden: dict[tuple[str, str], int] = {}
+        self.sample: dict[tuple[str, str], ImportIssue] = {}
+        for issue in issues:
+            self.append(issue)
+
+    def full(self, file: str, code: str) -> bool:
+        return self.shown.get((file, code), 0) >= self.limit
+
+    def count_hidden(self, file: str, code: str, count: int, sample: ImportIssue) -> None:
+        key = (file, code)
+        self.hidden[key] = self.hidden.get(key, 0) + count
+        self.sample.setdefault(key, sample)
+
+    def append(self, issue: ImportIssue) -> None:
+        key = (issue.file, issue.code)
+        if self.shown.get(key, 0) < self.limit:
+            self.shown[key] = self.shown.get(key, 0) + 1
+            super().append(issue)
+        else:
+            self.count_hidden(issue.file, issue.code, 1, issue)
+
+    def summaries(self) -> list[ImportIssue]:
+        """One issue per file and kind with hidden ones: how many more, like which."""
+        return [ImportIssue(file, None, self.sample[(file, code)].column, None, "more_errors",
+                            (("count", str(count)), ("rule", code)))
+                for (file, code), count in self.hidden.items()]
+
+
+# A UTF-8 sequence of two to four bytes: a file holding one was written as UTF-8.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _line_of(data: bytes, position: int) -> int:
+    """The line (1 = first) of byte ``position``; a file with only CR line ends counts CRs."""
+    end = b"\n" if b"\n" in data[:position + 1] or b"\r" not in data[:position] else b"\r"
+    return data.count(end, 0, position) + 1
+
+
+def _decode(data: bytes, display: str = "", issues: list[ImportIssue] | None = None) -> tuple[str, bytes | None] | None:
+    """UTF-8 (with or without BOM), else Windows-1252 (what older Excel writes); never a guess.
+
+    The encoding is chosen for the whole file: UTF-8 when it has a BOM or any UTF-8 sequence,
+    else Windows-1252. Bytes that are not valid in the chosen encoding (a file of UTF-8 with a
+    pasted Windows-1252 line, which would import as mojibake) refuse the file with the line where
+    they are (in ``issues``; then the result is None). Returns the text, and the UTF-8 bytes without
+    BOM when the data was UTF-8.
     """
-    if data.startswith(codecs.BOM_UTF8):
+    issues = [] if issues is None else issues
+    has_bom = data.startswith(codecs.BOM_UTF8)
+    if has_bom:
         data = data[len(codecs.BOM_UTF8):]
     try:
         return data.decode("utf-8"), data
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), None
+    except UnicodeDecodeError as exc:
+        if has_bom or _UTF8_SEQUENCE.search(data):
+            issues.append(ImportIssue(display, _line_of(data, exc.start), None, None, "bad_encoding",
+                                      (("encoding", "UTF-8"), ("byte", f"0x{data[exc.start]:02X}"))))
+            return None
+    try:
+        return data.decode("cp1252"), None
+    except UnicodeDecodeError as exc:  # five bytes mean nothing in Windows-1252
+        issues.append(ImportIssue(display, _line_of(data, exc.start), None, None, "bad_encoding",
+                                  (("encoding", "Windows-1252"), ("byte", f"0x{data[exc.start]:02X}"))))
+        return None
 
 
 def _detect_separator(text: str) -> str:
@@ -321,9 +398,38 @@ def _table_from_records(
         if len(row) > width and any(cell.strip() for cell in row[width:]):
             issues.append(ImportIssue(display, first_line + offset, None, None, "too_many_values",
                                       (("count", str(width)),)))
-    padded = [row[:width] if len(row) >= width else row + [""] * (width - len(row)) for row in records[start:]]
-    columns = [pa.array([row[position] for row in padded], type=pa.string()) for position in range(width)]
+    # Column by column, without a padded copy of every row (a sheet may hold many empty ones).
+    body = records[start:]
+    columns = [pa.array([row[position] if position < len(row) else "" for row in body], type=pa.string())
+               for position in range(width)]
     return _table_from_columns(spec, display, columns, first_line + start, issues)
+
+
+# Columns of free text; every other column holds an id, a code or a label that groups rows, where
+# an invisible character would make a second, different value that looks the same.
+_FREE_TEXT_COLUMNS = frozenset({"name", "label_nl", "label_en", "description", "contact_note"})
+# Control and formatting characters (a BOM, a zero-width space, a direction mark) and spaces other
+# than the plain one (a non-breaking space): RE2 syntax, for Arrow.
+_INVISIBLE = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\x{00A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]"
+_INVISIBLE_PY = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f"
+                           r"\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u00a0\u1680"
+                           r"\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+
+
+def _invisible_characters(display: str, column: str, values: pa.ChunkedArray, lines: np.ndarray,
+                          issues: list[ImportIssue]) -> None:
+    """An error for every cell of ``column`` holding an invisible character, naming line and column
+    and showing the character as U+XXXX (a BOM inside a file makes an id \\ufeffT0001 beside T0001)."""
+    hits = pc.match_substring_regex(values, _INVISIBLE)
+    if not pc.any(hits).as_py():
+        return
+    for position in np.flatnonzero(hits.to_numpy(zero_copy_only=False)):
+        value = values[int(position)].as_py()
+        found = _INVISIBLE_PY.search(value)
+        char = found.group(0) if found else next(c for c in value if not c.isprintable())
+        shown = _INVISIBLE_PY.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", value)
+        issues.append(ImportIssue(display, int(lines[position]), column, shown, "invisible_character",
+                                  (("char", f"U+{ord(char):04X}"), ("position", str(value.index(char) + 1)))))
 
 
 def _restore_formulas(values: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -393,6 +499,8 @@ def _table_from_columns(
                                       (("allowed", ", ".join(spec.columns)),
                                        *_suggestion(written[position], spec.columns, aliases.DUTCH_COLUMNS))))
             continue
+        if name not in _FREE_TEXT_COLUMNS and not name.startswith(EXTRA_PREFIX):
+            _invisible_characters(display, name, values, lines, issues)
         if written[position] != name:
             renamed[name] = written[position]
         data[name] = pd.Series(_restore_formulas(values), dtype="str")
@@ -445,7 +553,10 @@ def _parse_csv(data: bytes, separator: str) -> list[pa.ChunkedArray] | None:
 
 
 def _read_csv_bytes(spec: FileSpec, display: str, data: bytes, issues: list[ImportIssue]) -> _RawTable | None:
-    text, utf8 = _decode(data)
+    decoded = _decode(data, display, issues)
+    if decoded is None:
+        return None
+    text, utf8 = decoded
     if "\x00" in text:
         issues.append(ImportIssue(display, None, None, None, "unreadable_file", (("detail", "NUL"),)))
         return None
@@ -501,6 +612,11 @@ def _read_csv_files(entries: Iterable[tuple[str, bytes | Path]], source: _Source
             source.issues.append(ImportIssue(name, None, None, name, "duplicate_file",
                                              (("other", source.tables[kind].display),)))
             continue
+        try:
+            scan_csv(content, source.budget)  # line length, lines, header columns: before reading it whole
+        except LimitExceeded as exc:
+            source.issues.append(_limit_issue(name, exc))
+            return  # a bound of the whole import: reading on would only repeat it
         data = content.read_bytes() if isinstance(content, Path) else content
         table = _read_csv_bytes(FILE_BY_NAME[kind], name, data, source.issues)
         if table is not None:
@@ -536,13 +652,20 @@ def _read_zip(path: Path) -> _Source:
             source.issues.append(ImportIssue(path.name, None, None, None, "zip_folders",
                                              (("folders", ", ".join(folders)),)))
             return source
-        try:
-            entries = [(Path(info.filename).name, archive.read(info)) for info in members]
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-            # A damaged member (bad CRC, truncated), an encrypted one or an unknown compression.
-            source.issues.append(ImportIssue(path.name, None, None, None, "unreadable_file", (("detail", str(exc)),)))
-            return source
-    _read_csv_files(entries, source)
+        with tempfile.TemporaryDirectory(prefix="constellatiemonitor-zip-") as folder:
+            try:
+                check_entries(len(archive.infolist()), source.budget.limits)
+                # To disk, counting what comes out: a zip's declared sizes may lie.
+                entries = unpack(archive, members, Path(folder), source.budget.limits)
+            except LimitExceeded as exc:
+                source.issues.append(_limit_issue(path.name, exc))
+                return source
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+                # A damaged member (bad CRC, truncated), an encrypted one or an unknown compression.
+                source.issues.append(ImportIssue(path.name, None, None, None, "unreadable_file",
+                                                 (("detail", str(exc)),)))
+                return source
+            _read_csv_files(entries, source)
     if not source.tables and not source.issues:
         source.issues.append(ImportIssue(path.name, None, None, None, "no_files"))
     return source
@@ -562,13 +685,24 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    return str(value)
+    return workbook_text(str(value))  # _x000D_ and the like: the characters an export (or Excel) escaped
+
+
+_NO_CELLS: list[str] = []  # every empty sheet row, shared (never changed)
 
 
 def _read_workbook(path: Path) -> _Source:
     from openpyxl import load_workbook
 
     source = _Source()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            measure(archive, source.budget.limits)  # what the parts unpack to, before openpyxl holds any
+    except LimitExceeded as exc:
+        source.issues.append(_limit_issue(path.name, exc))
+        return source
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+        pass  # openpyxl names what is wrong with it
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -578,9 +712,15 @@ def _read_workbook(path: Path) -> _Source:
         for sheet in workbook.worksheets:
             display = f"{path.name} › {sheet.title}"
             stem = sheet.title.strip().lower()
-            records = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
             if stem.startswith(EXTRA_PREFIX):
                 continue
+            sheet.reset_dimensions()  # the claimed size (A1:XFD1048576) is not believed: rows as they come
+            try:
+                records = [[_cell_text(cell) for cell in row] if row else _NO_CELLS
+                           for row in sheet_rows(sheet.iter_rows(values_only=True), source.budget)]
+            except LimitExceeded as exc:
+                source.issues.append(_limit_issue(display, exc))
+                return source
             stem = aliases.file_name(stem, FILE_BY_NAME)
             if stem is None:
                 if any(any(cell.strip() for cell in row) for row in records):
@@ -657,7 +797,7 @@ class _Validator:
                  empty_db: bool, next_function_position: int):
         self.raw = source.tables
         self.db = db  # read only: some checks join the stored tables
-        self.issues: list[ImportIssue] = list(source.issues)
+        self.issues = _CappedIssues(source.issues, source.budget.limits.max_errors_per_rule)
         self.stored = stored_keys
         self.replace = replace
         self.empty_db = empty_db
@@ -676,6 +816,12 @@ class _Validator:
             return
         shown = table.data[column] if values is None else values
         positions = np.flatnonzero(mask.to_numpy(dtype=bool))
+        room = max(0, self.issues.limit - self.issues.shown.get((table.display, code), 0))
+        if len(positions) > room:  # the rest is only counted (one sample kept), not built
+            first = int(positions[room])
+            self.issues.count_hidden(table.display, code, len(positions) - room, ImportIssue(
+                table.display, int(table.lines[first]), column, str(shown.iloc[first]), code, params))
+            positions = positions[:room]
         for position in positions:
             self.issues.append(ImportIssue(table.display, int(table.lines[position]), column,
                                            str(shown.iloc[position]), code, params))
@@ -1202,6 +1348,12 @@ def import_source(db: Database, raw: _Source, source_name: str, *, replace: bool
     """``import_dataset`` for a source already read; ``locate`` (optional) maps every issue to where
     the user's own file has that value (a Network Canvas file, line and column)."""
     result = ImportResult(errors=[], mode="replace" if replace else "merge", source=source_name)
+    if any(issue.code.startswith("limit.") for issue in raw.issues):
+        # A bound was reached: the files were not (all) read, so there is nothing to check further.
+        result.errors = list(raw.issues)
+        if not dry_run:
+            _record_failure(db, result, actor, role, errors=result.error_count)
+        return result
     stored = _stored_keys(db)
     empty_db = len(stored["trainees"]) == 0
     next_position = int(db.query("exchange/import/next_function_position")["next_position"].iloc[0])
@@ -1213,13 +1365,13 @@ def import_source(db: Database, raw: _Source, source_name: str, *, replace: bool
     validator.run()
     result.counts = {FILE_BY_NAME[name].file_name: len(table.data) for name, table in
                      sorted(raw.tables.items(), key=lambda item: [s.name for s in FILES].index(item[0]))}
-    result.errors = _as_written(_sorted_issues(validator.issues), raw)
+    result.errors = _as_written(_sorted_issues(validator.issues), raw) + validator.issues.summaries()
     if locate is not None:
         result.errors = list(dict.fromkeys(locate(issue) for issue in result.errors))
     result.defaults = tuple(validator.defaults)
     if result.errors:
         if not dry_run:
-            _record_failure(db, result, actor, role, errors=len(result.errors))
+            _record_failure(db, result, actor, role, errors=result.error_count)
         return result
     staged = arrow_tables(validator.staged_tables())
     _count_changes(db, validator, staged, result)
@@ -1269,8 +1421,8 @@ def _sorted_issues(issues: list[ImportIssue]) -> list[ImportIssue]:
 
 
 def _database_message(exc: Exception, path: object, lang: str) -> str:
-    if isinstance(exc, IntegrityError):
-        # The write was refused before commit (a check the validation should already have made).
+    if isinstance(exc, (IntegrityError, DamagedDatabaseError, WriteFailedError)):
+        # Refused or failed before commit (rolled back), or a damaged file: the error says what to do.
         return exc.message(lang)
     text = str(exc).lower()
     if "lock" in text:
@@ -1312,7 +1464,7 @@ def command_import(args: argparse.Namespace) -> int:
     if result.errors:
         for issue in result.errors:
             print(issue.message(lang), file=sys.stderr)
-        print(t("import.failed", lang, count=len(result.errors)), file=sys.stderr)
+        print(t("import.failed", lang, count=result.error_count), file=sys.stderr)
         return 1
     for line in summary_lines(result, lang):
         print(line)

@@ -8,7 +8,6 @@ the same bytes for the same data.
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections.abc import Mapping
@@ -16,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from dashboard.core.spreadsheet_safety import INTERCHANGE, write_csv, xlsx_text
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,8 @@ def write_dataset(tables: Mapping[str, pd.DataFrame], out: str | Path) -> Path:
         for spec in specs:
             columns, rows = _as_text_rows(spec, tables[spec.name])
             with open(out / spec.file_name, "w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle, delimiter=",", lineterminator="\n")
-                writer.writerow(columns)
-                writer.writerows(rows)
+                # The frames are already neutralised (the export does it once, for CSV and workbook).
+                write_csv(handle, columns, rows, INTERCHANGE, neutralise=False)
     return out
 
 
@@ -145,8 +145,8 @@ def _workbook_bytes(sheets: list[tuple[FileSpec, pd.DataFrame]]) -> bytes:
         columns, rows = _as_text_rows(spec, frame)
         sheet.append(columns)
         for row in rows:
-            # Every cell is text, so identifiers like 007 survive Excel.
-            sheet.append(row)
+            # Every cell is text, so identifiers like 007 survive Excel; CR and control characters escaped.
+            sheet.append([xlsx_text(cell) for cell in row])
     raw = io.BytesIO()
     workbook.save(raw)
     return _normalise_zip(raw.getvalue())

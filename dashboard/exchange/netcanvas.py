@@ -42,6 +42,7 @@ import pandas as pd
 
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t, tn
+from dashboard.core.spreadsheet_safety import MACHINE, frame_csv
 from dashboard.exchange import importer
 from dashboard.exchange.importer import ImportIssue, ImportResult
 from dashboard.exchange.interchange import FILE_BY_NAME
@@ -684,7 +685,7 @@ def command_roster(args: argparse.Namespace) -> int:
         db.close()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False, lineterminator="\n")
+    out.write_text(frame_csv(frame, MACHINE), encoding="utf-8", newline="")  # the one CSV writer: names are formula-safe
     print(tn("nc.roster.written", len(frame), lang, path=out))
     return 0
 

@@ -18,7 +18,6 @@ different key gives unlinkable ones. Names, e-mail addresses, free-text notes
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import os
@@ -28,6 +27,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from dashboard.core.spreadsheet_safety import MACHINE, frame_csv
 from dashboard.exchange.exporter import export_tables
 from dashboard.exchange.progress import Steps, report
 from dashboard.store.db import Database
@@ -163,10 +163,8 @@ verwerkersovereenkomst.
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(frame.columns)
-        writer.writerows(frame.astype(str).values.tolist())
+    # The one CSV writer (``,``, UTF-8, LF: what R and egor read), formula-safe like every CSV.
+    path.write_text(frame_csv(frame.astype(str), MACHINE), encoding="utf-8", newline="")
 
 
 def write_research(db: Database, out: str | Path, key: str, steps: Steps | None = None) -> dict[str, int]:

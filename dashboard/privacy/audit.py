@@ -24,9 +24,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from dashboard.store.db import Database, DatabaseError, load_sql
+from dashboard.store.db import DamagedDatabaseError, Database, DatabaseError, load_sql
 from dashboard.core.i18n import normalise_language, t
-from dashboard.core.spreadsheet_safety import neutralise_formulas
+from dashboard.core.spreadsheet_safety import MACHINE, CsvDialect, frame_csv
 
 ACTOR_LOCAL = "lokaal"  # the dashboard in local mode (no login configured)
 ACTOR_CLI = "cli"  # the command line
@@ -125,15 +125,16 @@ def _json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
-def format_log(frame: pd.DataFrame, output: str, lang: str = "nl") -> str:
-    """The trail as text: an aligned ``table``, ``csv`` (formulas neutralised) or ``json``."""
+def format_log(frame: pd.DataFrame, output: str, lang: str = "nl", dialect: CsvDialect = MACHINE) -> str:
+    """The trail as text: an aligned ``table``, ``csv`` (formulas neutralised; ``dialect``: the command
+    line's by default, a page download passes the user's) or ``json``."""
     if output == "json":
         return json.dumps(_json_records(frame), ensure_ascii=False, indent=2)
     shown = frame.copy()
     shown["occurred_at"] = [pd.Timestamp(v).isoformat(sep=" ") for v in shown["occurred_at"]]
     shown = shown.astype("str").where(frame.notna(), "")
     if output == "csv":
-        return neutralise_formulas(shown).to_csv(index=False, lineterminator="\n")
+        return frame_csv(shown, dialect)
     if shown.empty:
         return t("audit.empty", lang)
     return shown.to_string(index=False)
@@ -143,6 +144,9 @@ def open_database(path: str | None, lang: str) -> Database | None:
     """The database for a privacy command, or None after printing why it cannot be opened."""
     try:
         return Database(path or None)
+    except DamagedDatabaseError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return None
     except DatabaseError as exc:
         key = "privacy.db_locked" if "lock" in str(exc).lower() else "privacy.db_error"
         print(t(key, lang, path=path or "", detail=str(exc)), file=sys.stderr)
@@ -165,5 +169,6 @@ def command_audit(args: argparse.Namespace) -> int:
         frame = audit_log(db, since=since, action=args.action)
     finally:
         db.close()
-    print(format_log(frame, args.format, lang))
+    text = format_log(frame, args.format, lang)
+    sys.stdout.write(text if args.format == "csv" else text + "\n")  # a CSV ends with its own line end
     return 0

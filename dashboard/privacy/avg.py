@@ -38,7 +38,7 @@ import pandas as pd
 from dashboard.privacy import audit
 from dashboard.store.db import Database, IntegrityError, execute_statements, load_sql
 from dashboard.core.i18n import normalise_language, t
-from dashboard.core.spreadsheet_safety import neutralise_formulas
+from dashboard.core.spreadsheet_safety import neutralise_formulas, xlsx_text
 
 RETENTION_YEARS = 2
 SCHOOL_YEAR_END = (7, 31)  # month, day: the Dutch school year ends on 31 July
@@ -131,7 +131,7 @@ def export_xlsx(sections: dict[str, pd.DataFrame]) -> bytes:
         )
         sheet.append(list(sections[name].columns))
         for row in neutralise_formulas(texts).itertuples(index=False, name=None):
-            sheet.append(list(row))
+            sheet.append([xlsx_text(cell) for cell in row])  # a control character would not fit XML
     raw = io.BytesIO()
     workbook.save(raw)
     return raw.getvalue()

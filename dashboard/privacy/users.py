@@ -30,7 +30,7 @@ import pandas as pd
 from dashboard.privacy import audit
 from dashboard.store.db import Database, IntegrityError, execute_statements, load_sql
 from dashboard.core.i18n import normalise_language, t
-from dashboard.core.spreadsheet_safety import neutralise_formulas
+from dashboard.core.spreadsheet_safety import MACHINE, frame_csv
 
 ROLES: tuple[str, ...] = ("beheerder", "schoolopleider", "instituutsopleider", "management",
                           "werkplekbegeleider", "student")
@@ -196,7 +196,7 @@ def _print_list(frame: pd.DataFrame, output: str, lang: str) -> None:
     if output == "json":
         print(json.dumps(shown.to_dict(orient="records"), ensure_ascii=False, indent=2))
     elif output == "csv":
-        print(neutralise_formulas(shown).to_csv(index=False, lineterminator="\n"), end="")
+        sys.stdout.write(frame_csv(shown, MACHINE))
     elif shown.empty:
         print(t("users.list_empty", lang))
     else:

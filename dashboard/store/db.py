@@ -99,6 +99,61 @@ class DatabaseError(Exception):
     """A problem with the database file that the user can act on."""
 
 
+class DamagedDatabaseError(DatabaseError):
+    """The file is not a database of this program, or it is damaged
+    (truncated, zeroed, overwritten): which file, what is wrong, what to do."""
+
+    def __init__(self, path: os.PathLike[str] | str, detail: object):
+        self.path = Path(path)
+        self.detail = str(detail).rstrip(".! ")
+        super().__init__(self.message(DEFAULT_LANGUAGE))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        key = "db.damaged.foreign" if _FOREIGN_FILE in self.detail.lower() else "db.damaged.broken"
+        return t(key, lang, path=self.path, detail=self.detail)
+
+
+class WriteFailedError(DatabaseError):
+    """Writing failed halfway (a full disk, a file-size limit, a damaged file):
+    the transaction was rolled back, so the database is as it was."""
+
+    def __init__(self, path: os.PathLike[str] | str, detail: object):
+        self.path = Path(path)
+        self.detail = str(detail).rstrip(".! ")
+        super().__init__(self.message(DEFAULT_LANGUAGE))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return t("db.write_failed", lang, path=self.path, detail=self.detail)
+
+
+# What DuckDB says about a file that is not (or no longer) a sound database.
+_FOREIGN_FILE = "not a valid duckdb database file"
+_DAMAGE_MARKERS: tuple[str, ...] = (
+    _FOREIGN_FILE, "could not read enough bytes", "corrupt database file", "checksum",
+    "failed to load metadata", "database file with version number", "serialization error",
+    "invalid block", "database has been invalidated",
+)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the database file is damaged or foreign."""
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and any(marker in text for marker in _DAMAGE_MARKERS)
+
+
+def failure_message(exc: BaseException, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """A message for people about a database failure, or None if ``exc`` is no such failure
+    (then it is a programming error, and stays a traceback)."""
+    if isinstance(exc, (DamagedDatabaseError, WriteFailedError, IntegrityError)):
+        return exc.message(lang)
+    if isinstance(exc, DatabaseError):
+        return t("db.error", lang, detail=exc)
+    if is_damage(exc):
+        path = re.search(r'"([^"]+)"', str(exc))
+        return DamagedDatabaseError(path.group(1) if path else "?", exc).message(lang)
+    return None
+
+
 class ScopeError(PermissionError):
     """A statement on personal data that does not apply the viewer's scope.
 
@@ -229,6 +284,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return LATEST_SCHEMA_VERSION
 
 
+# DuckDB errors that mean the write could not be done, not that a statement is wrong.
+_WRITE_FAILURES: tuple[type[BaseException], ...] = (
+    duckdb.IOException, duckdb.TransactionException, duckdb.FatalException, duckdb.OutOfMemoryException,
+    duckdb.InternalException,
+)
+
+
 class Database:
     """A DuckDB database file with the current schema.
 
@@ -243,13 +305,21 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        except duckdb.Error as exc:
+            if is_damage(exc):
+                raise DamagedDatabaseError(self.path, exc) from exc
             raise DatabaseError(f"cannot open {self.path}: {exc}") from exc
-        if read_only:
-            if schema_version(self._con) != LATEST_SCHEMA_VERSION:
-                raise DatabaseError(f"{self.path} has an older schema; open it once for writing to upgrade")
-        else:
-            migrate(self._con)
+        try:
+            if read_only:
+                if schema_version(self._con) != LATEST_SCHEMA_VERSION:
+                    raise DatabaseError(f"{self.path} has an older schema; open it once for writing to upgrade")
+            else:
+                migrate(self._con)
+        except duckdb.Error as exc:
+            self._con.close()
+            if is_damage(exc):
+                raise DamagedDatabaseError(self.path, exc) from exc
+            raise
         self._write_lock = threading.Lock()
         self.viewer = None  # None: unrestricted (the command line, imports, tests)
 
@@ -358,8 +428,13 @@ class Database:
                 if len(violations):
                     raise IntegrityError(violations)
                 cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
+            except BaseException as exc:
+                try:
+                    cur.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass  # DuckDB already ended it: a failed COMMIT (full disk, file-size limit) rolls back itself
+                if isinstance(exc, _WRITE_FAILURES):
+                    raise WriteFailedError(self.path, exc) from exc
                 raise
             finally:
                 cur.close()

@@ -402,6 +402,69 @@ def bench_analysis(db: Database, n_trainees: int, runs: int) -> list[Figure]:
     return figures
 
 
+TARGET_SUGGEST_S = 0.100  # issue 13: step 6 for one trainee under 100 ms (at 40,000 trainees)
+TARGET_SCENARIO_S = 0.300  # issue 13: the scenario for one mentor under 300 ms (at 40,000 trainees)
+
+
+def bench_step_six(db: Database, n_trainees: int, runs: int) -> list[Figure]:
+    """``suggest`` for one trainee with an open need and ``scenario leave`` for the
+    mentor with the most no-klik signals (a heavy case). Floors: for suggest, its
+    two statements (open functions, candidates) on a bare cursor; for the
+    scenario, the one read of the national tables it makes (the copied rows)."""
+    import pyarrow as pa
+
+    from dashboard import analysis
+    from dashboard.analysis import Filters, scenarios, suggestions
+
+    found = analysis.signals(db)
+    needy = found[found["code"] == "uncovered_need"]["trainee_id"]
+    trainee = str(needy.iloc[0]) if len(needy) else str(found["trainee_id"].dropna().iloc[0])
+    mentors = found[found["code"] == "no_klik"]["person_id"].value_counts()
+    mentor = str(mentors.index[0]) if len(mentors) else str(found["person_id"].dropna().iloc[0])
+    everyone = {"school": None, "institute": None, "cohort": None, "programme": None, "wave": None}
+    open_floor = _sql_floor(db, ["analysis/_visible", "analysis/_chosen", "analysis/_scope", "analysis/_coverage",
+                                 "analysis/suggestions_open"], {**everyone, "trainee": trainee})
+    wanted = suggestions.open_functions(db, trainee)
+    caps, default_cap = suggestions._caps_table(None)
+    candidate_sql = "\n".join(load_sql(p) for p in ("analysis/_visible", "analysis/suggestions_candidates"))
+    candidate_tables = {
+        "open_param": pa.table({c: pa.array([str(v) for v in wanted[c]], type=pa.string())
+                                for c in ("trainee_id", "wave", "function")}),
+        "caps_param": caps, "roles_param": analysis._roles_table(),
+    }
+
+    def suggest_floor() -> None:
+        open_floor()
+        cur = db.cursor()
+        try:
+            for name, table in candidate_tables.items():
+                cur.register(name, table)
+            cur.sql(candidate_sql, params=db.bind(candidate_sql, {"default_cap": default_cap, "leaving": None})).to_arrow_table()
+        finally:
+            cur.close()
+
+    def scenario_floor() -> None:
+        analysis._copied_rows(db, ("analysis/_chosen", "analysis/_copy_person_trainees"),
+                              {**analysis._filter_params(Filters()), "person_id": mentor})
+
+    questions = [
+        ("suggest (one trainee)", lambda: suggestions.candidates(db, trainee), suggest_floor, TARGET_SUGGEST_S, trainee),
+        ("scenario leave (one mentor)", lambda: scenarios.leave(db, mentor), scenario_floor, TARGET_SCENARIO_S, mentor),
+    ]
+    figures = []
+    for name, question, floor_run, target, subject in questions:
+        question()  # warm-up
+        times = timed(question, runs)
+        floor_run()
+        floor = statistics.median(timed(floor_run, runs))
+        median = statistics.median(times)
+        met = median < target if n_trainees >= TARGET_SIZE else None
+        figures.append(Figure("analysis", name, n_trainees, "s", median, percentile(times, 0.95), floor,
+                              _ratio(median, floor), target=f"< {target * 1000:g} ms (at {TARGET_SIZE:,})", met=met,
+                              samples=len(times), extra={"subject": subject}))
+    return figures
+
+
 # --- pages (AppTest) -------------------------------------------------------------------
 
 
@@ -1392,6 +1455,7 @@ def run(sizes: Sequence[int], runs: int, seed: int, scenarios: set[str], session
             echo(t("bench.measuring", lang, trainees=n, what="analysis"))
             with Database(db_path) as db:
                 result_size += bench_analysis(db, n, runs)
+                result_size += bench_step_six(db, n, runs)
         if "pages" in scenarios:
             echo(t("bench.measuring", lang, trainees=n, what="pages"))
             result_size += bench_pages(db_path, n, runs, lang)

@@ -28,9 +28,9 @@ from dashboard import analysis
 from dashboard.analysis import triage
 from dashboard.exchange.importer import read_norm
 from dashboard.privacy import suppression
-from dashboard.store.db import Database, DatabaseError, default_db_path
+from dashboard.store.db import DamagedDatabaseError, Database, DatabaseError, default_db_path
 from dashboard.core.i18n import t
-from dashboard.core.spreadsheet_safety import neutralise_formulas
+from dashboard.core.spreadsheet_safety import MACHINE, frame_csv
 
 EXIT_DB_PROBLEM = 2
 
@@ -63,6 +63,9 @@ def _open(args: argparse.Namespace) -> Database | None:
         return None
     try:
         return Database(path, read_only=True)
+    except DamagedDatabaseError as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return None
     except (DatabaseError, duckdb.Error) as exc:
         print(t("report.db_error", lang, path=path, reason=exc), file=sys.stderr)
         return None
@@ -92,7 +95,7 @@ def write_frame(frame: pd.DataFrame, output_format: str, lang: str, out: TextIO)
             columns=list(frame.columns),
         )
         # Redirected into a .csv and opened in a spreadsheet: no cell may run as a formula.
-        neutralise_formulas(flat).to_csv(out, index=False, lineterminator="\n")
+        out.write(frame_csv(flat, MACHINE))
         return
     if frame.empty:
         out.write(t("report.no_rows", lang) + "\n")

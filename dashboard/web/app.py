@@ -38,6 +38,7 @@ _PAGES: tuple[tuple[str, str, str], ...] = (
     ("", "nav.overview", ":material/dashboard:"),
     ("signalen", "nav.signals", ":material/notifications:"),
     ("constellatie", "nav.constellation", ":material/hub:"),
+    ("begeleider", "nav.mentor", ":material/supervisor_account:"),
     ("vergelijken", "nav.compare", ":material/compare_arrows:"),
     ("gegevens", "nav.data", ":material/database:"),
     ("vastleggen", "nav.capture", ":material/edit_note:"),

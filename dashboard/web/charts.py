@@ -16,6 +16,7 @@ name or free text goes through :func:`escape` before it reaches a figure.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -78,16 +79,8 @@ HEATMAP_SCALE: list[list] = [
 
 # --- constellation geometry ---------------------------------------------------
 
-# Radius per strength: strong ties close, weak further out, `geen` outermost.
-RADIUS: dict[str, float] = {"sterk": 1.0, "zwak": 1.7, "geen": 2.4}
-GHOST_RADIUS = 2.05
-# Angle ranges (degrees, counter-clockwise from the positive x axis) per side:
-# school on the left (x < 0), institute on the right (x > 0), others below.
-SIDE_ANGLES: dict[str, tuple[float, float]] = {
-    "school": (105.0, 235.0),
-    "instituut": (-55.0, 75.0),
-    "overig": (245.0, 295.0),
-}
+# The sides of the drawing: school on the left, institute on the right, others below.
+SIDES: tuple[str, ...] = ("school", "instituut", "overig")
 _SIDE_ALIASES = {"institute": "instituut", "other": "overig", "opleiding": "instituut"}
 
 HEATMAP_MAX_ROWS = 60
@@ -116,7 +109,7 @@ def escape(value: object) -> str:
 def _side(value: object, role: str | None = None) -> str:
     side = str(value).strip().lower() if isinstance(value, str) and value else ""
     side = _SIDE_ALIASES.get(side, side)
-    if side in SIDE_ANGLES:
+    if side in SIDES:
         return side
     role_info = ROLE_BY_CODE.get(role or "")
     return role_info.side if role_info else "overig"
@@ -371,78 +364,95 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def person_angles(relationships: pd.DataFrame, missing_roles: pd.DataFrame | None = None) -> dict[str, float]:
-    """A stable angle (degrees) per person, over all waves, so that a person
-    stays in place when the waves are drawn side by side.
+# The drawing is a grid, not a circle, so that labels can never overlap:
+# every person (and ghost) of one side gets a row of its own, and a label
+# sits on the outer side of its node (school labels to the left, institute
+# labels to the right, others below the trainee with labels beside them).
+# Two labels on one side differ in row by at least ROW_PX pixels, more than
+# a label is high; labels of the two sides grow away from each other. So
+# no two labels overlap at any page width (tests/test_constellation_drawing.py
+# checks the boxes on generated networks of 3 to 15 people).
+LINE_X: dict[str | None, float] = {"B1": 1.6, "B2": 3.2, None: 4.8}  # first line nearest the trainee
+ROW_PX = 46  # pixels per row: a two-line label is about 32 px high
+X_LIMIT = 9.5  # half-width of the x range: room for the outermost labels
+NAME_COLOUR = "#1A1A1A"  # 17:1 on white
+DETAIL_COLOUR = "#4D4D4D"  # 8.4:1 on white
+GHOST_TEXT_COLOUR = "#595959"  # 7:1 on white
+LABEL_BACKGROUND = "rgba(255,255,255,0.88)"
+NAME_SIZE = 13
+DETAIL_SIZE = 11
+WAVE_NAME_SIZE = 11
+WAVE_NAME_CHARS = 14
 
-    People are spread evenly over their side's range, ordered by their best
-    strength (strong first), then role, then name. Missing roles get slots
-    keyed ``ghost:<role>`` on their role's side.
-    """
-    return _angles(_records(relationships), missing_roles)
+
+def _line(role: str) -> str | None:
+    found = ROLE_BY_CODE.get(role)
+    return found.line if found is not None else None
 
 
-def _angles(rel_records: list[dict], missing_roles: pd.DataFrame | None) -> dict[str, float]:
-    """:func:`person_angles` from the relationships as records."""
+def person_slots(relationships: pd.DataFrame, missing_roles: pd.DataFrame | None = None) -> dict[str, tuple[float, float]]:
+    """(x, y) per person over all waves (and per ``ghost:<role>``), so that a
+    person stays in place when the waves are drawn side by side."""
+    return _slots(_records(relationships), _records(missing_roles))
+
+
+def _slots(rel_records: list[dict], missing_records: list[dict]) -> dict[str, tuple[float, float]]:
     best: dict[str, tuple[int, dict]] = {}
     for row in rel_records:
         rank = STRENGTH_RANK.get(str(row["strength"]), 0)
         pid = str(row["person_id"])
         if pid not in best or rank > best[pid][0]:
             best[pid] = (rank, row)
-    slots: dict[str, list[tuple[tuple, str]]] = {side: [] for side in SIDE_ANGLES}
+    line_rank = {"B1": 0, "B2": 1, None: 2}
+    members: dict[str, list[tuple[tuple, str, str]]] = {side: [] for side in SIDES}
     for pid, (rank, row) in best.items():
-        side = _side(row.get("side"), row["role"])
-        slots[side].append(((-rank, str(row["role"]), str(row["name"]).lower(), pid), pid))
-    if missing_roles is not None and not missing_roles.empty:
-        for role in sorted(set(missing_roles["role"])):
-            slots[_side(None, role)].append(((9, role, "", ""), f"ghost:{role}"))
-    angles: dict[str, float] = {}
-    for side, members in slots.items():
-        low, high = SIDE_ANGLES[side]
-        members.sort()
-        n = len(members)
-        for i, (_, key) in enumerate(members):
-            angles[key] = (low + high) / 2 if n == 1 else low + (high - low) * (i + 0.5) / n
-    return angles
-
-
-def _positions(rel_records: list[dict], angles: dict[str, float], missing: list[str]) -> dict[str, tuple[float, float, float]]:
-    found: dict[str, tuple[float, float, float]] = {}
-    for row in rel_records:
-        radius = RADIUS.get(str(row["strength"]), RADIUS["geen"])
-        angle = math.radians(angles.get(str(row["person_id"]), 270.0))
-        found[str(row["person_id"])] = (radius * math.cos(angle), radius * math.sin(angle), radius)
-    for role in missing:
-        angle = math.radians(angles.get(f"ghost:{role}", 270.0))
-        found[f"ghost:{role}"] = (GHOST_RADIUS * math.cos(angle), GHOST_RADIUS * math.sin(angle), GHOST_RADIUS)
+        role = str(row["role"])
+        side = _side(row.get("side"), role)
+        members[side].append(((line_rank[_line(role)], -rank, _role_order(role), str(row["name"]).lower(), pid), pid, role))
+    for role in sorted({str(r["role"]) for r in missing_records}):
+        side = _side(None, role)
+        members[side].append(((line_rank[_line(role)], 9, _role_order(role), "", ""), f"ghost:{role}", role))
+    found: dict[str, tuple[float, float]] = {}
+    # Rows alternate above and below the trainee (1, -1, 2, -2, ...), first line first.
+    for side, sign in (("school", -1.0), ("instituut", 1.0)):
+        for i, (_, key, role) in enumerate(sorted(members[side])):
+            # the first rows sit a little further out: the trainee's name is just above the centre
+            row_number = i // 2 + 1.3
+            found[key] = (sign * LINE_X[_line(role)], row_number if i % 2 == 0 else -row_number)
+    lowest = min([y for _, y in found.values()] + [0.0])
+    for i, (_, key, _role) in enumerate(sorted(members["overig"])):
+        found[key] = (-0.8 if i % 2 else 0.8, lowest - 1.0 - i)
     return found
 
 
 def constellation_positions(
     relationships: pd.DataFrame,
-    angles: dict[str, float] | None = None,
+    slots: dict[str, tuple[float, float]] | None = None,
     missing_roles: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """x, y per person (and per ghost) for one wave; the trainee is at (0, 0).
 
-    Returns person_id, x, y, radius. Radius follows strength (strong closest,
-    `geen` outermost); ghosts sit between weak and `geen`.
+    Returns person_id, x, y, line (B1, B2 or None). School side left,
+    institute side right, others below; first-line mentors nearest.
     """
-    if angles is None:
-        angles = person_angles(relationships, missing_roles)
-    missing = [] if missing_roles is None or missing_roles.empty else list(missing_roles["role"])
-    found = _positions(_records(relationships), angles, missing)
-    return pd.DataFrame([(pid, x, y, r) for pid, (x, y, r) in found.items()], columns=["person_id", "x", "y", "radius"])
+    if slots is None:
+        slots = person_slots(relationships, missing_roles)
+    keys = [str(r["person_id"]) for r in _records(relationships)]
+    keys += [f"ghost:{r}" for r in ([] if missing_roles is None or missing_roles.empty else missing_roles["role"])]
+    roles = {str(r["person_id"]): str(r["role"]) for r in _records(relationships)}
+    return pd.DataFrame(
+        [(k, *slots[k], _line(roles.get(k, k.removeprefix("ghost:")))) for k in dict.fromkeys(keys)],
+        columns=["person_id", "x", "y", "line"],
+    )
 
 
 def _edge_style(strength: str, negative: bool) -> dict:
     if strength == "sterk":
-        style = dict(width=4.0, dash="solid")
+        style = dict(width=3.6, dash="solid")
     elif strength == "zwak":
-        style = dict(width=1.6, dash="dash")
+        style = dict(width=1.8, dash="dash")
     else:
-        style = dict(width=1.0, dash="dot")
+        style = dict(width=1.2, dash="dot")
     style["color"] = WARNING_COLOUR if negative else EDGE_COLOUR
     return style
 
@@ -453,11 +463,15 @@ def _value_label(prefix: str, value: object, lang: str) -> str:
     return t(f"{prefix}.{value}", lang)
 
 
-def _hover_text(row: dict, function_labels: dict[str, str], lang: str) -> str:
+def _functions_of(row: dict) -> list[str]:
     functions = row.get("functions")
-    if not isinstance(functions, (list, tuple)) and not hasattr(functions, "tolist"):
-        functions = []
-    function_text = ", ".join(function_labels.get(f, f) for f in functions) or t("chart.none", lang)
+    if hasattr(functions, "tolist"):
+        functions = functions.tolist()
+    return list(functions) if isinstance(functions, (list, tuple)) else []
+
+
+def _hover_text(row: dict, function_labels: dict[str, str], lang: str) -> str:
+    function_text = ", ".join(function_labels.get(f, f) for f in _functions_of(row)) or t("chart.none", lang)
     contact = _value_label("chart.frequency", row.get("contact_frequency"), lang)
     note = row.get("contact_note")
     if isinstance(note, str) and note.strip():
@@ -482,31 +496,67 @@ def _role_order(role: str) -> tuple[int, str]:
     return (list(ROLE_COLOURS).index(role) if role in ROLE_COLOURS else 99, role)
 
 
-def _constellation_traces(
+def function_short(code: str, function_labels: dict[str, str], lang: str) -> str:
+    """The short label of a function on a tie ("leer" for leermeester): a
+    locale text for the shipped functions, else the label's first five letters."""
+    key = f"chart.function_short.{code}"
+    shown = t(key, lang)
+    return shown if shown != key else function_labels.get(code, code)[:5]
+
+
+def _role_short(role: str, lang: str) -> str:
+    found = ROLE_BY_CODE.get(role)
+    return found.abbreviation if found is not None and found.abbreviation else role_label(role, lang)
+
+
+def _label_anchor(x: float, y: float) -> str:
+    """Labels grow away from the trainee: left on the school side, right on the institute side."""
+    return "right" if x < 0 else "left"
+
+
+def _person_label(row: dict, function_labels: dict[str, str], lang: str, compact: bool) -> str:
+    name = str(row["name"])
+    if compact:
+        shown = name if len(name) <= WAVE_NAME_CHARS else name[: WAVE_NAME_CHARS - 1] + "…"
+        return escape(shown)
+    shorts = " ".join(function_short(f, function_labels, lang) for f in _functions_of(row))
+    detail = _role_short(str(row["role"]), lang) + (f" · {shorts}" if shorts else "")
+    return (f"<b>{escape(name)}</b><br>"
+            f"<span style='font-size:{DETAIL_SIZE}px;color:{DETAIL_COLOUR}'>{escape(detail)}</span>")
+
+
+def _constellation_parts(
     trainee: dict,
     rel_records: list[dict],
     cons_records: list[dict],
     missing: list[str],
-    angles: dict[str, float],
+    slots: dict[str, tuple[float, float]],
     function_labels: dict[str, str],
     lang: str,
     *,
     legend: bool = True,
-    labels: bool = True,
+    compact: bool = False,
     axes: tuple[str, str] = ("x", "y"),
-) -> list[go.Scatter]:
-    """The traces of one wave: edges, consultations, people, ghosts, trainee (on ``axes``)."""
-    positions = _positions(rel_records, angles, missing)
+) -> tuple[list[go.Scatter], list[dict]]:
+    """The traces and label annotations of one wave (on ``axes``): edges,
+    consultations, people, ghosts, trainee; names as annotations on a white
+    ground, so that a line under a name never hides it."""
+    positions = {str(r["person_id"]): slots[str(r["person_id"])] for r in rel_records}
+    positions.update({f"ghost:{role}": slots[f"ghost:{role}"] for role in missing})
     traces: list[go.Scatter] = []
-    size = 22 if labels else 14
+    labels: list[dict] = []
+    size = 13 if compact else 20
     fast = dict(_FAST, xaxis=axes[0], yaxis=axes[1])
+    label_ref = dict(xref=axes[0], yref=axes[1], showarrow=False, yanchor="middle", bgcolor=LABEL_BACKGROUND,
+                     borderpad=1, name="label")
+    shift = 9 if compact else 14
 
     # Edges trainee–person, one trace per style (plotly has one dash per trace).
     edge_groups: dict[tuple[str, bool], tuple[list, list]] = {}
     for row in rel_records:
         key = (str(row["strength"]), row.get("contribution") == "negatief")
         xs, ys = edge_groups.setdefault(key, ([], []))
-        x, y, _ = positions[str(row["person_id"])]
+        x, y = positions[str(row["person_id"])]
         xs.extend([0.0, x, None])
         ys.extend([0.0, y, None])
     for (strength, negative), (xs, ys) in sorted(edge_groups.items(), key=lambda kv: (-STRENGTH_RANK.get(kv[0][0], 0), kv[0][1])):
@@ -517,7 +567,7 @@ def _constellation_traces(
             legendgroup=f"edge-{strength}-{negative}", showlegend=legend,
             meta={"kind": "edge", "strength": strength, "negative": negative}, **fast,
         ))
-    # Consultations between mentors: their own dotted edges.
+    # Consultations (overleg) between mentors: a line style of their own.
     xs, ys = [], []
     for row in cons_records:
         a, b = positions.get(str(row["person_a"])), positions.get(str(row["person_b"]))
@@ -526,7 +576,7 @@ def _constellation_traces(
             ys.extend([a[1], b[1], None])
     if xs:
         traces.append(go.Scatter(
-            x=xs, y=ys, mode="lines", line=dict(width=2.2, dash="dot", color=CONSULTATION_COLOUR),
+            x=xs, y=ys, mode="lines", line=dict(width=2.4, dash="dashdot", color=CONSULTATION_COLOUR),
             name=escape(t("chart.edge.consultation", lang)), hoverinfo="skip",
             legendgroup="consultation", showlegend=legend, meta={"kind": "consultation"}, **fast,
         ))
@@ -541,7 +591,7 @@ def _constellation_traces(
         traces.append(go.Scatter(
             x=[positions[str(m["person_id"])][0] for m in members],
             y=[positions[str(m["person_id"])][1] for m in members],
-            mode="markers+text" if labels else "markers",
+            mode="markers",
             marker=dict(
                 size=size, color=colour,
                 symbol=["circle" if f else "circle-open" for f in formal],
@@ -550,35 +600,49 @@ def _constellation_traces(
                 opacity=[0.45 if m["strength"] == "geen" else 1.0 for m in members],
             ),
             text=[escape(m["name"]) for m in members],
-            textposition="bottom center",
             hovertext=[_hover_text(m, function_labels, lang) for m in members],
             hovertemplate="%{hovertext}<extra></extra>",
             name=escape(role_label(role, lang)), legendgroup=f"role-{role}", showlegend=legend,
             meta={"kind": "person", "role": role}, **fast,
         ))
+        for m in members:
+            x, y = positions[str(m["person_id"])]
+            anchor = _label_anchor(x, y)
+            labels.append(dict(label_ref, x=x, y=y, xanchor=anchor, xshift=-shift if anchor == "right" else shift,
+                               text=_person_label(m, function_labels, lang, compact),
+                               font=dict(size=WAVE_NAME_SIZE if compact else NAME_SIZE, color=NAME_COLOUR)))
     # Ghost nodes: roles the norm expects that the trainee lacks.
     if missing:
+        ghost_text = [escape(t("chart.ghost_label", lang, role=role_label(r, lang))) for r in missing]
         traces.append(go.Scatter(
             x=[positions[f"ghost:{r}"][0] for r in missing], y=[positions[f"ghost:{r}"][1] for r in missing],
-            mode="markers+text" if labels else "markers",
+            mode="markers",
             marker=dict(size=size, color=GHOST_COLOUR, symbol="circle-open", line=dict(width=2, color=GHOST_COLOUR), opacity=0.8),
-            text=[escape(t("chart.ghost_label", lang, role=role_label(r, lang))) for r in missing],
-            textposition="bottom center", textfont=dict(color="#767676"),
+            text=ghost_text,
             hovertext=[escape(t("chart.ghost_hover", lang, role=role_label(r, lang))) for r in missing],
             hovertemplate="%{hovertext}<extra></extra>",
             name=escape(t("chart.ghost", lang)), legendgroup="ghost", showlegend=legend, meta={"kind": "ghost"}, **fast,
         ))
-    # The trainee in the centre.
+        for role, text in zip(missing, ghost_text):
+            x, y = positions[f"ghost:{role}"]
+            anchor = _label_anchor(x, y)
+            labels.append(dict(label_ref, x=x, y=y, xanchor=anchor, xshift=-shift if anchor == "right" else shift,
+                               text=text, font=dict(size=WAVE_NAME_SIZE if compact else DETAIL_SIZE + 1,
+                                                    color=GHOST_TEXT_COLOUR)))
+    # The trainee in the centre, the name just above.
     name = escape(trainee.get("name", ""))
     traces.append(go.Scatter(
-        x=[0.0], y=[0.0], mode="markers+text" if labels else "markers",
-        marker=dict(size=30 if labels else 18, color=TRAINEE_COLOUR, symbol="star"),
-        text=[name], textposition="top center",
+        x=[0.0], y=[0.0], mode="markers",
+        marker=dict(size=18 if compact else 28, color=TRAINEE_COLOUR, symbol="star"),
+        text=[name],
         hovertext=[f"<b>{name}</b><br>{escape(t('chart.trainee', lang))}"],
         hovertemplate="%{hovertext}<extra></extra>",
         name=escape(t("chart.trainee", lang)), legendgroup="trainee", showlegend=legend, meta={"kind": "trainee"}, **fast,
     ))
-    return traces
+    labels.append(dict(label_ref, x=0.0, y=0.0, xanchor="center", yanchor="bottom", yshift=12 if compact else 16,
+                       text=f"<b>{name}</b>" if not compact else name,
+                       font=dict(size=WAVE_NAME_SIZE if compact else NAME_SIZE + 1, color=NAME_COLOUR)))
+    return traces, labels
 
 
 def _constellation_records(constellation: dict) -> dict[str, list[dict]]:
@@ -597,25 +661,38 @@ def _wave_parts(records: dict[str, list[dict]], wave: str) -> tuple[list[dict], 
     return rel, cons, missing
 
 
-def _axis() -> dict:
-    limit = RADIUS["geen"] + 0.6
-    return dict(visible=False, range=[-limit, limit], zeroline=False, showgrid=False)
+def _rows_range(slots: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    ys = [y for _, y in slots.values()] + [0.0]
+    return min(ys) - 0.9, max(max(ys), 1.0) + 0.9
+
+
+def _axis(limit: float = X_LIMIT) -> dict:
+    return dict(visible=False, range=[-limit, limit], zeroline=False, showgrid=False, fixedrange=True)
+
+
+def _height(low: float, high: float, top: int, bottom: int) -> int:
+    """Rows of ROW_PX pixels each: a label's height fits a row at any width."""
+    return int(round((high - low) * ROW_PX)) + top + bottom
 
 
 def _wave_figure(
-    constellation: dict, records: dict[str, list[dict]], angles: dict[str, float], wave: str,
-    labels: dict[str, str], lang: str,
+    constellation: dict, records: dict[str, list[dict]], wave: str, labels: dict[str, str], lang: str,
 ) -> go.Figure:
     rel, cons, missing = _wave_parts(records, wave)
-    traces = _constellation_traces(constellation["trainee"], rel, cons, missing, angles, labels, lang)
-    side_label = dict(y=RADIUS["geen"] + 0.35, showarrow=False, font=dict(color="#595959"))
+    slots = _slots(rel, [{"role": r} for r in missing])
+    traces, annotations = _constellation_parts(constellation["trainee"], rel, cons, missing, slots, labels, lang)
+    low, high = _rows_range(slots)
+    side_label = dict(y=high, yanchor="top", showarrow=False, font=dict(color=GHOST_TEXT_COLOUR, size=14),
+                      xref="x", yref="y", name="side")
+    margin = dict(l=10, r=10, t=30, b=90)
     layout = dict(
-        height=620, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="top", y=-0.02, x=0),
-        xaxis=_axis(), yaxis=dict(_axis(), scaleanchor="x", scaleratio=1),
+        height=max(_height(low, high, margin["t"], margin["b"]), 420), margin=margin, plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="top", y=-0.02, x=0), hoverlabel=dict(namelength=-1),
+        xaxis=_axis(), yaxis=dict(_axis(), range=[low, high]),
         annotations=[
-            dict(side_label, text=escape(t("chart.side.school", lang)), x=-RADIUS["geen"]),
-            dict(side_label, text=escape(t("chart.side.instituut", lang)), x=RADIUS["geen"]),
+            dict(side_label, text=escape(t("chart.side.school", lang)), x=-X_LIMIT + 0.2, xanchor="left"),
+            dict(side_label, text=escape(t("chart.side.instituut", lang)), x=X_LIMIT - 0.2, xanchor="right"),
+            *annotations,
         ],
     )
     return go.Figure(data=traces, layout=layout, **_FAST)
@@ -625,35 +702,43 @@ def _waves(constellation: dict) -> list[str]:
     return [w for w in WAVES if w in set(constellation.get("waves") or [])] or list(constellation.get("waves") or [])
 
 
+WAVES_X_LIMIT = 8.5
+
+
 def _waves_figure(
-    constellation: dict, records: dict[str, list[dict]], angles: dict[str, float], labels: dict[str, str],
-    lang: str,
+    constellation: dict, records: dict[str, list[dict]], slots: dict[str, tuple[float, float]],
+    labels: dict[str, str], lang: str,
 ) -> go.Figure:
     waves = _waves(constellation)
     if not waves:
         return _empty_figure(t("chart.no_data", lang))
     n = len(waves)
-    gap = 0.02
+    gap = 0.03
     width = (1 - gap * (n - 1)) / n
+    low, high = _rows_range(slots)
+    margin = dict(l=10, r=10, t=40, b=10)
     # The subplot grid written out directly (make_subplots is slow for what it does).
     layout: dict = dict(
-        height=380, margin=dict(l=10, r=10, t=40, b=10), plot_bgcolor="white", showlegend=False, annotations=[],
+        height=max(int(round((high - low) * ROW_PX * 0.72)) + margin["t"] + margin["b"], 300),
+        margin=margin, plot_bgcolor="white", showlegend=False, annotations=[],
     )
     data: list[go.Scatter] = []
     for i, wave in enumerate(waves, start=1):
         suffix = "" if i == 1 else str(i)
         start = (i - 1) * (width + gap)
-        layout[f"xaxis{suffix}"] = dict(_axis(), domain=[start, start + width], anchor=f"y{suffix}")
-        layout[f"yaxis{suffix}"] = dict(_axis(), domain=[0, 1], anchor=f"x{suffix}", scaleanchor=f"x{suffix}", scaleratio=1)
+        layout[f"xaxis{suffix}"] = dict(_axis(WAVES_X_LIMIT), domain=[start, start + width], anchor=f"y{suffix}")
+        layout[f"yaxis{suffix}"] = dict(_axis(), range=[low, high], domain=[0, 1], anchor=f"x{suffix}")
         layout["annotations"].append(dict(
             text=escape(t(f"chart.wave.{wave}", lang)), x=start + width / 2, y=1.0, xref="paper", yref="paper",
-            xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=16),
+            xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=16), name="wave",
         ))
         rel, cons, missing = _wave_parts(records, wave)
-        data += _constellation_traces(
-            constellation["trainee"], rel, cons, missing, angles, labels, lang, legend=False, labels=False,
+        traces, annotations = _constellation_parts(
+            constellation["trainee"], rel, cons, missing, slots, labels, lang, legend=False, compact=True,
             axes=(f"x{suffix}", f"y{suffix}"),
         )
+        data += traces
+        layout["annotations"] += annotations
     return go.Figure(data=data, layout=layout, **_FAST)
 
 
@@ -663,13 +748,18 @@ def constellation_figure(
     functions: pd.DataFrame | None = None,
     lang: str = "nl",
 ) -> go.Figure:
-    """One wave of a trainee's constellation, drawn the way the research draws it.
+    """One wave of a trainee's constellation, drawn as the booklet draws it:
+    school left, institute right, others below; first line (B1) nearest,
+    second line (B2) further; sterk solid, zwak dashed, geen faint; overleg
+    dash-dot; expected roles that are missing as ghost nodes; every name
+    readable (no two labels overlap), each tie's functions beside its name.
 
-    ``constellation`` is what ``analysis.constellation`` returns.
+    ``constellation`` is what ``analysis.constellation`` returns (the keys
+    relationships, consultations, missing_roles, trainee are read). The one
+    drawing of the constellation page, the capture page and exports.
     """
     records = _constellation_records(constellation)
-    angles = _angles(records["relationships"], constellation.get("missing_roles"))
-    return _wave_figure(constellation, records, angles, wave, _function_labels(functions, lang), lang)
+    return _wave_figure(constellation, records, wave, _function_labels(functions, lang), lang)
 
 
 def constellation_waves_figure(
@@ -677,10 +767,10 @@ def constellation_waves_figure(
     functions: pd.DataFrame | None = None,
     lang: str = "nl",
 ) -> go.Figure:
-    """All waves side by side (same positions per person), so change is visible."""
+    """All waves side by side (same place per person in every wave), names kept, so change is visible."""
     records = _constellation_records(constellation)
-    angles = _angles(records["relationships"], constellation.get("missing_roles"))
-    return _waves_figure(constellation, records, angles, _function_labels(functions, lang), lang)
+    slots = _slots(records["relationships"], records["missing_roles"])
+    return _waves_figure(constellation, records, slots, _function_labels(functions, lang), lang)
 
 
 def constellation_figures(
@@ -692,11 +782,82 @@ def constellation_figures(
     """(:func:`constellation_figure` of ``wave``, :func:`constellation_waves_figure`
     or None with fewer than two waves), the frames converted once for both."""
     records = _constellation_records(constellation)
-    angles = _angles(records["relationships"], constellation.get("missing_roles"))
     labels = _function_labels(functions, lang)
-    figure = _wave_figure(constellation, records, angles, wave, labels, lang)
-    waves = _waves_figure(constellation, records, angles, labels, lang) if len(_waves(constellation)) > 1 else None
-    return figure, waves
+    figure = _wave_figure(constellation, records, wave, labels, lang)
+    if len(_waves(constellation)) < 2:
+        return figure, None
+    slots = _slots(records["relationships"], records["missing_roles"])
+    return figure, _waves_figure(constellation, records, slots, labels, lang)
+
+
+# --- label geometry (for the tests and anyone who checks legibility) ---------------
+
+_TAG = re.compile(r"<[^>]+>")
+_ENTITY = re.compile(r"&[#a-zA-Z0-9]+;")
+# Conservative text metrics: the average advance of a sans-serif glyph is
+# about 0.55 em; bold and capitals need more, so 0.62 em (0.68 bold).
+_EM_PLAIN, _EM_BOLD, _LINE_HEIGHT = 0.62, 0.68, 1.3
+
+
+def _text_lines(text: str, size: float) -> list[tuple[str, float, bool]]:
+    lines = []
+    for part in str(text).split("<br>"):
+        bold = "<b>" in part
+        found = re.search(r"font-size:(\d+)px", part)
+        line_size = float(found.group(1)) if found else size
+        plain = _ENTITY.sub("x", _TAG.sub("", part))
+        lines.append((plain, line_size, bold))
+    return lines
+
+
+def label_boxes(figure: go.Figure, width: int) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(text, (left, bottom, right, top)) in pixels of every name label of
+    ``figure`` drawn ``width`` pixels wide (annotations named "label")."""
+    layout = figure.layout
+    margin = layout.margin
+    height = layout.height
+    plot_w = width - (margin.l or 0) - (margin.r or 0)
+    plot_h = height - (margin.t or 0) - (margin.b or 0)
+    boxes = []
+    for note in layout.annotations:
+        if note.name != "label":
+            continue
+        xref, yref = note.xref or "x", note.yref or "y"
+        xaxis = layout[f"xaxis{xref[1:]}"] if xref != "x" else layout.xaxis
+        yaxis = layout[f"yaxis{yref[1:]}"] if yref != "y" else layout.yaxis
+        dom_x, dom_y = xaxis.domain or (0, 1), yaxis.domain or (0, 1)
+        x0, x1 = xaxis.range
+        y0, y1 = yaxis.range
+        px = margin.l + (dom_x[0] + (note.x - x0) / (x1 - x0) * (dom_x[1] - dom_x[0])) * plot_w + (note.xshift or 0)
+        py = margin.b + (dom_y[0] + (note.y - y0) / (y1 - y0) * (dom_y[1] - dom_y[0])) * plot_h + (note.yshift or 0)
+        lines = _text_lines(note.text, note.font.size or 12)
+        w = max(len(text) * size * (_EM_BOLD if bold else _EM_PLAIN) for text, size, bold in lines) + 2 * (note.borderpad or 0)
+        h = sum(size * _LINE_HEIGHT for _, size, _ in lines) + 2 * (note.borderpad or 0)
+        left = {"right": px - w, "left": px, "center": px - w / 2}[note.xanchor or "center"]
+        bottom = {"middle": py - h / 2, "bottom": py, "top": py - h}[note.yanchor or "middle"]
+        boxes.append((note.text, (left, bottom, left + w, bottom + h)))
+    return boxes
+
+
+def overlapping_labels(figure: go.Figure, width: int) -> list[tuple[str, str]]:
+    """Pairs of name labels whose boxes intersect when ``figure`` is ``width`` pixels wide."""
+    boxes = label_boxes(figure, width)
+    found = []
+    for i, (text_a, a) in enumerate(boxes):
+        for text_b, b in boxes[i + 1:]:
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                found.append((text_a, text_b))
+    return found
+
+
+def contrast_ratio(foreground: str, background: str = "#FFFFFF") -> float:
+    """WCAG 2 contrast ratio of two #RRGGBB colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 # --- comparisons --------------------------------------------------------------------

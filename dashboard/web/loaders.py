@@ -15,7 +15,6 @@ formulas neutralised.
 
 from __future__ import annotations
 
-import csv
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -30,8 +29,8 @@ from dashboard.exchange import capture
 from dashboard.analysis import triage
 from dashboard.web import ui
 from dashboard.privacy.access import Viewer
-from dashboard.analysis import Filters, Norm
-from dashboard.core.spreadsheet_safety import neutralise_formulas
+from dashboard.analysis import Filters, Norm, mentors, scenarios, suggestions
+from dashboard.core.spreadsheet_safety import download_dialect, frame_csv, neutralise_formulas, xlsx_text
 
 GROUP_COLUMNS: dict[str, str] = analysis.GROUP_COLUMNS  # group -> its id column
 SEVERITY_RANK: dict[str, int] = analysis.SEVERITY_RANK  # high first
@@ -281,6 +280,46 @@ def compare(by: str, filters: Filters, norm: Norm | None = None) -> pd.DataFrame
     return _compare(ui.data_version(), ui.viewer(), by, filters, norm)
 
 
+# --- step 6, the mentor page, the scenario "a mentor leaves" (issue 13) -----------------
+
+
+@st.cache_data(**_CACHE)
+def _step_six(version: str, who: Viewer, trainee_id: str, wave: str | None, lang: str) -> dict[str, pd.DataFrame]:
+    return suggestions.step_six(ui.database_for(who), trainee_id, wave, lang)
+
+
+def step_six(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]:
+    """The trainee's open functions in ``wave`` and the candidates for them (analysis.suggestions.step_six)."""
+    return _step_six(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
+
+
+@st.cache_data(**_CACHE)
+def _mentor(version: str, who: Viewer, person_id: str, filters: Filters, lang: str) -> dict | None:
+    return mentors.mentor(ui.database_for(who), person_id, filters, lang)
+
+
+def mentor(person_id: str, filters: Filters) -> dict | None:
+    """The mentor page's facts (analysis.mentors.mentor); None: unknown or nobody in scope."""
+    return _mentor(ui.data_version(), ui.viewer(), person_id, filters, ui.lang())
+
+
+@st.cache_data(**_CACHE)
+def _leave(version: str, who: Viewer, person_id: str, filters: Filters, lang: str) -> dict[str, pd.DataFrame]:
+    return scenarios.leave(ui.database_for(who), person_id, filters, lang=lang)
+
+
+def leave(person_id: str, filters: Filters) -> dict[str, pd.DataFrame]:
+    """The scenario "a mentor leaves" (analysis.scenarios.leave), in memory."""
+    return _leave(ui.data_version(), ui.viewer(), person_id, filters, ui.lang())
+
+
+def mentor_links(person_ids) -> list[str]:
+    """``ui.page_url("begeleider", person=id)`` for many ids at once."""
+    template = ui.page_url("begeleider", person="PERSON")
+    head, tail = template.split("person=PERSON", 1)
+    return [f"{head}person={quote_plus(str(pid))}{tail}" for pid in person_ids]
+
+
 # --- links ------------------------------------------------------------------------------
 
 
@@ -303,19 +342,18 @@ def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with BOM (so Excel reads accents right), formulas neutralised.
+def csv_bytes(frame: pd.DataFrame, lang: str | None = None) -> bytes:
+    """A CSV download that opens right in the user's Excel (``spreadsheet_safety.DOWNLOAD``): in
+    Dutch `;` and a decimal comma, in English `,` and a point; UTF-8 with BOM (so Excel reads
+    accents right); formulas neutralised; written by the product's one CSV writer."""
+    return frame_csv(_flatten(frame), download_dialect(lang or ui.lang())).encode("utf-8")
 
-    Written with the csv module: it quotes every field holding a separator,
-    quote, CR or LF (pandas leaves a lone CR unquoted, which breaks the row).
-    """
-    safe = neutralise_formulas(_flatten(frame))
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(c) for c in safe.columns])
-    for row in safe.itertuples(index=False):
-        writer.writerow(["" if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+
+def audit_csv_bytes(log: pd.DataFrame, lang: str | None = None) -> bytes:
+    """The audit trail as a CSV download, in the user's Excel dialect like every page download."""
+    from dashboard.privacy import audit
+
+    return audit.format_log(log, "csv", dialect=download_dialect(lang or ui.lang())).encode("utf-8")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
@@ -328,7 +366,8 @@ def xlsx_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     sheet.title = sheet_name[:31]
     sheet.append([str(c) for c in safe.columns])
     for row in safe.itertuples(index=False):
-        sheet.append([None if (not isinstance(v, (list, tuple)) and pd.isna(v)) else v for v in row])
+        sheet.append([None if (not isinstance(v, (list, tuple)) and pd.isna(v))
+                      else xlsx_text(v) if isinstance(v, str) else v for v in row])
     # Text cells stay text even when they look like a formula after all.
     for row in sheet.iter_rows(min_row=2):
         for cell in row:

@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 
 from dashboard.exchange.limits import MAX_UPLOAD_MB
 from dashboard.privacy.access import LOOPBACK_HOSTS, MODE_ENV_VAR, MODE_LOCAL, MODE_SERVER
-from dashboard.store.db import DB_ENV_VAR, SAMPLE_DATA_DIR, Database, DatabaseError, default_db_path
+from dashboard.store.db import DB_ENV_VAR, SAMPLE_DATA_DIR, DamagedDatabaseError, Database, DatabaseError, default_db_path
 from dashboard.core.i18n import t
 
 APP_PATH = Path(__file__).resolve().parent / "app.py"
@@ -64,6 +64,8 @@ def _is_lock_error(exc: BaseException) -> bool:
 def _open(path: Path, lang: str) -> Database:
     try:
         return Database(path)
+    except DamagedDatabaseError as exc:
+        raise ServeError(exc.message(lang)) from exc
     except DatabaseError as exc:
         if _is_lock_error(exc):
             raise ServeError(t("serve.locked", lang, path=path)) from exc

@@ -33,7 +33,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import analysis
 from dashboard.core import i18n
-from dashboard.exchange.limits import MAX_UPLOAD_MB  # Streamlit's --server.maxUploadSize
+from dashboard.exchange.limits import MAX_UPLOAD_MB, ImportLimits  # MAX_UPLOAD_MB: Streamlit's --server.maxUploadSize
 from dashboard.privacy import audit
 from dashboard.web import session
 from dashboard.web.session import shared_database
@@ -56,6 +56,7 @@ PAGE_FILES: dict[str, str] = {
     "constellatie": "views/constellatie.py",
     "vergelijken": "views/vergelijken.py",
     "gegevens": "views/gegevens.py",
+    "begeleider": "views/begeleider.py",
     "vastleggen": "views/vastleggen.py",
 }
 PAGE_ALIASES: dict[str, str] = {"overzicht": ""}
@@ -416,9 +417,9 @@ def empty_state() -> None:
 
 UPLOAD_TYPES: tuple[str, ...] = ("zip", "xlsx", "graphml")  # graphml: a Network Canvas export
 TEMPLATE_PATH = PROJECT_ROOT / "docs" / "template.xlsx"  # every sheet with its columns and a few example rows
-# A zip of CSV files unpacks to far more than it weighs, but a dataset of the
-# largest partnership stays well below this; beyond it the zip is no dataset.
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+# A first look at the sizes a zip declares (cheap, before it is stored); the import
+# itself measures what really comes out while it unpacks (dashboard/exchange/bounded.py).
+MAX_UNPACKED_BYTES = ImportLimits.from_environment().max_unpacked_bytes
 
 
 class UploadError(Exception):
@@ -441,7 +442,8 @@ def stage_upload(file_name: str, data: bytes, folder: Path, language: str = i18n
             raise UploadError(i18n.t("data.upload.bad_zip", language, file=shown)) from exc
         unpacked = 0  # a damaged workbook: the import names it
     if unpacked > MAX_UNPACKED_BYTES:
-        raise UploadError(i18n.t("data.upload.too_big", language, file=shown))
+        raise UploadError(i18n.t("data.upload.too_big", language, file=shown, limit=MAX_UNPACKED_BYTES // 2**20,
+                                 env=ImportLimits.env_name("max_unpacked_mb")))
     target = folder / shown
     target.write_bytes(data)
     return target

@@ -16,8 +16,10 @@ import streamlit as st
 
 from dashboard.web import charts, loaders, ui
 from dashboard.core.domain import STRENGTHS, WAVES, role_label
+from dashboard.core.i18n import tn
 
 PICKER_LIMIT = 1000
+STEP_SIX_SHOWN = 5  # the best five per open function; the rest as a count
 MEASURES = (
     "size", "n_formal", "n_informal", "n_strong", "share_strong", "density",
     "effective_size", "constraint", "ei_index", "n_roles", "n_sides",
@@ -167,6 +169,47 @@ def side_panel(detail: dict[str, pd.DataFrame], needs: pd.DataFrame, function_la
     st.caption(ui.t("constellation.measures_note"))
 
 
+def step_six_section(trainee_id: str, wave: str, function_labels: dict[str, str]) -> None:
+    """Step 6, "Wie kan helpen?": per open function the ranked candidates with their reason."""
+    st.subheader(ui.t("step6.title"))
+    st.caption(ui.t("step6.intro"))
+    found = loaders.step_six(trainee_id, wave)
+    open_functions, candidates = found["open"], found["candidates"]
+    if open_functions.empty:
+        st.success(ui.t("step6.none_open"), icon=":material/check_circle:")
+        return
+    lang = ui.lang()
+    for row in open_functions.itertuples(index=False):
+        reasons = ", ".join(ui.t(f"suggestions.open_reason.{r}") for r in row.reasons)
+        st.markdown(f"**{ui.escape_markdown(function_labels.get(row.function, row.function))}** · "
+                    f"{ui.escape_markdown(ui.t(f'chart.level.{row.level}'))} · {ui.escape_markdown(reasons)}")
+        mine = candidates[candidates["function"] == row.function] if not candidates.empty else candidates
+        if mine.empty:
+            st.caption(ui.t("step6.no_candidates"))
+            continue
+        more = len(mine) - STEP_SIX_SHOWN
+        mine = mine.head(STEP_SIX_SHOWN)
+        st.dataframe(
+            pd.DataFrame({
+                ui.t("step6.col.rank"): mine["rank"].astype(int),
+                ui.t("step6.col.name"): mine["name"],
+                ui.t("step6.col.role"): mine["role"].map(lambda r: role_label(r, lang)),
+                ui.t("step6.col.reason"): [
+                    reason + (f" ({ui.t('step6.in_network')})" if bool(inside) else "")
+                    for reason, inside in zip(mine["reason"], mine["in_network"])
+                ],
+                ui.t("step6.col.link"): loaders.mentor_links(mine["person_id"]),
+            }),
+            hide_index=True, key=f"step6_{row.function}",
+            column_config={
+                ui.t("step6.col.reason"): st.column_config.TextColumn(width="large"),
+                ui.t("step6.col.link"): st.column_config.LinkColumn(display_text=ui.t("signals.open")),
+            },
+        )
+        if more > 0:
+            st.caption(tn("step6.more", more, lang))
+
+
 def render() -> None:
     st.title(ui.t("constellation.title"))
     if not ui.has_data():
@@ -217,16 +260,22 @@ def render() -> None:
     needs = needs_all[needs_all["wave"] == wave] if needs_all is not None and not needs_all.empty else pd.DataFrame(columns=["wave", "function"])
 
     figure, waves_figure = charts.constellation_figures(constellation, wave, functions, ui.lang())
+    # The picture uses the page's width: a nine-person network needs it to keep every name readable.
+    st.plotly_chart(figure, key="constellation_figure")
+    st.caption(ui.t("constellation.legend_v2"))
     picture, beside = st.columns([3, 2])
     with picture:
-        st.plotly_chart(figure, key="constellation_figure")
-        st.caption(ui.t("constellation.legend"))
         if not needs.empty:
             st.markdown(ui.t("constellation.needs", needs=ui.escape_markdown(
                 ", ".join(function_labels.get(f, f) for f in needs["function"]))))
+        in_wave = relationships[relationships["wave"] == wave]
         with st.expander(ui.t("constellation.table")):
-            st.dataframe(relationships_table(relationships[relationships["wave"] == wave], function_labels),
-                         hide_index=True, key="constellation_table")
+            table = relationships_table(in_wave, function_labels)
+            link = ui.t("mentor.col.mentor_page")
+            table[link] = loaders.mentor_links(in_wave["person_id"])
+            st.dataframe(table, hide_index=True, key="constellation_table",
+                         column_config={link: st.column_config.LinkColumn(display_text=ui.t("signals.open"))})
+        step_six_section(trainee_id, wave, function_labels)
     with beside:
         # The latest wave's detail came with the network; another wave is its own question.
         detail = latest if latest is not None and wave == waves[-1] else loaders.trainee_detail(trainee_id, wave)

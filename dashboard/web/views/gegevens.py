@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.web import ui
+from dashboard.web import loaders, ui
 from dashboard.store.db import DATA_TABLES, DatabaseError, IntegrityError
 
 logger = logging.getLogger("dashboard")
@@ -230,7 +230,7 @@ def _audit_section() -> None:
     st.dataframe(newest, hide_index=True, width="stretch", key="audit_table")
     st.download_button(
         ui.t("audit.page.download_csv"),
-        ui.audited_download(lambda: audit.format_log(log, "csv").encode("utf-8-sig"), "auditlog.csv"),
+        ui.audited_download(lambda: loaders.audit_csv_bytes(log), "auditlog.csv"),
         file_name="auditlog.csv", mime="text/csv", icon=":material/download:", key="audit_csv", on_click="ignore",
     )
 

@@ -250,6 +250,11 @@ def mentor_section(mentors: pd.DataFrame, texts: dict[str, dict[str, str]]) -> N
         column["trainee"]: mentors["name"].fillna(""),
     }))
     shown[column["link"]] = links
+    # each mentor's own page (issue 13): the label is a fixed text with the escaped id
+    shown[ui.t("mentor.col.mentor_page")] = [
+        _link(url, ui.t("signals.open_mentor", id=pid))
+        for pid, url in zip(mentors["person_id"], loaders.mentor_links(mentors["person_id"]))
+    ]
     st.table(shown.head(MAX_ROWS_PER_TIER), hide_index=True)
 
 
