@@ -20,6 +20,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "user_add", "user_change", "user_remove", "person_export", "person_erase", "purge",
     "access_denied",
     "norm_adopt", "report",
+    "capture",
 )
 
 # command -> "module:function"
@@ -185,11 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     q = user_commands.add_parser("add", help="add a user, or replace an existing user's role and scope")
     q.add_argument("email", metavar="EMAIL")
     q.add_argument("--role", required=True,
-                   help="beheerder, schoolopleider, instituutsopleider or management")
+                   help="beheerder, schoolopleider, instituutsopleider, management, werkplekbegeleider or student")
     q.add_argument("--school", action="append", metavar="ID",
                    help="a school_id the user may see (schoolopleider; repeat for more)")
     q.add_argument("--institute", action="append", metavar="ID",
                    help="an institute_id the user may see (instituutsopleider; repeat for more)")
+    q.add_argument("--trainee", metavar="ID", help="the student's own trainee_id (student)")
+    q.add_argument("--person", metavar="ID",
+                   help="the werkplekbegeleider's person_id: sees their formal trainees (werkplekbegeleider)")
     _add_db(q)
     q = user_commands.add_parser("remove", help="remove a user")
     q.add_argument("email", metavar="EMAIL")
@@ -236,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("nl", "en"), default=argparse.SUPPRESS,
                    help="language of the report (also before the command)")
 
-    p = commands.add_parser("bench", help="benchmark suite: import, analysis, pages, concurrency, memory vs floor")
+    p = commands.add_parser("bench", help="benchmark suite: import, analysis, pages, concurrency, memory, capture vs floor")
     p.add_argument("--trainees", type=int, nargs="+", metavar="N",
                    help="dataset sizes in trainees (default 1000 10000 40000 100000)")
     p.add_argument("--runs", type=int, default=5, metavar="R", help="runs per figure (default 5)")
@@ -244,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sessions", type=int, default=10, metavar="K", help="concurrent browser sessions (default 10)")
     p.add_argument("--replicas", type=int, default=1, metavar="R",
                    help="also run the sessions back to back against R serve replicas, spread in turn (default 1: not)")
-    p.add_argument("--scenarios", nargs="+", choices=("import", "analysis", "pages", "concurrency", "memory"),
+    p.add_argument("--scenarios", nargs="+", choices=("import", "analysis", "pages", "concurrency", "memory", "capture"),
                    help="measure only these (default all)")
     p.add_argument("--skip-browser", action="store_true", help="skip concurrency and memory (no browser, no serve)")
     p.add_argument("--out", metavar="FILE", help="JSON results (default test-output/bench.json)")

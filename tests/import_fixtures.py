@@ -159,6 +159,15 @@ def template_tables() -> dict[str, pd.DataFrame]:
     tables["norm_consultations"] = frame([
         {"programme": domain.DEFAULT_PROGRAMME, "role_a": min(pair), "role_b": max(pair)}
         for pair in domain.DEFAULT_NORM_CONSULTATIONS])
+    # Contract version 2: step 5 (valuations) and step 6 (actions).
+    tables["valuations"] = frame([{"trainee_id": "007", "wave": "begin", "support": "deels",
+                                   "note": "ik mis iemand om mee te reflecteren"}])
+    tables["actions"] = frame([
+        {"trainee_id": "007", "wave": "begin", "action_id": "A1", "function": "reflectie", "person_id": "P2",
+         "note": "maandelijks reflectiegesprek plannen", "status": "open"},
+        {"trainee_id": "007", "wave": "begin", "action_id": "A2", "function": "vakexpert", "person_id": "",
+         "note": "", "status": "gedaan"},
+    ])
     return {spec.name: tables[spec.name].reindex(columns=list(spec.columns)).fillna("") for spec in FILES}
 
 

@@ -77,7 +77,8 @@ def test_export_of_a_trainee_holds_every_row_about_them_and_no_third_party_names
     assert list(sections) == list(SECTIONS)
     counts = {name: len(rows) for name, rows in sections.items()}
     assert counts == {"trainee": 1, "person": 0, "relationships": 4, "relationship_functions": 4,
-                      "consultations": 1, "needs": 1, "users": 0, "user_scopes": 0, "audit_log": 0}
+                      "consultations": 1, "needs": 1, "valuations": 0, "actions": 0, "users": 0, "user_scopes": 0,
+                      "audit_log": 0}
     document = json.loads(export_person(loaded_db, TRAINEE["id"]))
     assert document["trainee"][0]["name"] == TRAINEE["name"] and document["trainee"][0]["study_year"] == 3
     assert {r["person_role"] for r in document["relationships"]} >= {"werkplekbegeleider", "schoolopleider"}
@@ -181,7 +182,8 @@ def test_erasing_a_person_removes_their_relationships_consultations_and_account(
     add_user(loaded_db, PERSON["email"], "schoolopleider", ["S1"])
     erasure = erase_person(loaded_db, PERSON["id"], erase_users=True)
     assert erasure.rows == {"trainee": 0, "person": 1, "relationships": 2, "relationship_functions": 2,
-                            "consultations": 1, "needs": 0, "users": 1, "user_scopes": 1}
+                            "consultations": 1, "needs": 0, "valuations": 0, "actions": 0, "users": 1,
+                            "user_scopes": 1}
     assert _traces(_texts_in_database(loaded_db), PERSON) == []
     assert _traces(_texts_in_export(loaded_db, tmp_path), PERSON) == []
     assert list_users(loaded_db).empty

@@ -43,13 +43,14 @@ def test_bench_writes_figures_for_every_scenario_without_the_browser(tiny_run) -
     assert dataset["trainees"] == 30 and dataset["relationships"] > 0
     figures = result["figures"]
     assert all(set(f) == FIGURE_KEYS for f in figures)
-    assert {f["scenario"] for f in figures} == {"import", "analysis", "pages"}  # --skip-browser: no serve, no browser
+    assert {f["scenario"] for f in figures} == {"import", "analysis", "pages", "capture"}  # --skip-browser: no serve, no browser
     names = {f["name"] for f in figures}
     assert {"/ (school filter change)", "/signalen (school filter change)", "/vergelijken (school filter change)",
             "/constellatie (another trainee)", "signals (all trainees)", "coverage by school",
             "measures (one school)", "import (validated)",
             "attention (all trainees)", "signals (one school)", "attention (one school)",  # issue 17
-            "suggest (one trainee)", "scenario leave (one mentor)"} == names  # issue 13
+            "suggest (one trainee)", "scenario leave (one mentor)",  # issue 13
+            "capture save (one wave)"} == names  # issue 12
     for figure in figures:
         assert figure["trainees"] == 30 and figure["samples"] == 1
         assert figure["median"] > 0 and figure["p95"] >= figure["median"]

@@ -414,7 +414,7 @@ def test_workbook_with_typed_numbers_and_sheet_lines(tmp_path, empty_db):
     result = import_dataset(empty_db, book_path)
     assert _messages(result) == [
         'gegevens.xlsx › mentoren: onbekend werkblad "mentoren"; verwacht: functions, schools, institutes, '
-        "trainees, people, relationships, consultations, needs, norm_roles, norm_consultations "
+        "trainees, people, relationships, consultations, needs, norm_roles, norm_consultations, valuations, actions "
         "(een eigen werkblad mag, als de naam begint met x_).",
         'gegevens.xlsx › relationships, regel 4, kolom strength: waarde "sterkk" is geen geldige sterkte; '
         "verwacht: sterk, zwak of geen (of strong, weak, none).",

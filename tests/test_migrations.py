@@ -102,6 +102,15 @@ def test_versions_are_numbered_without_gaps_and_the_audit_chain_is_one_of_them()
     assert LATEST_SCHEMA_VERSION == len(names)
     assert names[:3] == ["001_initial.sql", "002_users_and_audit.sql", "003_unindexed_keys.sql"]
     assert names[AUDIT_CHAIN_VERSION - 1] == f"{AUDIT_CHAIN_VERSION:03d}_audit_chain.sql"
+# Schema files other branches may add are renumbered at merge: tests name the newest as LATEST_SCHEMA_VERSION.
+_SHIPPED_FIRST = ["001_initial.sql", "002_users_and_audit.sql", "003_unindexed_keys.sql"]
+VALUATIONS_VERSION = next(v for v, name, _ in schema_migrations() if name.endswith("_valuations_actions.sql"))
+
+
+def test_versions_are_numbered_without_gaps_and_include_valuations():
+    names = [name for _, name, _ in schema_migrations()]
+    assert names[:3] == _SHIPPED_FIRST
+    assert LATEST_SCHEMA_VERSION == len(names) >= VALUATIONS_VERSION > 3
 
 
 def test_a_version_1_file_is_upgraded_in_place_with_its_data(tmp_path):
@@ -262,3 +271,62 @@ def pd_isna(value) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+def _version_3_file(path) -> None:
+    """A database as version 3 left it: data in the large tables and users with scopes."""
+    _version_2_file(path)
+    con = duckdb.connect(str(path))
+    version, file_name, sql = schema_migrations()[2]
+    con.execute(sql)
+    con.execute(load_sql("store/meta/record_schema_version"), {"version": version, "file": file_name})
+    con.execute("INSERT INTO users VALUES ('so@example.nl', 'schoolopleider', TIMESTAMP '2026-01-01 09:00:00')")
+    con.execute("INSERT INTO user_scopes VALUES ('so@example.nl', 'school', 'S1')")
+    con.close()
+
+
+def test_a_version_3_file_gets_valuations_actions_revisions_and_the_two_new_roles(tmp_path):
+    path = tmp_path / "v3.duckdb"
+    _version_3_file(path)
+    with Database(path) as db:
+        cursor = db.cursor()
+        assert schema_version(cursor) == LATEST_SCHEMA_VERSION
+        assert {"valuations", "actions", "wave_revisions"} <= _tables(cursor)
+        # users and scopes survive the rebuild; the new roles and scope kinds are accepted
+        assert cursor.execute("SELECT email, role FROM users").fetchall() == [("so@example.nl", "schoolopleider")]
+        assert cursor.execute("SELECT * FROM user_scopes").fetchall() == [("so@example.nl", "school", "S1")]
+        cursor.execute("INSERT INTO users VALUES ('t@example.nl', 'student', current_timestamp)")
+        cursor.execute("INSERT INTO user_scopes VALUES ('t@example.nl', 'trainee', '007')")
+        with pytest.raises(duckdb.ConstraintException):
+            cursor.execute("INSERT INTO users VALUES ('x@example.nl', 'gast', current_timestamp)")
+        with pytest.raises(duckdb.ConstraintException):
+            cursor.execute("INSERT INTO valuations VALUES ('007', 'begin', 'misschien', NULL, NULL)")
+        with pytest.raises(duckdb.ConstraintException):
+            cursor.execute("INSERT INTO actions VALUES ('007', 'begin', 'A1', 'gastheer', NULL, NULL, 'bezig', NULL)")
+        with db.transaction() as write:
+            write.execute("INSERT INTO valuations VALUES ('007', 'begin', 'deels', 'mist reflectie', NULL)")
+            write.execute("INSERT INTO actions (trainee_id, wave, action_id, function) VALUES ('007', 'begin', 'A1', 'reflectie')")
+        assert cursor.execute("SELECT status FROM actions").fetchall() == [("open",)]
+        # The integrity rules cover the new tables: a repeated key and a broken reference are refused.
+        with pytest.raises(IntegrityError) as refused:
+            with db.transaction() as write:
+                write.execute("INSERT INTO valuations VALUES ('007', 'begin', 'ja', NULL, NULL)")
+                write.execute("INSERT INTO actions (trainee_id, wave, action_id, function, person_id)"
+                              " VALUES ('007', 'begin', 'A2', 'reflectie', 'P9')")
+        found = refused.value.violations[["table_name", "column_name"]].values.tolist()
+        assert ["valuations", "trainee_id, wave"] in found and ["actions", "person_id"] in found
+        assert cursor.execute("SELECT count(*) FROM valuations").fetchone() == (1,)
+        cursor.close()
+
+
+def test_a_failing_upgrade_leaves_the_version_3_file_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "v3.duckdb"
+    _version_3_file(path)
+    _break_the_next_version(monkeypatch)
+    with pytest.raises(duckdb.Error):
+        Database(path)
+    con = duckdb.connect(str(path))
+    try:
+        assert schema_version(con) == 3
+        assert not {"valuations", "actions", "wave_revisions", "users_v5"} & _tables(con)
+        assert con.execute("SELECT role FROM users").fetchall() == [("schoolopleider",)]
+    finally:
+        con.close()

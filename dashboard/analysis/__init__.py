@@ -135,6 +135,13 @@ def _run(
         cur.close()
 
 
+def scoped_question(db: Database, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """A higher layer's question (``queries/<name>.sql``, continuing ``_visible.sql``), opened by
+    the viewer's scope like every analysis question: the capture page's reads
+    (``dashboard/exchange/capture.py``). One definition of who sees which trainee."""
+    return _run(db, (name,), params)
+
+
 def _filter_params(filters: Filters, trainee: str | None = None) -> dict[str, str | None]:
     """The bound parameters of _chosen.sql and _scope.sql; ``trainee`` narrows them to one trainee."""
     return {

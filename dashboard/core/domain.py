@@ -19,6 +19,9 @@ FREQUENCIES: tuple[str, ...] = ("dagelijks", "wekelijks", "maandelijks", "zelden
 SECTORS: tuple[str, ...] = ("po", "vo", "mbo")
 ORIENTATIONS: tuple[str, ...] = ("technisch", "persoonlijk")
 SIDES: tuple[str, ...] = ("school", "instituut", "overig")
+# Step 5 (does the network give the support needed) and step 6 (an agreed action).
+SUPPORT: tuple[str, ...] = ("ja", "deels", "nee")
+ACTION_STATUSES: tuple[str, ...] = ("open", "gedaan", "vervallen")
 
 STRENGTH_RANK: dict[str, int] = {s: i for i, s in enumerate(STRENGTHS)}
 WAVE_RANK: dict[str, int] = {w: i for i, w in enumerate(WAVES)}
@@ -110,6 +113,8 @@ ALIASES: dict[str, dict[str, str]] = {
     "frequency": {"daily": "dagelijks", "weekly": "wekelijks", "monthly": "maandelijks", "rarely": "zelden"},
     "orientation": {"technical": "technisch", "personal": "persoonlijk"},
     "sector": {},
+    "support": {"yes": "ja", "partly": "deels", "no": "nee"},
+    "status": {"done": "gedaan", "dropped": "vervallen"},
 }
 
 # waar/onwaar: what a Dutch Excel writes for TRUE/FALSE (data contract, version 2).
@@ -125,6 +130,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "frequency": FREQUENCIES,
     "orientation": ORIENTATIONS,
     "sector": SECTORS,
+    "support": SUPPORT,
+    "status": ACTION_STATUSES,
 }
 
 

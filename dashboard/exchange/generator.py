@@ -370,6 +370,7 @@ class _Builder:
             raise ValueError("n_trainees must be at least 1")
         self.n = n_trainees
         self.rng = random.Random(seed)
+        self.seed = seed
         self.emails_used: dict[str, int] = {}
         self.people: dict[str, list[str]] = {c: [] for c in
                                              ("person_id", "name", "role", "school_id", "institute_id",
@@ -550,6 +551,7 @@ class _Builder:
             "norm_roles": _norm_roles_table(),
             "norm_consultations": _norm_consultations_table(),
         }
+        tables.update(_steps_5_and_6(tables, self.seed))
         return {name: pd.DataFrame(columns, dtype="str") for name, columns in tables.items()}
 
     def _orientation(self, role: str) -> str:
@@ -857,6 +859,73 @@ class _Builder:
                     wanted.append(_choice(rng, rest))
             for code in sorted(wanted, key=_FUNCTION_POSITION.__getitem__):
                 self.need_rows.append((trainee_id, wave, code))
+
+
+# --- steps 5 and 6: valuations and agreed actions (contract version 2) --------
+
+# Most trainees find their network partly sufficient; those who state needs less often "ja".
+SUPPORT_WITHOUT_NEEDS = _Weighted([("ja", 0.35), ("deels", 0.55), ("nee", 0.10)])
+SUPPORT_WITH_NEEDS = _Weighted([("ja", 0.10), ("deels", 0.65), ("nee", 0.25)])
+VALUATION_NOTE_SHARE = 0.4
+_VALUATION_NOTES: dict[str, tuple[str, ...]] = {
+    "ja": ("Ik voel me goed begeleid.", "Alles wat ik nodig heb is er.", "Fijne mensen om me heen."),
+    "deels": ("Ik mis iemand om mee te reflecteren.", "Vakinhoudelijk kan het beter.",
+              "Mijn werkplekbegeleider heeft weinig tijd.", "Op school ken ik nog weinig collega's."),
+    "nee": ("Ik sta er eigenlijk alleen voor.", "Ik krijg nauwelijks feedback.",
+            "Het contact met school loopt niet."),
+}
+ACTION_COUNT = _Weighted([(0, 0.30), (1, 0.50), (2, 0.20)])
+ACTION_WITH_PERSON = 0.5
+# An action of an earlier wave has mostly been done by the next; of the latest wave it is still open.
+EARLIER_ACTION_STATUS = _Weighted([("gedaan", 0.55), ("vervallen", 0.15), ("open", 0.30)])
+_ACTION_NOTES = ("Vragen of we elke week even kunnen afspreken.", "Bij een collega gaan kijken in de les.",
+                 "Aankaarten bij de schoolopleider.", "Een intervisiegroep zoeken.", "")
+
+
+def _steps_5_and_6(tables: dict[str, dict[str, list[str]]], seed: int) -> dict[str, dict[str, list[str]]]:
+    """A valuation per trainee and wave with relationships, and the actions agreed in it.
+
+    Its own random stream (from ``seed``), so the files of contract version 1
+    stay exactly what they were for the same seed.
+    """
+    rng = random.Random(seed * 7919 + 12)
+    relationships = tables["relationships"]
+    people_of: dict[tuple[str, str], list[str]] = {}
+    for trainee_id, person_id, wave in zip(relationships["trainee_id"], relationships["person_id"],
+                                           relationships["wave"]):
+        people_of.setdefault((trainee_id, wave), []).append(person_id)
+    needs_of: dict[tuple[str, str], list[str]] = {}
+    for trainee_id, wave, function in zip(tables["needs"]["trainee_id"], tables["needs"]["wave"],
+                                          tables["needs"]["function"]):
+        needs_of.setdefault((trainee_id, wave), []).append(function)
+    waves_of: dict[str, list[str]] = {}
+    for trainee_id, wave in people_of:
+        waves_of.setdefault(trainee_id, []).append(wave)
+    valuations = {c: [] for c in VALUATION_COLUMNS}
+    actions = {c: [] for c in ACTION_COLUMNS}
+    for key in sorted(people_of, key=lambda k: (k[0], WAVE_ORDER[k[1]])):
+        trainee_id, wave = key
+        needs = needs_of.get(key, [])
+        support = (SUPPORT_WITH_NEEDS if needs else SUPPORT_WITHOUT_NEEDS).pick(rng)
+        note = _choice(rng, _VALUATION_NOTES[support]) if rng.random() < VALUATION_NOTE_SHARE else ""
+        for column, value in zip(VALUATION_COLUMNS, (trainee_id, wave, support, note)):
+            valuations[column].append(value)
+        if support == "ja":
+            continue
+        later = any(WAVE_ORDER[other] > WAVE_ORDER[wave] for other in waves_of[trainee_id])
+        for number in range(1, ACTION_COUNT.pick(rng) + 1):
+            function = _choice(rng, needs) if needs else _choice(rng, FUNCTION_CODES)
+            person = _choice(rng, people_of[key]) if rng.random() < ACTION_WITH_PERSON else ""
+            status = EARLIER_ACTION_STATUS.pick(rng) if later else "open"
+            row = (trainee_id, wave, f"A{number}", function, person, _choice(rng, _ACTION_NOTES), status)
+            for column, value in zip(ACTION_COLUMNS, row):
+                actions[column].append(value)
+    return {"valuations": valuations, "actions": actions}
+
+
+VALUATION_COLUMNS = ("trainee_id", "wave", "support", "note")
+ACTION_COLUMNS = ("trainee_id", "wave", "action_id", "function", "person_id", "note", "status")
+WAVE_ORDER = {"begin": 0, "midden": 1, "eind": 2}
 
 
 # --- small helpers -----------------------------------------------------------

@@ -48,7 +48,7 @@ import sys
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,12 +101,18 @@ _COLUMN_DOMAIN: dict[tuple[str, str], str] = {
     ("norm_roles", "expected_strength"): "strength",
     ("norm_consultations", "role_a"): "role",
     ("norm_consultations", "role_b"): "role",
+    # contract version 2 (steps 5 and 6)
+    ("valuations", "wave"): "wave",
+    ("valuations", "support"): "support",
+    ("actions", "wave"): "wave",
+    ("actions", "status"): "status",
 }
 _BOOLEAN_COLUMNS: dict[str, tuple[str, ...]] = {"relationships": ("formal", "assesses")}
 # Columns holding codes (compared and stored lower-case) rather than free text.
 _CODE_COLUMNS: dict[str, tuple[str, ...]] = {
     "functions": ("code", "group"),
     "needs": ("function",),
+    "actions": ("function",),
 }
 # (file, column) -> (referenced file, its key column)
 _REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
@@ -120,6 +126,9 @@ _REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("consultations", "person_a"): ("people", "person_id"),
     ("consultations", "person_b"): ("people", "person_id"),
     ("needs", "trainee_id"): ("trainees", "trainee_id"),
+    ("valuations", "trainee_id"): ("trainees", "trainee_id"),
+    ("actions", "trainee_id"): ("trainees", "trainee_id"),
+    ("actions", "person_id"): ("people", "person_id"),
 }
 # Table columns in the order of the staged frames (= the upsert statements).
 _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -136,6 +145,8 @@ _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "needs": ("trainee_id", "wave", "function", "extra"),
     "norm_roles": ("programme", "role", "expected_strength", "extra"),
     "norm_consultations": ("programme", "role_a", "role_b", "extra"),
+    "valuations": ("trainee_id", "wave", "support", "note", "extra"),
+    "actions": ("trainee_id", "wave", "action_id", "function", "person_id", "note", "status", "extra"),
 }
 _INT_COLUMNS = {("trainees", "study_year"), ("functions", "position")}
 # Stored keys read into Python (small, or ids that other files reference); see _stored_keys.
@@ -1107,6 +1118,22 @@ class _Validator:
         self._duplicates(table, frame, table.spec.key)
         self.staged["needs"] = frame
 
+    def _check_valuations(self, table: _RawTable, frame: pd.DataFrame) -> None:
+        self._references(table, frame)
+        self._duplicates(table, frame, table.spec.key)
+        self.staged["valuations"] = frame
+
+    def _check_actions(self, table: _RawTable, frame: pd.DataFrame) -> None:
+        self._references(table, frame)
+        function = frame["function"]
+        known = self._function_codes()
+        self._issue_rows(table, function.notna() & ~_isin(function, known), "function", "unknown_function",
+                         params=(("known", ", ".join(sorted(set(known)))),))
+        # Empty means open; in a merge without the column an updated row keeps its value.
+        frame["status"] = frame["status"].fillna("open")
+        self._duplicates(table, frame, table.spec.key)
+        self.staged["actions"] = frame
+
     def _check_norm_roles(self, table: _RawTable, frame: pd.DataFrame) -> None:
         self._duplicates(table, frame, table.spec.key)
         self.staged["norm_roles"] = frame
@@ -1181,13 +1208,19 @@ def _execute(cursor, name: str, values: Mapping[str, object] | None = None) -> N
     execute_statements(cursor, name, values or {})
 
 
-def _stored_keys(db: Database) -> dict[str, pd.DataFrame]:
+def _stored_keys(db: Database, among: Mapping[str, Sequence[str]] | None = None) -> dict[str, pd.DataFrame]:
     """The stored keys the checks look up in Python: ids that others reference, and the small tables.
-    The large tables (relationships, consultations, needs) are only ever joined in SQL."""
-    return {name: db.query(f"exchange/import/keys_{name}") for name in _STORED_KEY_TABLES}
+    The large tables (relationships, consultations, needs) are only ever joined in SQL.
+
+    ``among`` (trainees, people): only these ids of those tables, for a writer that knows every id
+    its rows refer to (the capture of one trainee's wave): the checks then answer the same, without
+    reading every stored key."""
+    among = among or {}
+    return {name: db.query(f"exchange/import/keys_{name}_among", {"ids": list(among[name])}) if name in among
+            else db.query(f"exchange/import/keys_{name}") for name in _STORED_KEY_TABLES}
 
 
-def _arrow_tables(staged: Mapping[str, pd.DataFrame]) -> dict[str, pa.Table]:
+def arrow_tables(staged: Mapping[str, pd.DataFrame]) -> dict[str, pa.Table]:
     """The staged frames as Arrow tables, the cheapest input for DuckDB to scan."""
     return {table: pa.Table.from_pandas(frame, preserve_index=False) for table, frame in staged.items()}
 
@@ -1219,30 +1252,41 @@ def _write(db: Database, validator: _Validator, staged: Mapping[str, pa.Table], 
     with db.transaction(STAGED_CHECK if touched_only else FULL_CHECK) as cursor:
         if progress:
             progress()
-        for table, frame in staged.items():
-            cursor.register(f"staged_{table}", frame)
-        if validator.replace:
-            # Referencing tables first, so no step leaves a dangling reference it could trip on.
-            for table in reversed(list(_TABLE_COLUMNS)):
-                _execute(cursor, f"exchange/import/replace_prune_{table}")
-        for table in _TABLE_COLUMNS:
-            if table == "relationship_functions":
-                has_functions = validator.replace or validator.has.get("relationships", {}).get("functions", False)
-                if not validator.replace:
-                    _execute(cursor, "exchange/import/prune_relationship_functions", {"has_functions": has_functions})
-                _execute(cursor, "exchange/import/upsert_relationship_functions")
-                continue
-            given = validator.has.get(table, {})
-            values: dict[str, object] = {f"has_{column}": validator.replace or given.get(column, False)
-                                         for column in (*_TABLE_COLUMNS[table], "extra")}
-            values["set_position"] = validator.replace
-            _execute(cursor, f"exchange/import/upsert_{table}", values)
+        register_staged(cursor, staged)
+        write_staged(cursor, validator)
         _execute(cursor, "exchange/import/record_import", {
             "source": result.source, "mode": mode,
             "row_counts": json.dumps(result.counts, sort_keys=True)})
         audit.record(cursor, actor, role, "import", detail=_audit_detail(result))
         # The staged tables stay registered: the integrity check before commit reads them.
     result.written = True
+
+
+def register_staged(cursor, staged: Mapping[str, pa.Table]) -> None:
+    """Register every staged table on the write's cursor (the upserts and the integrity check read them)."""
+    for table, frame in staged.items():
+        cursor.register(f"staged_{table}", frame)
+
+
+def write_staged(cursor, validator: _Validator) -> None:
+    """Write the registered staged tables: the one write path of the import and the capture
+    (``dashboard/exchange/capture.py``)."""
+    if validator.replace:
+        # Referencing tables first, so no step leaves a dangling reference it could trip on.
+        for table in reversed(list(_TABLE_COLUMNS)):
+            _execute(cursor, f"exchange/import/replace_prune_{table}")
+    for table in _TABLE_COLUMNS:
+        if table == "relationship_functions":
+            has_functions = validator.replace or validator.has.get("relationships", {}).get("functions", False)
+            if not validator.replace:
+                _execute(cursor, "exchange/import/prune_relationship_functions", {"has_functions": has_functions})
+            _execute(cursor, "exchange/import/upsert_relationship_functions")
+            continue
+        given = validator.has.get(table, {})
+        values: dict[str, object] = {f"has_{column}": validator.replace or given.get(column, False)
+                                     for column in (*_TABLE_COLUMNS[table], "extra")}
+        values["set_position"] = validator.replace
+        _execute(cursor, f"exchange/import/upsert_{table}", values)
 
 
 def _audit_detail(result: ImportResult, **more: object) -> dict[str, object]:
@@ -1255,6 +1299,19 @@ def _record_failure(db: Database, result: ImportResult, actor: str, role: str | 
         audit.record(db, actor, role, "import_failed", detail=_audit_detail(result, **more))
     except DatabaseError:
         pass  # the import's own error is the one to report
+
+
+def validate_source(db: Database, raw: _Source, *, replace: bool = False,
+                    among: Mapping[str, Sequence[str]] | None = None) -> _Validator:
+    """Every rule of the contract on ``raw`` against the database: the validator holds the issues
+    and, when there are none, the staged tables (``staged_tables``). ``among``: see ``_stored_keys``."""
+    stored = _stored_keys(db, among)
+    empty_db = len(stored["trainees"]) == 0
+    next_position = int(db.query("exchange/import/next_function_position")["next_position"].iloc[0])
+    validator = _Validator(raw, db, stored, replace=replace, empty_db=empty_db,
+                           next_function_position=next_position)
+    validator.run()
+    return validator
 
 
 def import_dataset(db: Database, source: str | Path, *, replace: bool = False, dry_run: bool = False,
@@ -1316,7 +1373,7 @@ def import_source(db: Database, raw: _Source, source_name: str, *, replace: bool
         if not dry_run:
             _record_failure(db, result, actor, role, errors=result.error_count)
         return result
-    staged = _arrow_tables(validator.staged_tables())
+    staged = arrow_tables(validator.staged_tables())
     _count_changes(db, validator, staged, result)
     if dry_run:
         return result

@@ -67,11 +67,22 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("needs", ("trainee_id", "wave", "function"), (), ("trainee_id", "wave", "function")),
     FileSpec("norm_roles", ("programme", "role", "expected_strength"), (), ("programme", "role")),
     FileSpec("norm_consultations", ("programme", "role_a", "role_b"), (), ("programme", "role_a", "role_b")),
+    # Version 2 of the contract: steps 5 and 6 (optional on import, always exported).
+    FileSpec("valuations", ("trainee_id", "wave", "support"), ("note",), ("trainee_id", "wave")),
+    FileSpec(
+        "actions",
+        ("trainee_id", "wave", "action_id", "function"),
+        ("person_id", "note", "status"),
+        ("trainee_id", "wave", "action_id"),
+    ),
 )
 FILE_BY_NAME: dict[str, FileSpec] = {f.name: f for f in FILES}
 
 # Needed when importing into an empty database or with --replace.
 REQUIRED_FOR_NEW: tuple[str, ...] = ("schools", "institutes", "trainees", "people", "relationships")
+
+# The version of shared/data-contract.md this module implements.
+CONTRACT_VERSION = 2
 
 EXTRA_PREFIX = "x_"
 

@@ -11,6 +11,12 @@ or a trainee id outside the scope can never widen it.
 | ``schoolopleider``   | trainees (and their people) of their school(s)          |
 | ``instituutsopleider`` | trainees of their institute(s), at every school       |
 | ``management``       | aggregates only, with small groups suppressed           |
+| ``werkplekbegeleider`` | the trainees their person has a formal relationship with (any wave) |
+| ``student``          | their own trainee record: constellation and capture page only |
+
+Who may capture a wave (``may_capture``): every role that sees persons, for the
+trainees it sees; management never. The capture's save checks it where it
+writes (``dashboard/exchange/capture.py``), not the page.
 
 The command line and the dashboard without login (local mode, bound to
 127.0.0.1) act as ``beheerder``: whoever can run them can read the file.
@@ -22,7 +28,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-ROLES: tuple[str, ...] = ("beheerder", "schoolopleider", "instituutsopleider", "management")
+ROLES: tuple[str, ...] = ("beheerder", "schoolopleider", "instituutsopleider", "management",
+                          "werkplekbegeleider", "student")
 
 # How the dashboard runs: local mode (no login, the machine itself) or server
 # mode (login required). ``serve`` sets the variable for the app process; the
@@ -58,6 +65,8 @@ class Viewer:
     role: str
     schools: tuple[str, ...] = ()
     institutes: tuple[str, ...] = ()
+    trainees: tuple[str, ...] = ()  # student: their own trainee id
+    persons: tuple[str, ...] = ()  # werkplekbegeleider: their person id
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -74,6 +83,16 @@ class Viewer:
         return self.role != "management"
 
     @property
+    def may_capture(self) -> bool:
+        """Whether this role records constellations (for the trainees it sees): all but management."""
+        return self.role != "management"
+
+    @property
+    def is_student(self) -> bool:
+        """A trainee looking at their own record: the constellation and capture pages only."""
+        return self.role == "student"
+
+    @property
     def is_beheerder(self) -> bool:
         return self.role == "beheerder"
 
@@ -87,6 +106,8 @@ class Viewer:
             "scope_all": self.sees_all_trainees,
             "scope_schools": list(self.schools),
             "scope_institutes": list(self.institutes),
+            "scope_trainees": list(self.trainees),
+            "scope_persons": list(self.persons),
         }
 
 
@@ -116,4 +137,5 @@ def viewer_for_email(db: Any, email: str | None) -> Viewer | None:
     user = users.get_user(db, normal)
     if user is None:
         return None
-    return Viewer(actor=user.email, role=user.role, schools=tuple(user.schools), institutes=tuple(user.institutes))
+    return Viewer(actor=user.email, role=user.role, schools=tuple(user.schools), institutes=tuple(user.institutes),
+                  trainees=tuple(user.trainees), persons=tuple(user.persons))

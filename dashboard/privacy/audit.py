@@ -61,6 +61,7 @@ ACTIONS: tuple[str, ...] = (
     "access_denied",
     "norm_adopt",  # issue 14: a norm proposal adopted; detail keeps the previous norm
     "report",  # issue 14: a meeting report made (command line) or downloaded
+    "capture",  # a trainee's wave saved on the capture page (dashboard/exchange/capture.py)
 )
 
 LOG_COLUMNS: tuple[str, ...] = ("id", "occurred_at", "actor", "role", "action", "subject_id", "detail")

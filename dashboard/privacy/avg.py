@@ -63,6 +63,8 @@ SECTIONS: tuple[str, ...] = (
     "relationship_functions",
     "consultations",
     "needs",
+    "valuations",
+    "actions",
     "users",
     "user_scopes",
     "audit_log",

@@ -6,6 +6,8 @@
 | ``schoolopleider``   | one or more schools (``--school``)      |
 | ``instituutsopleider`` | one or more institutes (``--institute``) |
 | ``management``       | none (sees aggregates only)             |
+| ``werkplekbegeleider`` | exactly one person (``--person``)     |
+| ``student``          | exactly one trainee (``--trainee``)     |
 
 Emails are stored lower-case and trimmed, because identity providers do not
 agree on case. Adding an email that exists replaces its role and scope.
@@ -30,13 +32,16 @@ from dashboard.store.db import Database, IntegrityError, execute_statements, loa
 from dashboard.core.i18n import normalise_language, t
 from dashboard.core.spreadsheet_safety import MACHINE, frame_csv
 
-ROLES: tuple[str, ...] = ("beheerder", "schoolopleider", "instituutsopleider", "management")
+ROLES: tuple[str, ...] = ("beheerder", "schoolopleider", "instituutsopleider", "management",
+                          "werkplekbegeleider", "student")
 # Which kind of scope each role takes (None: no scope at all).
 SCOPE_KIND: dict[str, str | None] = {
     "beheerder": None,
     "schoolopleider": "school",
     "instituutsopleider": "institute",
     "management": None,
+    "werkplekbegeleider": "person",
+    "student": "trainee",
 }
 
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
@@ -60,6 +65,8 @@ class User:
     role: str
     schools: tuple[str, ...]
     institutes: tuple[str, ...]
+    trainees: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
 
 
 def normalise_email(email: str) -> str:
@@ -82,15 +89,32 @@ def _check_known(db: Database, kind: str, ids: Sequence[str]) -> None:
         raise UserError(f"users.unknown_{kind}", ids=", ".join(unknown), known=shown or "-")
 
 
+def _check_one(db: Database, kind: str, role: str, ids: Sequence[str]) -> None:
+    """A student's trainee or a werkplekbegeleider's person: exactly one, and stored."""
+    if len(ids) != 1:
+        raise UserError(f"users.needs_one_{kind}", role=role)
+    known = db.query(f"privacy/users/{kind}_ids", {"ids": list(ids)})["id"].tolist()
+    if not known:
+        raise UserError(f"users.unknown_{kind}", ids=ids[0])
+
+
 def validate(db: Database, email: str, role: str, schools: Iterable[str] = (),
-             institutes: Iterable[str] = ()) -> User:
+             institutes: Iterable[str] = (), trainees: Iterable[str] = (), persons: Iterable[str] = ()) -> User:
     """The user as it would be stored; raises ``UserError`` for any rule it breaks."""
     normal = normalise_email(email)
     role = role.strip().lower()
     if role not in ROLES:
         raise UserError("users.bad_role", role=role, allowed=", ".join(ROLES))
     school_ids, institute_ids = _clean_ids(schools), _clean_ids(institutes)
+    trainee_ids, person_ids = _clean_ids(trainees), _clean_ids(persons)
     kind = SCOPE_KIND[role]
+    if kind in ("trainee", "person"):
+        if school_ids or institute_ids or (trainee_ids if kind == "person" else person_ids):
+            raise UserError(f"users.{kind}_only", role=role)
+        _check_one(db, kind, role, trainee_ids if kind == "trainee" else person_ids)
+        return User(normal, role, (), (), tuple(trainee_ids), tuple(person_ids))
+    if trainee_ids or person_ids:
+        raise UserError("users.no_person_scope", role=role)
     if kind is None and (school_ids or institute_ids):
         raise UserError("users.no_scope_allowed", role=role)
     if kind == "school":
@@ -114,7 +138,8 @@ def get_user(db: Database, email: str) -> User | None:
     if rows.empty:
         return None
     row = rows.iloc[0]
-    return User(row["email"], row["role"], _split(row["schools"]), _split(row["institutes"]))
+    return User(row["email"], row["role"], _split(row["schools"]), _split(row["institutes"]),
+                _split(row["trainees"]), _split(row["persons"]))
 
 
 def _split(joined: str) -> tuple[str, ...]:
@@ -127,9 +152,10 @@ def list_users(db: Database) -> pd.DataFrame:
 
 
 def add_user(db: Database, email: str, role: str, schools: Iterable[str] = (), institutes: Iterable[str] = (),
+             trainees: Iterable[str] = (), persons: Iterable[str] = (),
              *, actor: str = audit.ACTOR_CLI, actor_role: str | None = "beheerder") -> tuple[User, bool]:
     """Store a user (replacing an existing one's role and scope); returns (user, replaced)."""
-    user = validate(db, email, role, schools, institutes)
+    user = validate(db, email, role, schools, institutes, trainees, persons)
     with db.transaction() as cursor:
         existing = cursor.execute(load_sql("privacy/users/list"), {"email": user.email}).df()
         replaced = not existing.empty
@@ -138,11 +164,14 @@ def add_user(db: Database, email: str, role: str, schools: Iterable[str] = (), i
         execute_statements(cursor, "privacy/users/delete_user", {"email": user.email})
         cursor.execute(load_sql("privacy/users/insert_user"),
                        {"email": user.email, "role": user.role, "created_at": created_at})
-        for kind, ids in (("school", user.schools), ("institute", user.institutes)):
+        for kind, ids in (("school", user.schools), ("institute", user.institutes), ("trainee", user.trainees),
+                          ("person", user.persons)):
             for scope_id in ids:
                 cursor.execute(load_sql("privacy/users/insert_scope"), {"email": user.email, "kind": kind, "id": scope_id})
         audit.record(cursor, actor, actor_role, "user_change" if replaced else "user_add", subject_id=user.email,
-                     detail={"role": user.role, "schools": list(user.schools), "institutes": list(user.institutes)})
+                     detail={"role": user.role, "schools": list(user.schools), "institutes": list(user.institutes),
+                             **({"trainees": list(user.trainees)} if user.trainees else {}),
+                             **({"persons": list(user.persons)} if user.persons else {})})
     return user, replaced
 
 
@@ -186,8 +215,10 @@ def command_users(args: argparse.Namespace) -> int:
         if args.users_command == "list":
             _print_list(list_users(db), args.format, lang)
         elif args.users_command == "add":
-            user, replaced = add_user(db, args.email, args.role, args.school or (), args.institute or ())
-            scope = ", ".join(user.schools or user.institutes) or "-"
+            user, replaced = add_user(db, args.email, args.role, args.school or (), args.institute or (),
+                                      [args.trainee] if getattr(args, "trainee", None) else (),
+                                      [args.person] if getattr(args, "person", None) else ())
+            scope = ", ".join(user.schools or user.institutes or user.trainees or user.persons) or "-"
             print(t("users.changed" if replaced else "users.added", lang, email=user.email, role=user.role,
                     scope=scope))
         else:

@@ -51,6 +51,8 @@ DATA_TABLES: tuple[str, ...] = (
     "relationship_functions",
     "consultations",
     "needs",
+    "valuations",
+    "actions",
     "norm_roles",
     "norm_consultations",
 )
@@ -59,6 +61,7 @@ DATA_TABLES: tuple[str, ...] = (
 # viewer they must apply the scope (use $scope_all and its companions).
 PERSONAL_TABLES: tuple[str, ...] = (
     "trainees", "people", "relationships", "relationship_functions", "consultations", "needs",
+    "valuations", "actions",
 )
 _READS_PERSONAL = re.compile(r"\b(?:FROM|JOIN)\s+(?:%s)\b" % "|".join(PERSONAL_TABLES), re.IGNORECASE)
 SCOPE_PARAMETER = "$scope_all"
@@ -74,6 +77,9 @@ UNINDEXED_KEYS: dict[str, tuple[str, ...]] = {
     "relationship_functions": ("trainee_id", "person_id", "wave", "function"),
     "consultations": ("trainee_id", "person_a", "person_b", "wave"),
     "needs": ("trainee_id", "wave", "function"),
+    # schema/005_valuations_actions.sql
+    "valuations": ("trainee_id", "wave"),
+    "actions": ("trainee_id", "wave", "action_id"),
 }
 # The integrity checks return at most this many rows (their LIMIT).
 INTEGRITY_ROWS_SHOWN = 100
@@ -382,9 +388,10 @@ class Database:
         return self.viewer is not None and not self.viewer.sees_all_trainees
 
     def scope_params(self) -> dict[str, Any]:
-        """``scope_all``, ``scope_schools``, ``scope_institutes`` for this handle's viewer."""
+        """``scope_all`` and the scope lists (schools, institutes, trainees, persons) for this handle's viewer."""
         if self.viewer is None:
-            return {"scope_all": True, "scope_schools": [], "scope_institutes": []}
+            return {"scope_all": True, "scope_schools": [], "scope_institutes": [], "scope_trainees": [],
+                    "scope_persons": []}
         return self.viewer.scope_params()
 
     def bind(self, sql: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -79,7 +79,7 @@ DEFAULT_RUNS = 5
 DEFAULT_SEED = 2025
 DEFAULT_SESSIONS = 10
 DEFAULT_OUT = PROJECT_ROOT / "test-output" / "bench.json"
-SCENARIOS: tuple[str, ...] = ("import", "analysis", "pages", "concurrency", "memory")
+SCENARIOS: tuple[str, ...] = ("import", "analysis", "pages", "concurrency", "memory", "capture")
 BROWSER_SCENARIOS: frozenset[str] = frozenset({"concurrency", "memory"})
 
 APP = PROJECT_ROOT / "dashboard" / "web" / "app.py"
@@ -107,6 +107,7 @@ TARGET_CONCURRENCY_RATIO = 2.0
 THINK_TIME_S = (2.0, 6.0)
 THINK_SEED = 6
 TARGET_ANALYSIS_S = 1.0  # issue 3: each question under one second on 2 cores
+TARGET_CAPTURE_MS = 300  # issue 12: saving one trainee's wave, median, at 40,000 trainees
 TARGET_SIZE = 40_000
 TARGET_GROWTH_EXPONENT = 1.0  # "grows at most linearly": time ~ trainees^k with k <= 1
 
@@ -309,6 +310,50 @@ def _sql_floor(db: Database, parts: list[str], params: Mapping[str, Any]) -> Cal
             cur.close()
 
     return run
+
+
+def bench_capture(db_path: Path, n_trainees: int, runs: int, work: Path) -> Figure:
+    """Saving one trainee's wave on the capture page (validation, integrity check, revision,
+    audit row) beside the floor: the same rows deleted and inserted by plain SQL.
+
+    On a copy of the benchmark database (the saves write). Each run saves another trainee's
+    latest wave, changed a little (the valuation), as a coordinator would."""
+    from dashboard.exchange import capture
+    from dashboard.exchange.importer import arrow_tables
+
+    copy = work / "capture.duckdb"
+    shutil.copyfile(db_path, copy)
+    times, floor_times = [], []
+    with Database(copy) as db:
+        chosen = db.query("tools/bench/capture_trainees", {"count": runs})["trainee_id"].tolist()
+        for trainee_id in chosen:
+            wave = capture.captured_waves(db, trainee_id)[-1]
+            form = capture.load_form(db, trainee_id, wave)
+            form.support = "deels"
+            started = time.perf_counter()
+            capture.save_wave(db, form)
+            times.append(time.perf_counter() - started)
+            # The floor writes the rows the save wrote, as staged by the same validation (untimed).
+            _, validator, _ = capture.validate_form(db, form)
+            staged = arrow_tables(validator.staged_tables())
+            cursor = db.cursor()
+            try:
+                for table, frame in staged.items():
+                    cursor.register(f"staged_{table}", frame)
+                started = time.perf_counter()
+                cursor.execute("BEGIN TRANSACTION")
+                execute_statements(cursor, "tools/bench/floor_capture", {"trainee_id": trainee_id, "wave": wave})
+                cursor.execute("COMMIT")
+                floor_times.append(time.perf_counter() - started)
+            finally:
+                cursor.close()
+    copy.unlink(missing_ok=True)
+    median, floor = statistics.median(times), statistics.median(floor_times)
+    return Figure(
+        "capture", "capture save (one wave)", n_trainees, "s", median, percentile(times, 0.95), floor,
+        _ratio(median, floor), target=f"< {TARGET_CAPTURE_MS} ms (at {TARGET_SIZE:,})",
+        met=(median * 1000 < TARGET_CAPTURE_MS) if n_trainees >= TARGET_SIZE else None, samples=len(times),
+    )
 
 
 def largest_school(db: Database) -> tuple[str, int]:
@@ -1414,6 +1459,9 @@ def run(sizes: Sequence[int], runs: int, seed: int, scenarios: set[str], session
         if "pages" in scenarios:
             echo(t("bench.measuring", lang, trainees=n, what="pages"))
             result_size += bench_pages(db_path, n, runs, lang)
+        if "capture" in scenarios:
+            echo(t("bench.measuring", lang, trainees=n, what="capture"))
+            result_size.append(bench_capture(db_path, n, runs, work))
         if scenarios & BROWSER_SCENARIOS:
             echo(t("bench.measuring", lang, trainees=n, what="concurrency/memory"))
             try:
@@ -1577,7 +1625,7 @@ def curve_svg(result: Mapping[str, Any]) -> str:
 def _curve_series(result: Mapping[str, Any]) -> dict[str, list[tuple[int, float]]]:
     series: dict[str, list[tuple[int, float]]] = {}
     for f in result["figures"]:
-        if f["unit"] == "s" and f["median"] and f["scenario"] in ("import", "analysis", "pages"):
+        if f["unit"] == "s" and f["median"] and f["scenario"] in ("import", "analysis", "pages", "capture"):
             series.setdefault(f"{f['scenario']}: {f['name']}", []).append((f["trainees"], f["median"]))
     return {name: sorted(values) for name, values in series.items()}
 

@@ -42,12 +42,17 @@ _PAGES: tuple[tuple[str, str, str], ...] = (
     ("vergelijken", "nav.compare", ":material/compare_arrows:"),
     ("programma", "nav.programme", ":material/tune:"),
     ("gegevens", "nav.data", ":material/database:"),
+    ("vastleggen", "nav.capture", ":material/edit_note:"),
 )
+# A student sees their own constellation and capture page, nothing else.
+_STUDENT_PAGES = ("constellatie", "vastleggen")
 
 
-def _navigation() -> StreamlitPage:
+def _navigation(viewer) -> StreamlitPage:
     pages = []
     for path, title_key, icon in _PAGES:
+        if viewer.is_student and path not in _STUDENT_PAGES:
+            continue
         pages.append(
             st.Page(
                 ui.PAGE_FILES[path],
@@ -55,7 +60,7 @@ def _navigation() -> StreamlitPage:
                 icon=icon,
                 # The default page is served at "/"; its url_path only has to be unique.
                 url_path=path or "overzicht",
-                default=not path,
+                default=path == (_STUDENT_PAGES[1] if viewer.is_student else ""),
             )
         )
     return st.navigation(pages, position="sidebar")
@@ -90,7 +95,7 @@ def main() -> None:
         st.error(ui.t("error.page"), icon=":material/error:")
         return
     ui.sync_from_url(options)
-    page = _navigation()
+    page = _navigation(viewer)
     ui.draw_sidebar(options)
     auth.draw_sidebar_status(viewer)
     ui.write_url()

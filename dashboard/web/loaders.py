@@ -26,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import analysis
+from dashboard.exchange import capture
 from dashboard.analysis import triage
 from dashboard.web import ui
 from dashboard.privacy import suppression
@@ -477,3 +478,10 @@ def adopt_proposal(norm_code: str, programme: str, lang: str) -> norm_proposal.A
     adoption = norm_proposal.adopt(db, proposal, programme, actor=who.actor, role=who.role, lang=lang)
     ui.forget_data_version()
     return adoption
+# --- capture (issue 12) -----------------------------------------------------------
+
+
+def capture_status(wave: str | None) -> pd.DataFrame:
+    """Who has filled in ``wave`` and who not yet, for the trainees in view. Not cached: a
+    coordinator looks right after a save."""
+    return capture.capture_status(ui.database(), wave)

@@ -59,6 +59,7 @@ PAGE_FILES: dict[str, str] = {
     "gegevens": "views/gegevens.py",
     "programma": "views/programma.py",
     "begeleider": "views/begeleider.py",
+    "vastleggen": "views/vastleggen.py",
 }
 PAGE_ALIASES: dict[str, str] = {"overzicht": ""}
 

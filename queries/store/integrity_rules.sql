@@ -7,7 +7,8 @@
 -- commits nothing (dashboard/store/db.py).
 -- (References and the rules that compare two columns are checked here, not as
 -- FOREIGN KEYs or CHECKs: see schema/001_initial.sql; the keys of the four
--- large tables likewise, not as PRIMARY KEYs: see schema/003_unindexed_keys.sql.)
+-- large tables likewise, not as PRIMARY KEYs: see schema/003_unindexed_keys.sql,
+-- and of valuations and actions: see schema/005_valuations_actions.sql.)
 -- Every row: table_name, row_key (the key columns' values joined by '/'),
 -- column_name, value. A repeated key has as column_name its key columns joined
 -- by ', ' and as value how many rows have it (dashboard/store/db.py: UNINDEXED_KEYS).
@@ -74,6 +75,22 @@ SELECT 'needs', n.trainee_id || '/' || n.wave, 'function', n.function
 FROM checked_needs n
 WHERE NOT EXISTS (SELECT 1 FROM functions x WHERE x.code = n.function)
 UNION ALL
+SELECT 'valuations', v.trainee_id || '/' || v.wave, 'trainee_id', v.trainee_id
+FROM checked_valuations v
+WHERE NOT EXISTS (SELECT 1 FROM trainees x WHERE x.trainee_id = v.trainee_id)
+UNION ALL
+SELECT 'actions', a.trainee_id || '/' || a.wave || '/' || a.action_id, 'trainee_id', a.trainee_id
+FROM checked_actions a
+WHERE NOT EXISTS (SELECT 1 FROM trainees x WHERE x.trainee_id = a.trainee_id)
+UNION ALL
+SELECT 'actions', a.trainee_id || '/' || a.wave || '/' || a.action_id, 'function', a.function
+FROM checked_actions a
+WHERE NOT EXISTS (SELECT 1 FROM functions x WHERE x.code = a.function)
+UNION ALL
+SELECT 'actions', a.trainee_id || '/' || a.wave || '/' || a.action_id, 'person_id', a.person_id
+FROM checked_actions a
+WHERE a.person_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM people x WHERE x.person_id = a.person_id)
+UNION ALL
 SELECT 'relationships', r.trainee_id || '/' || r.person_id || '/' || r.wave,
        'trainee_id, person_id, wave', count(*)::VARCHAR
 FROM checked_relationships r GROUP BY r.trainee_id, r.person_id, r.wave HAVING count(*) > 1
@@ -90,5 +107,12 @@ UNION ALL
 SELECT 'needs', n.trainee_id || '/' || n.wave || '/' || n.function,
        'trainee_id, wave, function', count(*)::VARCHAR
 FROM checked_needs n GROUP BY n.trainee_id, n.wave, n.function HAVING count(*) > 1
+UNION ALL
+SELECT 'valuations', v.trainee_id || '/' || v.wave, 'trainee_id, wave', count(*)::VARCHAR
+FROM checked_valuations v GROUP BY v.trainee_id, v.wave HAVING count(*) > 1
+UNION ALL
+SELECT 'actions', a.trainee_id || '/' || a.wave || '/' || a.action_id,
+       'trainee_id, wave, action_id', count(*)::VARCHAR
+FROM checked_actions a GROUP BY a.trainee_id, a.wave, a.action_id HAVING count(*) > 1
 ORDER BY 1, 2, 3
 LIMIT 100;

@@ -8,4 +8,6 @@ checked_relationships AS NOT MATERIALIZED (SELECT * FROM relationships),
 checked_relationship_functions AS NOT MATERIALIZED (SELECT * FROM relationship_functions),
 checked_consultations AS NOT MATERIALIZED (SELECT * FROM consultations),
 checked_norm_consultations AS NOT MATERIALIZED (SELECT * FROM norm_consultations),
-checked_needs AS NOT MATERIALIZED (SELECT * FROM needs)
+checked_needs AS NOT MATERIALIZED (SELECT * FROM needs),
+checked_valuations AS NOT MATERIALIZED (SELECT * FROM valuations),
+checked_actions AS NOT MATERIALIZED (SELECT * FROM actions)

@@ -8,5 +8,7 @@ UNION ALL SELECT 'relationships', count(*) FROM relationships
 UNION ALL SELECT 'relationship_functions', count(*) FROM relationship_functions
 UNION ALL SELECT 'consultations', count(*) FROM consultations
 UNION ALL SELECT 'needs', count(*) FROM needs
+UNION ALL SELECT 'valuations', count(*) FROM valuations
+UNION ALL SELECT 'actions', count(*) FROM actions
 UNION ALL SELECT 'norm_roles', count(*) FROM norm_roles
 UNION ALL SELECT 'norm_consultations', count(*) FROM norm_consultations;

@@ -113,7 +113,7 @@ def render() -> None:
     if not ui.has_data():
         ui.empty_state()
         return
-    if not ui.allows_persons():
+    if not ui.allows_persons("begeleider"):
         return
     person_id = st.query_params.get("person") or None
     if not person_id:

@@ -37,4 +37,12 @@ UNION ALL
 SELECT 'norm_consultations', count(*)
 FROM staged_norm_consultations s
 WHERE EXISTS (SELECT 1 FROM norm_consultations t
-              WHERE t.programme = s.programme AND t.role_a = s.role_a AND t.role_b = s.role_b);
+              WHERE t.programme = s.programme AND t.role_a = s.role_a AND t.role_b = s.role_b)
+UNION ALL
+SELECT 'valuations', count(*)
+FROM staged_valuations s WHERE EXISTS (SELECT 1 FROM valuations t WHERE t.trainee_id = s.trainee_id AND t.wave = s.wave)
+UNION ALL
+SELECT 'actions', count(*)
+FROM staged_actions s
+WHERE EXISTS (SELECT 1 FROM actions t
+              WHERE t.trainee_id = s.trainee_id AND t.wave = s.wave AND t.action_id = s.action_id);

@@ -37,4 +37,11 @@ checked_norm_consultations AS MATERIALIZED (
 checked_needs AS MATERIALIZED (
     SELECT n.* FROM needs n
     SEMI JOIN staged_needs s ON s.trainee_id = n.trainee_id AND s.wave = n.wave AND s.function = n.function
+),
+checked_valuations AS MATERIALIZED (
+    SELECT v.* FROM valuations v SEMI JOIN staged_valuations s ON s.trainee_id = v.trainee_id AND s.wave = v.wave
+),
+checked_actions AS MATERIALIZED (
+    SELECT a.* FROM actions a
+    SEMI JOIN staged_actions s ON s.trainee_id = a.trainee_id AND s.wave = a.wave AND s.action_id = a.action_id
 )

@@ -12,6 +12,11 @@ WHERE subject_id IN (SELECT trainee_id FROM trainees WHERE list_contains($cohort
         SELECT r.person_id FROM relationships r JOIN trainees t ON t.trainee_id = r.trainee_id
         GROUP BY r.person_id
         HAVING bool_and(list_contains($cohorts, t.cohort)));
+UPDATE actions SET person_id = NULL WHERE person_id IN (
+    SELECT r.person_id FROM relationships r JOIN trainees t ON t.trainee_id = r.trainee_id
+    GROUP BY r.person_id
+    HAVING bool_and(list_contains($cohorts, t.cohort))
+);
 DELETE FROM people WHERE person_id IN (
     SELECT r.person_id FROM relationships r JOIN trainees t ON t.trainee_id = r.trainee_id
     GROUP BY r.person_id
@@ -22,6 +27,12 @@ DELETE FROM relationship_functions WHERE trainee_id IN (
 DELETE FROM consultations WHERE trainee_id IN (
     SELECT trainee_id FROM trainees WHERE list_contains($cohorts, cohort));
 DELETE FROM needs WHERE trainee_id IN (
+    SELECT trainee_id FROM trainees WHERE list_contains($cohorts, cohort));
+DELETE FROM valuations WHERE trainee_id IN (
+    SELECT trainee_id FROM trainees WHERE list_contains($cohorts, cohort));
+DELETE FROM actions WHERE trainee_id IN (
+    SELECT trainee_id FROM trainees WHERE list_contains($cohorts, cohort));
+DELETE FROM wave_revisions WHERE trainee_id IN (
     SELECT trainee_id FROM trainees WHERE list_contains($cohorts, cohort));
 DELETE FROM relationships WHERE trainee_id IN (
     SELECT trainee_id FROM trainees WHERE list_contains($cohorts, cohort));
