@@ -249,7 +249,7 @@ def render() -> None:
     if not ui.has_data():
         ui.empty_state()
         return
-    if not ui.allows_persons():
+    if not ui.allows_persons("vastleggen"):
         return
     viewer = ui.viewer()
     trainee_id = st.query_params.get("trainee") or (viewer.trainees[0] if viewer.trainees else None)
