@@ -208,7 +208,7 @@ def _step_six(form: capture.WaveForm, labels: dict[str, str], basis: str | None)
         }), hide_index=True, key=f"cap_step6_{row.function}",
             column_config={ui.t("step6.col.reason"): st.column_config.TextColumn(width="large")})
         names = dict(zip(mine["person_id"], mine["name"]))
-        columns = st.columns([3, 2], vertical_alignment="bottom")
+        columns = st.columns([2, 3], vertical_alignment="bottom")
         picked = columns[0].selectbox(ui.t("capture.step6.pick"), list(names), format_func=names.get,
                                       key=f"cap_step6_pick_{row.function}")
         if columns[1].button(ui.t("capture.step6.agree"), key=f"cap_step6_agree_{row.function}"):
@@ -344,21 +344,21 @@ def render() -> None:
         _people_step(form, capture.candidate_people(db, trainee_id), labels)
         _overleg_step(form)
         _valuation_step(form, labels)
-        _actions_step(form, labels, capture.open_previous_actions(db, trainee_id, wave), _saved_basis(form, waves))
-        if _unsaved(form):
-            # The form stays in this session when you visit another page; it is not stored yet.
-            st.warning(ui.t("capture.unsaved_changes"), icon=":material/edit_note:")
-        else:
-            st.caption(ui.t("capture.unsaved"))
-        if st.button(ui.t("capture.save"), type="primary", key="cap_save"):
-            _save(form)
-        _outcome(form)
-        if _stored_key(key) not in st.session_state:
-            # As the widgets first showed it (they fill in their defaults): the baseline of "unsaved".
-            st.session_state[_stored_key(key)] = copy.deepcopy(form)
     with right:
         figure = charts.constellation_figure(capture.form_constellation(form, trainee), wave, functions, ui.lang())
         st.plotly_chart(figure, key="capture_figure")
-
+    # Step 6 at full width: the candidates' reason sentences fit without scrolling sideways.
+    _actions_step(form, labels, capture.open_previous_actions(db, trainee_id, wave), _saved_basis(form, waves))
+    if _unsaved(form):
+        # The form stays in this session when you visit another page; it is not stored yet.
+        st.warning(ui.t("capture.unsaved_changes"), icon=":material/edit_note:")
+    else:
+        st.caption(ui.t("capture.unsaved"))
+    if st.button(ui.t("capture.save"), type="primary", key="cap_save"):
+        _save(form)
+    _outcome(form)
+    if _stored_key(key) not in st.session_state:
+        # As the widgets first showed it (they fill in their defaults): the baseline of "unsaved".
+        st.session_state[_stored_key(key)] = copy.deepcopy(form)
 
 render()
