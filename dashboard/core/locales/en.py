@@ -688,7 +688,6 @@ TEXTS: dict[str, str] = {
     "capture.needs": "Which functions do you need?",
     "capture.note": "Note",
     "capture.step6": "6. What is missing and who could help?",
-    "capture.open_functions": "Not yet strongly covered: {functions}",
     "capture.previous_actions": "Actions of the previous wave: done or dropped?",
     "capture.status_value.open": "open",
     "capture.status_value.gedaan": "done",
@@ -981,4 +980,9 @@ TEXTS: dict[str, str] = {
     "step6.more.other": "and {n} more candidates with less support or more trainees",
     "signals.open_mentor": "Open mentor {id}",
     "mentor.scenario_reasons": "Why these candidates (the best three per function):",
+    # --- issue 12b: step 6 of the capture page (open functions and candidates from analysis.suggestions) ---
+    "capture.step6.basis": "Open functions and candidates are based on the last saved state (wave {wave}). What you have not saved here yet only counts after Save.",
+    "capture.step6.nothing_saved": "Nothing has been saved for this trainee yet: the open functions and candidates appear after Save.",
+    "capture.step6.pick": "Candidate for an action",
+    "capture.step6.agree": "Agree as an action",
 }

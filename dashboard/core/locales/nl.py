@@ -688,7 +688,6 @@ TEXTS: dict[str, str] = {
     "capture.needs": "Welke functies hebt u nodig?",
     "capture.note": "Toelichting",
     "capture.step6": "6. Wat ontbreekt er en wie kan helpen?",
-    "capture.open_functions": "Nog niet sterk gedekt: {functions}",
     "capture.previous_actions": "Acties van de vorige fase: gedaan of vervallen?",
     "capture.status_value.open": "open",
     "capture.status_value.gedaan": "gedaan",
@@ -981,4 +980,9 @@ TEXTS: dict[str, str] = {
     "step6.more.other": "en nog {n} kandidaten met minder steun of meer studenten",
     "signals.open_mentor": "Begeleider {id} openen",
     "mentor.scenario_reasons": "Waarom deze kandidaten (de beste drie per functie):",
+    # --- issue 12b: step 6 of the capture page (open functions and candidates from analysis.suggestions) ---
+    "capture.step6.basis": "Open functies en kandidaten gaan uit van de laatst opgeslagen stand (fase {wave}). Wat u hier nog niet hebt opgeslagen, telt pas mee na Opslaan.",
+    "capture.step6.nothing_saved": "Voor deze student is nog niets opgeslagen: de open functies en kandidaten verschijnen na Opslaan.",
+    "capture.step6.pick": "Kandidaat voor een actie",
+    "capture.step6.agree": "Als actie afspreken",
 }
