@@ -85,3 +85,47 @@ def test_a_change_is_flagged_as_unsaved_until_saved(run_app, sample_db_copy, peo
     save.click().run()
     _clean(app)
     assert not any("nog niet zijn opgeslagen" in w.value for w in app.warning)
+
+
+@pytest.fixture(scope="module")
+def step_six_case(sample_db_path) -> dict:
+    """A trainee with an open function and a candidate for it outside their network (sample data)."""
+    from dashboard.analysis import suggestions
+
+    with Database(sample_db_path) as db:
+        for trainee_id in analysis.trainees(db.scoped(CLI_VIEWER))["trainee_id"]:
+            found = suggestions.candidates(db, str(trainee_id))
+            outside = found[~found["in_network"]]
+            if not outside.empty:
+                return {"trainee": str(trainee_id), "candidate": outside.iloc[0]}
+    raise AssertionError("the sample has no trainee with a step-6 candidate")
+
+
+def test_step_six_shows_candidates_with_their_reason_and_agrees_an_action(run_app, sample_db_copy, step_six_case):
+    candidate = step_six_case["candidate"]
+    function, wave = str(candidate["function"]), str(candidate["wave"])
+    app = _clean(run_app(sample_db_copy, PAGE, trainee=step_six_case["trainee"], wave=wave))
+    tables = [d.value for d in app.dataframe if "waarom" in d.value.columns]
+    assert tables, "step 6 shows no candidates"
+    [table] = [t for t in tables if candidate["name"] in set(t["naam"])]
+    row = table[table["naam"] == candidate["name"]]
+    assert len(row) == 1 and row["waarom"].iloc[0].startswith(candidate["reason"])
+    assert table["waarom"].str.startswith("sterk als ").all()
+    # The stored wave, unchanged: no note that the candidates lag behind the form.
+    assert not any("laatst opgeslagen stand" in c.value for c in app.caption)
+
+    [pick] = [s for s in app.selectbox if s.key == f"cap_step6_pick_{function}"]
+    pick.set_value(candidate["person_id"]).run()
+    [agree] = [b for b in app.button if b.key == f"cap_step6_agree_{function}"]
+    agree.click().run()
+    _clean(app)
+    assert any("laatst opgeslagen stand" in c.value for c in app.caption)  # the form differs from the stored wave
+    [person] = [s for s in app.selectbox if s.key.startswith("cap_act_p_") and s.value == candidate["person_id"]]
+    [save] = [b for b in app.button if b.key == "cap_save"]
+    save.click().run()
+    _clean(app)
+    assert any("Opgeslagen" in s.value for s in app.success)
+    with Database(sample_db_copy) as db:  # a candidate without a relationship may be an action's person
+        assert db.scalar("SELECT count(*) FROM actions WHERE trainee_id = ? AND wave = ? AND function = ? "
+                         "AND person_id = ?", [step_six_case["trainee"], wave, function,
+                                               str(candidate["person_id"])]) == 1

@@ -218,3 +218,21 @@ def test_every_role_has_its_label_in_both_languages():
     for role in ROLES:
         for lang in ("nl", "en"):
             assert t(f"auth.role.{role}", lang) != f"auth.role.{role}"
+
+
+def test_an_action_may_name_a_candidate_without_a_relationship_but_not_someone_from_elsewhere(db, tmp_path):
+    # A step-6 candidate is usually someone the trainee has no relationship with yet: of their school.
+    extra = frame([{"person_id": "P8", "name": "Kandidaat", "role": "collega", "school_id": "S1",
+                    "institute_id": "", "orientation": "", "email": ""},
+                   {"person_id": "P9", "name": "Elders", "role": "collega", "school_id": "S2",
+                    "institute_id": "", "orientation": "", "email": ""}])
+    assert import_dataset(db, write_tiny(tmp_path / "more", people=extra, relationships=None, consultations=None,
+                                         needs=None, schools=None, institutes=None, trainees=None)).ok
+    form = _new_wave(db)
+    form.actions.append(ActionRow("A2", "vakexpert", "P9"))  # near miss: of another school
+    with pytest.raises(CaptureRefused) as refused:
+        save_wave(db.scoped(SO_S1), form)
+    assert [(i.section, i.key, i.code) for i in refused.value.issues] == [("actions", 1, "person_outside_scope")]
+    form.actions[1] = ActionRow("A2", "vakexpert", "P8")
+    assert "P8" not in form.people and save_wave(db.scoped(SO_S1), form) == 1
+    assert _rows(db, "SELECT person_id FROM actions WHERE action_id = 'A2'") == [("P8",)]

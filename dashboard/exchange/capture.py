@@ -68,7 +68,8 @@ class PersonRow:
 
 @dataclass
 class ActionRow:
-    """An agreed action (step 6): a function, optionally a person (a key of ``WaveForm.people``)."""
+    """An agreed action (step 6): a function, optionally a person (a key of ``WaveForm.people``, or
+    the id of someone the viewer may bring in, such as a step-6 candidate not in the network yet)."""
 
     action_id: str
     function: str
@@ -340,12 +341,16 @@ def _previous_action_tables(db: Database, form: WaveForm) -> pd.DataFrame:
 
 def _scope_issues(db: Database, form: WaveForm) -> list[CaptureIssue]:
     """People the viewer may not bring in: from outside the trainee's school and institute and
-    not already in their network (a forged widget state), and actions naming no form person."""
+    not already in their network (a forged widget state), actions naming someone neither in the
+    form nor one the viewer may bring in, and overleg pairs naming no form person."""
     allowed = set(candidate_people(db, form.trainee_id)["person_id"])
     issues = [CaptureIssue("people", key, "person_id", None, "person_outside_scope")
               for key, person in form.people.items() if person.person_id and person.person_id not in allowed]
-    issues += [CaptureIssue("actions", i, "person_id", None, "person_not_in_form")
-               for i, action in enumerate(form.actions) if action.person_key and action.person_key not in form.people]
+    # An action may name a step-6 candidate the trainee has no relationship with yet: anyone the
+    # viewer may bring in (``candidate_people``), not only the people of the form.
+    issues += [CaptureIssue("actions", i, "person_id", None, "person_outside_scope")
+               for i, action in enumerate(form.actions)
+               if action.person_key and action.person_key not in form.people and action.person_key not in allowed]
     issues += [CaptureIssue("consultations", i, "person_b", None, "person_not_in_form")
                for i, (a, b) in enumerate(form.consultations) if a not in form.people or b not in form.people]
     return issues
@@ -438,14 +443,6 @@ def capture_status(db: Database, wave: str | None = None) -> pd.DataFrame:
 def person_choices(frame: pd.DataFrame, chosen: Sequence[str]) -> pd.DataFrame:
     """The candidate people not chosen yet, by name."""
     return frame[~frame["person_id"].isin(list(chosen))].sort_values(["name", "person_id"])
-
-
-def open_functions(form: WaveForm, function_codes: Sequence[str]) -> list[str]:
-    """Step 6: the functions without strong, positive cover in the form, needed ones first."""
-    covered = {f for person in form.people.values() if person.strength == "sterk"
-               and person.contribution != "negatief" and person.klik != "nee" for f in person.functions}
-    open_codes = [code for code in function_codes if code not in covered]
-    return sorted(open_codes, key=lambda code: (code not in form.needs, list(function_codes).index(code)))
 
 
 def form_constellation(form: WaveForm, trainee: pd.Series) -> dict[str, Any]:

@@ -144,7 +144,7 @@ def test_data_page(visitor):
 @pytest.mark.parametrize("path, ready", [
     ("/constellatie?trainee=HT9", ".js-plotly-plot .scatterlayer"),
     ("/?school=HS2", ".js-plotly-plot .heatmaplayer"),
-    ("/signalen?school=HS2", '[data-testid="stDataFrame"]'),
+    ("/signalen?school=HS2", '[data-testid="stTable"]'),  # the worklist's tables
 ], ids=["constellation", "overview", "signals"])
 def test_link_bait_is_text_nobody_can_click(visitor, path, ready):
     """Issue 16: names and notes holding a URL, a www. host, an e-mail address

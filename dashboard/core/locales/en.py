@@ -688,7 +688,6 @@ TEXTS: dict[str, str] = {
     "capture.needs": "Which functions do you need?",
     "capture.note": "Note",
     "capture.step6": "6. What is missing and who could help?",
-    "capture.open_functions": "Not yet strongly covered: {functions}",
     "capture.previous_actions": "Actions of the previous wave: done or dropped?",
     "capture.status_value.open": "open",
     "capture.status_value.gedaan": "done",
@@ -992,4 +991,9 @@ TEXTS: dict[str, str] = {
     "triage.pattern_share.single_point_of_failure": "For about {share} of the trainees of {group}: all strong coverage depends on the {role}.",
     "triage.pattern_share.declining": "For about {share} of the trainees of {group}: relationship with the {role} weakened.",
     "suppression.tiers_caption": "Privacy: a count that together with the total would reveal a group of fewer than {k} trainees reads \"hidden\"; a second count is then hidden too, so subtracting gives nothing away. A pattern that would reveal such a group shows its share rounded to tens instead of the counts.",
+    # --- issue 12b: step 6 of the capture page (open functions and candidates from analysis.suggestions) ---
+    "capture.step6.basis": "Open functions and candidates are based on the last saved state (wave {wave}). What you have not saved here yet only counts after Save.",
+    "capture.step6.nothing_saved": "Nothing has been saved for this trainee yet: the open functions and candidates appear after Save.",
+    "capture.step6.pick": "Candidate for an action",
+    "capture.step6.agree": "Agree as an action",
 }

@@ -688,7 +688,6 @@ TEXTS: dict[str, str] = {
     "capture.needs": "Welke functies hebt u nodig?",
     "capture.note": "Toelichting",
     "capture.step6": "6. Wat ontbreekt er en wie kan helpen?",
-    "capture.open_functions": "Nog niet sterk gedekt: {functions}",
     "capture.previous_actions": "Acties van de vorige fase: gedaan of vervallen?",
     "capture.status_value.open": "open",
     "capture.status_value.gedaan": "gedaan",
@@ -992,4 +991,9 @@ TEXTS: dict[str, str] = {
     "triage.pattern_share.single_point_of_failure": "Bij ongeveer {share} van de studenten van {group}: alle sterke dekking hangt aan de {role}.",
     "triage.pattern_share.declining": "Bij ongeveer {share} van de studenten van {group}: relatie met de {role} verzwakt.",
     "suppression.tiers_caption": "Privacy: een aantal dat samen met het totaal een groep van minder dan {k} studenten zou verraden, staat er als „verborgen”; dan is ook een tweede aantal verborgen, zodat aftrekken niets oplevert. Bij een patroon dat zo'n groep zou verraden staat het aandeel afgerond op tientallen in plaats van de aantallen.",
+    # --- issue 12b: step 6 of the capture page (open functions and candidates from analysis.suggestions) ---
+    "capture.step6.basis": "Open functies en kandidaten gaan uit van de laatst opgeslagen stand (fase {wave}). Wat u hier nog niet hebt opgeslagen, telt pas mee na Opslaan.",
+    "capture.step6.nothing_saved": "Voor deze student is nog niets opgeslagen: de open functies en kandidaten verschijnen na Opslaan.",
+    "capture.step6.pick": "Kandidaat voor een actie",
+    "capture.step6.agree": "Als actie afspreken",
 }

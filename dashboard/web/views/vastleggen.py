@@ -25,6 +25,7 @@ _FORM_KEY = "capture_form"
 _ISSUES_KEY = "capture_issues"  # the refused save's issues, shown at their fields
 _CONFLICT_KEY = "capture_conflict"  # a save refused because someone else saved first
 _SAVED_KEY = "capture_saved"
+STEP_SIX_SHOWN = 5  # the best five candidates per open function, as on the constellation page
 
 
 def _kept(name: str, form: capture.WaveForm):
@@ -166,11 +167,61 @@ def _valuation_step(form: capture.WaveForm, labels: dict[str, str]) -> None:
     form.note = st.text_area(ui.t("capture.note"), value=form.note, key="cap_valuation_note")
 
 
-def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.DataFrame) -> None:
+def _saved_basis(form: capture.WaveForm, waves: list[str]) -> str | None:
+    """The stored wave step 6 reads: this wave once saved, else the wave it was copied from."""
+    return form.wave if form.wave in waves else form.copied_from
+
+
+def _step_six(form: capture.WaveForm, labels: dict[str, str], basis: str | None) -> tuple[list[str], pd.DataFrame]:
+    """Step 6 by the engine (``analysis.suggestions`` through ``loaders.step_six``), the one
+    definition of an open function: per open function its ranked candidates with their reason,
+    and a way to agree an action with one of them. The engine reads the stored wave, so a form
+    with unsaved changes says its candidates come from the last saved state.
+    Returns (the open function codes, the candidates shown)."""
+    if basis is None:
+        st.caption(ui.t("capture.step6.nothing_saved"))
+        return [], pd.DataFrame(columns=["person_id", "name", "role"])
+    if basis != form.wave or _unsaved(form):
+        st.caption(ui.t("capture.step6.basis", wave=ui.t(f"chart.wave.{basis}")))
+    found = loaders.step_six(form.trainee_id, basis)
+    open_functions, candidates = found["open"], found["candidates"]
+    if open_functions.empty:
+        st.success(ui.t("step6.none_open"), icon=":material/check_circle:")
+        return [], candidates
+    lang = ui.lang()
+    for row in open_functions.itertuples(index=False):
+        reasons = ", ".join(ui.t(f"suggestions.open_reason.{r}") for r in row.reasons)
+        st.markdown(f"**{ui.escape_markdown(labels.get(row.function, row.function))}** · "
+                    f"{ui.escape_markdown(ui.t(f'chart.level.{row.level}'))} · {ui.escape_markdown(reasons)}")
+        mine = candidates[candidates["function"] == row.function].head(STEP_SIX_SHOWN) \
+            if not candidates.empty else candidates
+        if mine.empty:
+            st.caption(ui.t("step6.no_candidates"))
+            continue
+        # Names and reasons as cells of st.dataframe: plain text, never markdown.
+        st.dataframe(pd.DataFrame({
+            ui.t("step6.col.rank"): mine["rank"].astype(int),
+            ui.t("step6.col.name"): mine["name"],
+            ui.t("step6.col.role"): mine["role"].map(lambda r: role_label(r, lang)),
+            ui.t("step6.col.reason"): [reason + (f" ({ui.t('step6.in_network')})" if bool(inside) else "")
+                                       for reason, inside in zip(mine["reason"], mine["in_network"])],
+        }), hide_index=True, key=f"cap_step6_{row.function}",
+            column_config={ui.t("step6.col.reason"): st.column_config.TextColumn(width="large")})
+        names = dict(zip(mine["person_id"], mine["name"]))
+        columns = st.columns([2, 3], vertical_alignment="bottom")
+        picked = columns[0].selectbox(ui.t("capture.step6.pick"), list(names), format_func=names.get,
+                                      key=f"cap_step6_pick_{row.function}")
+        if columns[1].button(ui.t("capture.step6.agree"), key=f"cap_step6_agree_{row.function}"):
+            # A candidate already in the form is named by their form key (their person id).
+            form.actions.append(capture.ActionRow(capture.next_action_id(form), row.function, picked))
+            st.rerun()
+    return list(open_functions["function"]), candidates
+
+
+def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.DataFrame,
+                  basis: str | None) -> None:
     st.subheader(ui.t("capture.step6"))
-    open_codes = capture.open_functions(form, list(labels))
-    st.markdown(ui.escape_markdown(ui.t("capture.open_functions",
-                                        functions=", ".join(labels[c] for c in open_codes) or "–")))
+    open_codes, candidates = _step_six(form, labels, basis)
     if not previous.empty:
         st.markdown(ui.escape_markdown(ui.t("capture.previous_actions")))
         statuses = ["open", "gedaan", "vervallen"]
@@ -183,6 +234,13 @@ def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.D
                 statuses, index=statuses.index(current), horizontal=True,
                 format_func=lambda s: ui.t(f"capture.status_value.{s}"), key=f"cap_prev_{row.wave}_{row.action_id}")
     people = {"": "–", **{key: person.name for key, person in form.people.items()}}
+    # Someone named by an action without a relationship yet (a step-6 candidate) keeps their name.
+    outside = {a.person_key for a in form.actions if a.person_key and a.person_key not in people}
+    if outside:
+        known = pd.concat([candidates[["person_id", "name"]],
+                           capture.candidate_people(ui.database(), form.trainee_id)[["person_id", "name"]]])
+        names = dict(zip(known["person_id"], known["name"]))
+        people.update({key: names.get(key, key) for key in sorted(outside)})
     for i, action in enumerate(form.actions):
         _field_errors(form, "actions", i)
         columns = st.columns([2, 2, 3])
@@ -249,7 +307,7 @@ def render() -> None:
     if not ui.has_data():
         ui.empty_state()
         return
-    if not ui.allows_persons():
+    if not ui.allows_persons("vastleggen"):
         return
     viewer = ui.viewer()
     trainee_id = st.query_params.get("trainee") or (viewer.trainees[0] if viewer.trainees else None)
@@ -286,21 +344,21 @@ def render() -> None:
         _people_step(form, capture.candidate_people(db, trainee_id), labels)
         _overleg_step(form)
         _valuation_step(form, labels)
-        _actions_step(form, labels, capture.open_previous_actions(db, trainee_id, wave))
-        if _unsaved(form):
-            # The form stays in this session when you visit another page; it is not stored yet.
-            st.warning(ui.t("capture.unsaved_changes"), icon=":material/edit_note:")
-        else:
-            st.caption(ui.t("capture.unsaved"))
-        if st.button(ui.t("capture.save"), type="primary", key="cap_save"):
-            _save(form)
-        _outcome(form)
-        if _stored_key(key) not in st.session_state:
-            # As the widgets first showed it (they fill in their defaults): the baseline of "unsaved".
-            st.session_state[_stored_key(key)] = copy.deepcopy(form)
     with right:
         figure = charts.constellation_figure(capture.form_constellation(form, trainee), wave, functions, ui.lang())
         st.plotly_chart(figure, key="capture_figure")
-
+    # Step 6 at full width: the candidates' reason sentences fit without scrolling sideways.
+    _actions_step(form, labels, capture.open_previous_actions(db, trainee_id, wave), _saved_basis(form, waves))
+    if _unsaved(form):
+        # The form stays in this session when you visit another page; it is not stored yet.
+        st.warning(ui.t("capture.unsaved_changes"), icon=":material/edit_note:")
+    else:
+        st.caption(ui.t("capture.unsaved"))
+    if st.button(ui.t("capture.save"), type="primary", key="cap_save"):
+        _save(form)
+    _outcome(form)
+    if _stored_key(key) not in st.session_state:
+        # As the widgets first showed it (they fill in their defaults): the baseline of "unsaved".
+        st.session_state[_stored_key(key)] = copy.deepcopy(form)
 
 render()
