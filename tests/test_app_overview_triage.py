@@ -91,7 +91,7 @@ def test_management_gets_tier_counts_without_a_link_or_names(run_app, sample_db_
     values = metrics(app)
     for tier, label in zip(TIERS, ("Nu handelen", "Bespreken", "Volgen")):
         n = expected["tiers"][tier]
-        assert values[label] == ("< 5" if n is None else str(n))
+        assert values[label] == ("verborgen" if n is None else str(n))  # hidden tiles: issue 16
     assert not [link for link in app.get("page_link") if "signalen" in link.proto.page]
 
 
@@ -102,7 +102,8 @@ def test_tier_counts_suppress_small_counts_for_management(sample_db_path):
         shown = tier_counts(db.scoped(viewer), Filters(school="S04"))
         for tier in TIERS:
             n = full["tiers"][tier]
-            assert shown["tiers"][tier] == (None if 0 < n < 5 else n)
+            # 13 nu, 15 bespreken, 0 volgen of 29: the 1 left is small, so nu is hidden with it (issue 16)
+            assert shown["tiers"][tier] == (None if tier == "nu" else n)
         few = tier_counts(db.scoped(viewer), Filters(school="S04", programme="zij-instroom"))  # 2 trainees
         assert few["n_trainees"] is None and all(v is None for v in few["tiers"].values())
 

@@ -20,6 +20,7 @@ memory before asking.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -41,6 +42,7 @@ from dashboard.analysis import (
     _message_tables,
     _require_persons,
     _run,
+    _suppression_cells,
     _run_on_rows,
     _run_side_by_side,
     _trainees_found,
@@ -48,7 +50,7 @@ from dashboard.analysis import (
 )
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t
-from dashboard.privacy import access
+from dashboard.privacy import access, suppression
 
 TIERS: tuple[str, ...] = ("nu", "bespreken", "volgen")
 TIER_RANK: dict[str, int] = {tier: i for i, tier in enumerate(TIERS)}
@@ -184,7 +186,7 @@ def triage_view(
     people = _trainees_found(people)
     return {
         "triage": _triage_found(found_triage),
-        "patterns": _patterns_found(db, found_patterns, lang),
+        "patterns": _patterns_found(db, found_patterns, lang, filters),
         "signals": _signals_found(current, rows).reset_index(drop=True),
         "mentors": mentor_concerns(current, people),
         "trainees": people,
@@ -246,7 +248,10 @@ def tier_counts(db, filters: Filters = Filters(), norm: Norm | None = None) -> d
 
     Keys: ``tiers`` (tier -> count), ``n_no_data``, ``n_trainees`` (in view,
     with or without data). For a viewer who suppresses small groups a count
-    between 1 and k-1 is None (as ``suppression.suppress_headline`` does).
+    that the tiles with the total would reveal is None: one between 1 and k-1,
+    one that leaves 1 to k-1 out, and a second one hidden with it
+    (``suppression.suppress_parts``); all of them when the view is hidden
+    (fewer than k, or hidden one filter wider: ``Cells.hidden_by``).
     """
     with ThreadPoolExecutor(max_workers=1) as pool:
         people = pool.submit(_run, db, (_CHOSEN, "analysis/trainees"), _filter_params(filters))
@@ -257,15 +262,14 @@ def tier_counts(db, filters: Filters = Filters(), norm: Norm | None = None) -> d
                             "n_trainees": len(people)}
     viewer = getattr(db, "viewer", None)
     if viewer is not None and viewer.suppresses_small_groups:
-        k = access.min_group_size()
-
-        few = 0 < head["n_trainees"] < k  # then every figure describes those few: none is shown
-
-        def shown(n: int) -> int | None:
-            return None if few or 0 < n < k else n
-
-        head = {"tiers": {tier: shown(n) for tier, n in counts.items()}, "n_no_data": shown(head["n_no_data"]),
-                "n_trainees": shown(head["n_trainees"])}
+        # The tiles with the total are a table of groups: the same rules as the
+        # headline and the heatmap (issue 16; privacy/suppression.py).
+        n = head["n_trainees"]
+        hidden_by = _suppression_cells(db).hidden_by(suppression.selection_of(filters))
+        no_data = suppression.suppress_parts({"n_no_data": head["n_no_data"]}, n, hidden_by=hidden_by)
+        head = {"tiers": suppression.suppress_parts(counts, n, hidden_by=hidden_by),
+                "n_no_data": no_data["n_no_data"],
+                "n_trainees": None if 0 < n < suppression.effective_k() or (n and hidden_by) else n}
     return head
 
 
@@ -280,6 +284,10 @@ def pattern_message(row: Mapping[str, Any], lang: str) -> str:
     other = row.get("other_role")
     if key == "no_consultation" and isinstance(other, str):
         key = "no_consultation_pair"
+    if pd.isna(row["n_in_group"]):  # counts hidden (management, issue 16): the share in tens
+        return t(f"triage.pattern_share.{key}", lang, share=f"{row['share']:.0%}", group=group,
+                 role=domain.role_label(row["role"], lang),
+                 other_role=domain.role_label(other, lang) if isinstance(other, str) else "")
     return t(
         f"triage.pattern.{key}", lang,
         n=int(row["n_trainees"]), total=int(row["n_in_group"]), group=group,
@@ -288,18 +296,53 @@ def pattern_message(row: Mapping[str, Any], lang: str) -> str:
     )
 
 
-def _patterns_found(db, found: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _patterns_found(db, found: pd.DataFrame, lang: str, filters: Filters) -> pd.DataFrame:
     viewer = getattr(db, "viewer", None)
-    if viewer is not None and viewer.suppresses_small_groups:
+    suppresses = viewer is not None and viewer.suppresses_small_groups
+    if suppresses:
         # an aggregate: a count of fewer than k trainees is not shown (privacy/suppression.py)
         found = found[found["n_trainees"] >= access.min_group_size()]
     found = found.reset_index(drop=True)
-    found["message"] = pd.Series([pattern_message(row, lang) for row in found.to_dict("records")],
-                                 index=found.index, dtype=object)
     for column in ("n_trainees", "n_in_group"):
         found[column] = found[column].astype("int64")
     found["share"] = found["share"].astype("float64")
+    if suppresses:
+        found = _counts_hidden(db, found, filters)
+    found["message"] = pd.Series([pattern_message(row, lang) for row in found.to_dict("records")],
+                                 index=found.index, dtype=object)
     return found[list(PATTERN_COLUMNS)]
+
+
+def share_in_tens(share: float) -> float:
+    """A share rounded to tens of percents (0.56 -> 0.6): what a pattern shows instead of its counts."""
+    return math.floor(share * 10 + 0.5) / 10
+
+
+def _counts_hidden(db, found: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Patterns whose counts would reveal a hidden group (issue 16): their
+    n_trainees and n_in_group NA, their share rounded to tens (the message
+    then reads "Bij ongeveer 60% van de studenten van ...").
+
+    Hidden: the group is hidden in the page's breakdown by its grouping
+    (``suppression.group_hidden``: 27 of S04's 29 at institute I2, beside
+    the 2 at I1), its size leaves 1 to k-1 of the view out, or the count
+    leaves 1 to k-1 of the group out (``suppression.small_either_way``).
+    """
+    cells = _suppression_cells(db)
+    selection = suppression.selection_of(filters)
+    n_view = suppression.n_in_view(cells, selection)
+    # The view itself hidden (the headline shows nothing): no count of it either.
+    view_hidden = 0 < n_view < suppression.effective_k() or cells.hidden_by(selection) is not None
+    hidden = pd.Series([
+        view_hidden
+        or suppression.group_hidden(cells, selection, row["group_by"], row["group_id"])
+        or suppression.small_either_way(row["n_in_group"], n_view)
+        or suppression.small_either_way(row["n_trainees"], row["n_in_group"])
+        for row in found.to_dict("records")], index=found.index, dtype=bool)
+    found = found.astype({"n_trainees": "Int64", "n_in_group": "Int64"})
+    found.loc[hidden, ["n_trainees", "n_in_group"]] = pd.NA
+    found.loc[hidden, "share"] = found.loc[hidden, "share"].map(share_in_tens)
+    return found
 
 
 def patterns(
@@ -320,7 +363,7 @@ def patterns(
         _PATTERN_PARTS, {**_filter_params(filters), **_pattern_params()},
         {**tables, "signals_param": _signal_arrow(current)},
     )
-    return _patterns_found(db, _run_one(db, rows, job), lang)
+    return _patterns_found(db, _run_one(db, rows, job), lang, filters)
 
 
 def no_data_trainees(db, filters: Filters = Filters(), *, rows: Rows | None = None) -> pd.DataFrame:

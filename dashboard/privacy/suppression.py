@@ -66,6 +66,13 @@ a count of trainees *with* a property also gives the count *without* it. A
 count whose complement is between 1 and k-1 is suppressed as a small count
 is (28 of 29 with a signal points at the one without).
 
+Tier tiles and patterns (issue 16): the overview's tiles per tier with the
+total are a table of groups too (:func:`suppress_parts`: 13 + 15 + 0 + 0 of
+29 left 1), and a pattern's group size is a figure about a group
+(:func:`group_hidden`, :func:`small_either_way`: "15 van 27 van instituut
+I2" at S04 gave 29 - 27 = 2, the group the institute breakdown hides);
+``analysis.triage`` applies both for management.
+
 Not protected (documented in docs/privacy.md): chains of two or more filter
 steps (consistency is checked one filter wider, not through the whole
 lattice of filter combinations), a grouping by school against one by
@@ -198,6 +205,31 @@ class Cells:
         return None
 
 
+def _hidden_wider(cells: Cells, view: Mapping[str, Any], by: str, groups: Iterable[Hashable]) -> set:
+    """The groups of ``by`` within ``view`` that a view one filter wider hides (other than by ``by``)."""
+    return {group for group in groups if not isinstance(group, _Missing)
+            and cells.hidden_by({**view, by: group}, skip=(by,)) is not None}
+
+
+def group_hidden(cells: Cells, selection: Mapping[str, Any], by: str, group: Hashable) -> bool:
+    """Whether the breakdown by ``by`` of the view ``selection`` (the
+    overview's heatmap, :func:`suppress_groups` with ``cells``) hides
+    ``group``: by rules 1 and 2, with the groups a view one filter wider hides.
+    A figure about that group (its size: "15 van 27 studenten van instituut
+    I2") must then not be shown elsewhere on the page either (issue 16)."""
+    view = {d: v for d, v in selection.items() if d != by}
+    sizes = cells.sizes(view, by)
+    if group not in sizes:
+        return False
+    small, complementary = groups_to_suppress(sizes, cells.k, _hidden_wider(cells, view, by, sizes))
+    return group in small or group in complementary
+
+
+def n_in_view(cells: Cells, selection: Mapping[str, Any]) -> int:
+    """The number of trainees in the view ``selection``."""
+    return sum(cells.sizes(selection, "school").values())
+
+
 def selection_of(filters: Any) -> dict[str, Any]:
     """The filter dimensions ``filters`` (an ``analysis.Filters``) sets."""
     return {d: getattr(filters, d) for d in FILTER_COLUMNS if getattr(filters, d, None) is not None}
@@ -244,8 +276,7 @@ def suppress_groups(
     forced: set = set()
     if cells is not None and by is not None:
         view = {d: v for d, v in (selection or {}).items() if d != by}
-        forced = {group for group in sizes.index if not isinstance(group, _Missing)
-                  and Cells(cells.frame, k).hidden_by({**view, by: group}, skip=(by,)) is not None}
+        forced = _hidden_wider(Cells(cells.frame, k), view, by, sizes.index)
     small, complementary = groups_to_suppress({g: int(s) for g, s in sizes.items()}, k, forced)
     is_small = keys.isin(small).to_numpy(dtype=bool)
     hidden = keys.isin(small | complementary).to_numpy(dtype=bool)
@@ -288,6 +319,46 @@ def _small_count(value: Any, k: int) -> bool:
     return value is not None and not pd.isna(value) and 0 < int(value) < k
 
 
+def small_either_way(value: Any, n: int, k: int | None = None) -> bool:
+    """Whether a count of trainees within ``n`` in view is small (1 to k-1),
+    or leaves a small number out (n minus the count is 1 to k-1): the
+    headline's rule for a count, also for the tier tiles and the patterns."""
+    k = effective_k(k)
+    return _small_count(value, k) or (value is not None and not pd.isna(value) and _small_count(n - int(value), k))
+
+
+_REST = _Missing()  # the trainees in view that no part counts (n minus the parts): derivable, so a cell too
+
+
+def suppress_parts(parts: Mapping[str, int], n: int, k: int | None = None, *,
+                   hidden_by: str | None = None) -> dict[str, int | None]:
+    """Counts of disjoint parts of the ``n`` trainees in view (the tier tiles:
+    trainees per tier) with the hidden ones None (issue 16).
+
+    The parts and the rest (n minus their sum: shown n minus shown tiles)
+    form a table of groups with its total, so the table rules apply: a part
+    that is small or leaves a small number out of n (:func:`small_either_way`)
+    is hidden, and :func:`groups_to_suppress` hides the smallest other parts
+    until the hidden ones are at least two and hold at least k trainees. 0 is
+    shown (it singles out nobody) and never counts as the second cell. The
+    rest takes part when it is small (it must be protected) but is never
+    chosen as the second cell: it is n minus the headline's "met een
+    signaal" and so visible. Fewer than k in view, or a view that a view one
+    filter wider hides (``hidden_by``, as :func:`suppress_headline`): all None.
+    """
+    k = effective_k(k)
+    if 0 < n < k or (n and hidden_by is not None):
+        return {part: None for part in parts}
+    sizes: dict[Hashable, int] = {part: int(v) for part, v in parts.items() if int(v) > 0}
+    rest = n - sum(int(v) for v in parts.values())
+    if _small_count(rest, k):
+        sizes[_REST] = rest
+    forced = {part for part, v in sizes.items() if small_either_way(v, n, k)}
+    small, complementary = groups_to_suppress(sizes, k, forced)
+    hidden = small | complementary
+    return {part: None if part in hidden else int(v) for part, v in parts.items()}
+
+
 def suppress_headline(head: Mapping[str, Any], k: int | None = None, *, hidden_by: str | None = None) -> dict[str, Any]:
     """The headline figures of ``analysis.headline_figures`` with small counts suppressed.
 
@@ -318,18 +389,14 @@ def suppress_headline(head: Mapping[str, Any], k: int | None = None, *, hidden_b
         )
         return out
     suppressed: list[str] = []
-
-    def small_either_way(value: Any) -> bool:  # the count, or what it leaves out of n
-        return _small_count(value, k) or (value is not None and not pd.isna(value) and _small_count(n - int(value), k))
-
     share = head["share_all_strong"]
-    if n and share is not None and not math.isnan(share) and small_either_way(round(share * n)):
+    if n and share is not None and not math.isnan(share) and small_either_way(round(share * n), n, k):
         out["share_all_strong"] = float("nan")
         suppressed.append("share_all_strong")
-    if small_either_way(head["n_with_signal"]):
+    if small_either_way(head["n_with_signal"], n, k):
         out["n_with_signal"] = None
         suppressed.append("n_with_signal")
-    small = counts["n_trainees"].map(small_either_way).astype(bool)
+    small = counts["n_trainees"].map(lambda value: small_either_way(value, n, k)).astype(bool)
     counts.loc[small, "n_trainees"] = pd.NA
     counts[SUPPRESSED] = small.to_numpy()
     out["signal_counts"] = counts

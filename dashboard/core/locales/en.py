@@ -980,6 +980,17 @@ TEXTS: dict[str, str] = {
     "step6.more.other": "and {n} more candidates with less support or more trainees",
     "signals.open_mentor": "Open mentor {id}",
     "mentor.scenario_reasons": "Why these candidates (the best three per function):",
+    # --- issue 16c: tier tiles and patterns for management without a hidden group ---
+    "triage.pattern_share.weak_formal": "For about {share} of the trainees of {group}: {role} below the norm (weak or no contribution).",
+    "triage.pattern_share.missing_formal": "For about {share} of the trainees of {group}: no formal {role}.",
+    "triage.pattern_share.no_consultation": "For about {share} of the trainees of {group}: no consultation of the {role} with the other expected mentor.",
+    "triage.pattern_share.no_consultation_pair": "For about {share} of the trainees of {group}: no consultation between {role} and {other_role}.",
+    "triage.pattern_share.no_klik": "For about {share} of the trainees of {group}: no klik with the {role}.",
+    "triage.pattern_share.negative_contribution": "For about {share} of the trainees of {group}: contribution of the {role} experienced as negative.",
+    "triage.pattern_share.uncovered_need": "For about {share} of the trainees of {group}: a need not strongly covered.",
+    "triage.pattern_share.single_point_of_failure": "For about {share} of the trainees of {group}: all strong coverage depends on the {role}.",
+    "triage.pattern_share.declining": "For about {share} of the trainees of {group}: relationship with the {role} weakened.",
+    "suppression.tiers_caption": "Privacy: a count that together with the total would reveal a group of fewer than {k} trainees reads \"hidden\"; a second count is then hidden too, so subtracting gives nothing away. A pattern that would reveal such a group shows its share rounded to tens instead of the counts.",
     # --- issue 12b: step 6 of the capture page (open functions and candidates from analysis.suggestions) ---
     "capture.step6.basis": "Open functions and candidates are based on the last saved state (wave {wave}). What you have not saved here yet only counts after Save.",
     "capture.step6.nothing_saved": "Nothing has been saved for this trainee yet: the open functions and candidates appear after Save.",

@@ -980,6 +980,17 @@ TEXTS: dict[str, str] = {
     "step6.more.other": "en nog {n} kandidaten met minder steun of meer studenten",
     "signals.open_mentor": "Begeleider {id} openen",
     "mentor.scenario_reasons": "Waarom deze kandidaten (de beste drie per functie):",
+    # --- issue 16c: tier tiles and patterns for management without a hidden group ---
+    "triage.pattern_share.weak_formal": "Bij ongeveer {share} van de studenten van {group}: {role} onder de norm (zwak of geen bijdrage).",
+    "triage.pattern_share.missing_formal": "Bij ongeveer {share} van de studenten van {group}: geen formele {role}.",
+    "triage.pattern_share.no_consultation": "Bij ongeveer {share} van de studenten van {group}: geen overleg van de {role} met de andere verwachte begeleider.",
+    "triage.pattern_share.no_consultation_pair": "Bij ongeveer {share} van de studenten van {group}: geen overleg tussen {role} en {other_role}.",
+    "triage.pattern_share.no_klik": "Bij ongeveer {share} van de studenten van {group}: geen klik met de {role}.",
+    "triage.pattern_share.negative_contribution": "Bij ongeveer {share} van de studenten van {group}: bijdrage van de {role} ervaren als negatief.",
+    "triage.pattern_share.uncovered_need": "Bij ongeveer {share} van de studenten van {group}: een behoefte niet sterk gedekt.",
+    "triage.pattern_share.single_point_of_failure": "Bij ongeveer {share} van de studenten van {group}: alle sterke dekking hangt aan de {role}.",
+    "triage.pattern_share.declining": "Bij ongeveer {share} van de studenten van {group}: relatie met de {role} verzwakt.",
+    "suppression.tiers_caption": "Privacy: een aantal dat samen met het totaal een groep van minder dan {k} studenten zou verraden, staat er als „verborgen”; dan is ook een tweede aantal verborgen, zodat aftrekken niets oplevert. Bij een patroon dat zo'n groep zou verraden staat het aandeel afgerond op tientallen in plaats van de aantallen.",
     # --- issue 12b: step 6 of the capture page (open functions and candidates from analysis.suggestions) ---
     "capture.step6.basis": "Open functies en kandidaten gaan uit van de laatst opgeslagen stand (fase {wave}). Wat u hier nog niet hebt opgeslagen, telt pas mee na Opslaan.",
     "capture.step6.nothing_saved": "Voor deze student is nog niets opgeslagen: de open functies en kandidaten verschijnen na Opslaan.",

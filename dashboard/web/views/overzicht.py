@@ -81,15 +81,20 @@ def headline_figures(head: dict, filters, formal_only: bool, tiers: dict | None 
     small = suppression.small_label(suppression.k_of(head), lang)
     if tiers is not None:
         # The signal tiles count per tier (issue 17), and the trainees without data beside them.
+        # A hidden tile reads "verborgen" (true for the small count and for the one hidden
+        # with it, and it does not tell which is which: issue 16).
+        hidden = suppression.hidden_label(lang)
         st.caption(ui.t("overview.tiers_caption"))
         columns = st.columns(4)
         for i, tier in enumerate(TIERS):
             n = tiers["tiers"][tier]
-            columns[i].metric(ui.t(f"triage.tier.{tier}"), small if n is None else _count(n),
+            columns[i].metric(ui.t(f"triage.tier.{tier}"), hidden if n is None else _count(n),
                               help=ui.t(f"triage.tier_help.{tier}"))
         n = tiers["n_no_data"]
-        columns[3].metric(ui.t("overview.no_data"), small if n is None else _count(n),
+        columns[3].metric(ui.t("overview.no_data"), hidden if n is None else _count(n),
                           help=ui.t("overview.no_data_help"))
+        if tiers.get("suppressed"):
+            st.caption(ui.t("suppression.tiers_caption", k=suppression.k_of(head)))
     counts = head["signal_counts"]
     if not counts.empty:
         with st.expander(ui.t("overview.signals_caption")):
@@ -267,7 +272,7 @@ def attention_lead(filters, norm) -> dict | None:
     n_nu = tiers["tiers"]["nu"]
     left, right = st.columns([3, 1], vertical_alignment="center")
     if n_nu is None:
-        left.subheader(ui.t("overview.act_now", students=suppression.small_label(min_group_of(), lang)))
+        left.subheader(ui.t("overview.act_now", students=suppression.hidden_label(lang)))
     else:
         left.subheader(ui.t("overview.act_now", students=tn("triage.students", n_nu, lang)))
     if sees_persons:
@@ -279,6 +284,9 @@ def attention_lead(filters, norm) -> dict | None:
         if len(patterns) > PATTERNS_SHOWN:
             with st.expander(ui.t("worklist.more_patterns", n=len(patterns) - PATTERNS_SHOWN)):
                 st.table(ui.pattern_table(patterns.iloc[PATTERNS_SHOWN:]), hide_index=True)
+    # Something above hid a count or showed a pattern's share instead of its counts: say why, below the tiles.
+    tiers = {**tiers, "suppressed": any(v is None for v in (*tiers["tiers"].values(), tiers["n_no_data"]))
+             or bool(patterns["n_in_group"].isna().any())}
     if people is not None and tiers["n_no_data"]:
         missing = people[people["wave"].isna()]
         with st.expander(ui.t("overview.no_data_list", students=tn("triage.students", len(missing), lang))):
@@ -293,10 +301,6 @@ def attention_lead(filters, norm) -> dict | None:
                 key="overview_no_data",
             )
     return tiers
-
-
-def min_group_of() -> int:
-    return suppression.effective_k()
 
 
 def render() -> None:
