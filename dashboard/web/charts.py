@@ -713,7 +713,7 @@ def _waves_figure(
     if not waves:
         return _empty_figure(t("chart.no_data", lang))
     n = len(waves)
-    gap = 0.03
+    gap = 0.08  # room between the waves for a right-hand label of one and a left-hand label of the next
     width = (1 - gap * (n - 1)) / n
     low, high = _rows_range(slots)
     margin = dict(l=10, r=10, t=40, b=10)

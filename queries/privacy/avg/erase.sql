@@ -12,7 +12,6 @@ DELETE FROM actions WHERE trainee_id = $id;
 -- An action naming the erased person stays the trainee's action, without the person.
 UPDATE actions SET person_id = NULL WHERE person_id = $id;
 DELETE FROM wave_revisions WHERE trainee_id = $id;
-UPDATE wave_revisions SET saved_by = 'gewist' WHERE list_contains($emails, saved_by);
 DELETE FROM trainees WHERE trainee_id = $id;
 DELETE FROM people WHERE person_id = $id;
 -- One of the two places that change audit rows (documented in the schema and
