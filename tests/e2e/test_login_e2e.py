@@ -280,6 +280,26 @@ def test_a_logged_in_beheerder_downloads_the_full_export(visitor, login_server, 
     assert "Error executing deferred callable" not in login_server.handle.log()
 
 
+def test_schoolopleider_worklist_shows_tier_sections(visitor, login_server, trainees):
+    """Issue 17: a schoolopleider's Signalen page is a worklist, Nu handelen first, then Bespreken
+    and Volgen, each with its count; only their own school's trainees; at 1366 px nothing scrolls sideways."""
+    visitor.page.set_viewport_size({"width": 1366, "height": 2400})
+    login_server.log_in(visitor, OPLEIDER_A)
+    visitor.visit("/signalen")
+    visitor.page.locator('[data-testid="stTable"]').first.wait_for(timeout=PAGE_TIMEOUT_MS)
+    headings = [h.strip() for h in visitor.page.locator('[data-testid="stHeading"]').all_inner_texts()]
+    tiers = [h for h in headings if h.startswith(("Nu handelen ·", "Bespreken ·", "Volgen ·"))]
+    assert [h.split(" ·")[0] for h in tiers] == ["Nu handelen", "Bespreken", "Volgen"], headings
+    assert all(h.endswith(("student", "studenten")) for h in tiers), tiers
+    text = visitor.text()
+    assert _shown(trainees.names[SCHOOL_A], text) and _shown(trainees.only_b, text) == []
+    # The reasons wrap inside the page: the main block is no wider than the window.
+    overflow = visitor.page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m.scrollWidth - m.clientWidth; }")
+    assert overflow <= 0, overflow
+    check(visitor, "signalen-schoolopleider-werklijst")
+
+
 def test_audit_trail_holds_the_logins(visitor, login_server):
     """Last in the module: it stops the server to read the database (DuckDB allows one process).
     Run alone, it logs in itself as whoever the tests before it did not."""
@@ -302,23 +322,3 @@ def test_audit_trail_holds_the_logins(visitor, login_server):
     assert set(denied["actor"]) == {STRANGER}
     assert {json.loads(detail)["reason"] for detail in denied["detail"]} == {"unknown_email"}
     assert logins["subject_id"].isna().all() and denied["subject_id"].isna().all()
-
-
-def test_schoolopleider_worklist_shows_tier_sections(visitor, login_server, trainees):
-    """Issue 17: a schoolopleider's Signalen page is a worklist, Nu handelen first, then Bespreken
-    and Volgen, each with its count; only their own school's trainees; at 1366 px nothing scrolls sideways."""
-    visitor.page.set_viewport_size({"width": 1366, "height": 2400})
-    login_server.log_in(visitor, OPLEIDER_A)
-    visitor.visit("/signalen")
-    visitor.page.locator('[data-testid="stTable"]').first.wait_for(timeout=PAGE_TIMEOUT_MS)
-    headings = [h.strip() for h in visitor.page.locator('[data-testid="stHeading"]').all_inner_texts()]
-    tiers = [h for h in headings if h.startswith(("Nu handelen ·", "Bespreken ·", "Volgen ·"))]
-    assert [h.split(" ·")[0] for h in tiers] == ["Nu handelen", "Bespreken", "Volgen"], headings
-    assert all(h.endswith(("student", "studenten")) for h in tiers), tiers
-    text = visitor.text()
-    assert _shown(trainees.names[SCHOOL_A], text) and _shown(trainees.only_b, text) == []
-    # The reasons wrap inside the page: the main block is no wider than the window.
-    overflow = visitor.page.evaluate(
-        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m.scrollWidth - m.clientWidth; }")
-    assert overflow <= 0, overflow
-    check(visitor, "signalen-schoolopleider-werklijst")
