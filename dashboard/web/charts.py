@@ -613,7 +613,10 @@ def _constellation_parts(
                                font=dict(size=WAVE_NAME_SIZE if compact else NAME_SIZE, color=NAME_COLOUR)))
     # Ghost nodes: roles the norm expects that the trainee lacks.
     if missing:
-        ghost_text = [escape(t("chart.ghost_label", lang, role=role_label(r, lang))) for r in missing]
+        # In the small wave drawings a ghost is named by its role's short form (SLB), as names are
+        # shortened there: a full role name beside a wave's edge would reach the next wave.
+        ghost_text = [escape(t("chart.ghost_label", lang, role=_role_short(r, lang) if compact else role_label(r, lang)))
+                      for r in missing]
         traces.append(go.Scatter(
             x=[positions[f"ghost:{r}"][0] for r in missing], y=[positions[f"ghost:{r}"][1] for r in missing],
             mode="markers",
