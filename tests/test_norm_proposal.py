@@ -39,7 +39,7 @@ def io_weak_partnership(db: Database) -> None:
 
 
 def table_counts(db: Database) -> tuple:
-    return tuple(db.query_sql(f"SELECT count(*) AS n FROM {table}")["n"].iloc[0]
+    return tuple(db.query_sql("SELECT count(*) AS n FROM query_table($table)", {"table": table})["n"].iloc[0]
                  for table in ("norm_roles", "norm_consultations", "audit_log"))
 
 

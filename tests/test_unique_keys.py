@@ -35,7 +35,7 @@ _REPEATED = {
 
 
 def _stored(db) -> dict[str, pd.DataFrame]:
-    return {table: db.query_sql(f"SELECT * FROM {table} ORDER BY ALL") for table in _TABLE_COLUMNS}
+    return {table: db.query_sql("SELECT * FROM query_table($table) ORDER BY ALL", {"table": table}) for table in _TABLE_COLUMNS}
 
 
 def _staged(table: str | None = None, key: dict[str, str] | None = None) -> dict[str, pa.Table]:
