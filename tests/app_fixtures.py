@@ -5,6 +5,7 @@ Use them with ``from tests.app_fixtures import *`` (or ``pytest_plugins``):
 * ``sample_db_path``: a DuckDB file imported once per session from
   ``sample_data/`` with the real importer. Treat it as read-only.
 * ``sample_db_copy``: a private copy of it, for tests that import or change data.
+* ``as_viewer``: ``as_viewer(viewer)`` makes the pages see ``viewer`` as who is logged in.
 * ``empty_db_path``: a database with the schema and no data.
 * ``run_app(db_path, page=None, user=None, **query)``: an ``AppTest`` of
   ``dashboard/web/app.py`` on that database, with those query parameters (and, if
@@ -25,7 +26,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.privacy.access import Viewer
 from dashboard.store.db import DB_ENV_VAR, PROJECT_ROOT, SAMPLE_DATA_DIR, Database
+from dashboard.web import session
 
 APP_PATH = PROJECT_ROOT / "dashboard" / "web" / "app.py"
 # The first run imports pandas, plotly and the pages; a slow CI machine needs time.
@@ -34,6 +37,7 @@ APP_TIMEOUT = 60
 __all__ = [
     "APP_PATH",
     "SMALL_DATASET",
+    "as_viewer",
     "empty_db_path",
     "make_zip",
     "page_text",
@@ -144,3 +148,13 @@ def page_text(app: AppTest) -> str:
     for chart in app.get("plotly_chart"):
         out.append(json.dumps(json.loads(chart.proto.spec), ensure_ascii=False))
     return "\n".join(out)
+
+
+@pytest.fixture
+def as_viewer(monkeypatch: pytest.MonkeyPatch) -> Callable[[Viewer], Viewer]:
+    """``as_viewer(viewer)``: the pages see ``viewer`` (what the login decides is tested in test_auth.py)."""
+    def use(viewer: Viewer) -> Viewer:
+        monkeypatch.setattr(session, "current_viewer", lambda: viewer)
+        return viewer
+
+    return use

@@ -23,15 +23,6 @@ IO_PRESENT = "*:wpb.s,so.z,io.g,slb.z:io.so,so.wpb:1"
 IO_PRESENT_ALL = IO_PRESENT + "!pabo:wpb.s,so.s,io.g,slb.z:io.so,so.wpb:1"  # also pabo, which has its own norm
 
 
-@pytest.fixture
-def as_viewer(monkeypatch):
-    def use(viewer: Viewer) -> Viewer:
-        monkeypatch.setattr(session, "current_viewer", lambda: viewer)
-        return viewer
-
-    return use
-
-
 def ok(app):
     assert not app.exception, [e.value for e in app.exception]
     return app

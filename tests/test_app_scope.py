@@ -34,15 +34,6 @@ def schools(people) -> tuple[str, str]:
     return counts.index[0], counts.index[1]
 
 
-@pytest.fixture
-def as_viewer(monkeypatch):
-    def use(viewer: Viewer) -> Viewer:
-        monkeypatch.setattr(session, "current_viewer", lambda: viewer)
-        return viewer
-
-    return use
-
-
 def _clean(app: AppTest) -> AppTest:
     assert not app.exception, [e.value for e in app.exception]
     return app

@@ -20,15 +20,6 @@ def people(sample_db_path) -> pd.DataFrame:
         return analysis.trainees(db.scoped(CLI_VIEWER))
 
 
-@pytest.fixture
-def as_viewer(monkeypatch):
-    def use(viewer: Viewer) -> Viewer:
-        monkeypatch.setattr(session, "current_viewer", lambda: viewer)
-        return viewer
-
-    return use
-
-
 def _clean(app):
     assert not app.exception, [e.value for e in app.exception]
     return app
