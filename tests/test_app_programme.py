@@ -14,7 +14,6 @@ from dashboard.exchange import norm_proposal
 from dashboard.privacy import audit
 from dashboard.privacy.access import Viewer
 from dashboard.store.db import Database
-from dashboard.web import session
 from tests.app_fixtures import *  # noqa: F403
 
 PROGRAMME = "views/programma.py"

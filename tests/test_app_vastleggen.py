@@ -8,7 +8,6 @@ import pytest
 from dashboard import analysis
 from dashboard.privacy.access import CLI_VIEWER, Viewer
 from dashboard.store.db import Database
-from dashboard.web import session
 from tests.app_fixtures import *  # noqa: F403
 
 PAGE = "views/vastleggen.py"
