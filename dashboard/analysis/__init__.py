@@ -24,7 +24,6 @@ import re
 import string
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,7 +36,7 @@ from dashboard.core import domain
 from dashboard.analysis import network
 from dashboard.privacy import suppression
 from dashboard.privacy.access import AccessDenied
-from dashboard.store.db import Database, load_sql
+from dashboard.store.db import Database, load_sql, side_by_side
 from dashboard.core.i18n import normalise_language, t
 
 
@@ -566,10 +565,9 @@ def headline(db: Database, filters: Filters = Filters(), norm: Norm | None = Non
     For a viewer who suppresses small groups (management): small counts
     suppressed, see ``suppression.suppress_headline``.
     """
-    with ThreadPoolExecutor(max_workers=2) as pool:  # two independent queries, side by side
-        found_coverage = pool.submit(_coverage, db, filters, norm)
-        found_signals = pool.submit(_signals, db, filters, norm, "nl")
-        head = headline_figures(found_coverage.result(), found_signals.result())
+    found_coverage, found_signals = side_by_side(lambda: _coverage(db, filters, norm),
+                                                 lambda: _signals(db, filters, norm, "nl"))
+    head = headline_figures(found_coverage, found_signals)
     viewer = getattr(db, "viewer", None)
     if viewer is not None and viewer.suppresses_small_groups:
         hidden_by = _suppression_cells(db).hidden_by(suppression.selection_of(filters))
@@ -723,9 +721,8 @@ def _run_on_rows(db: Database, rows: Mapping[str, pa.Table], jobs: Sequence[Job]
 def _run_side_by_side(db: Database, rows: Mapping[str, pa.Table], first: Sequence[Job],
                       second: Sequence[Job]) -> list[pd.DataFrame]:
     """Two lists of jobs on two scratch cursors at once (DuckDB releases the GIL); results in order."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        other = pool.submit(_run_on_rows, db, rows, second)
-        return _run_on_rows(db, rows, first) + other.result()
+    mine, other = side_by_side(lambda: _run_on_rows(db, rows, first), lambda: _run_on_rows(db, rows, second))
+    return mine + other
 
 
 def _is_visible(rows: Mapping[str, pa.Table]) -> bool:
@@ -957,17 +954,14 @@ def _compare(
     id_column = GROUP_COLUMNS.get(by, by)
     own_schools, own_institutes = own if own is not None else ((), ())
     # Four independent queries, side by side (each on its own cursor).
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        people_job = pool.submit(_trainees, db, filters)
-        cells_job = pool.submit(_coverage, db, filters, norm)
-        signals_job = pool.submit(_signals, db, filters, norm, "nl")
-        ties_job = pool.submit(
-            _run, db, [_CHOSEN, _SCOPE, "analysis/compare_ties"],
-            {**_filter_params(filters), "by": by, "own_schools": list(own_schools) or None,
-             "own_institutes": list(own_institutes) or None},
-            _analysis_tables(db, norm),
-        )
-        people, cells, found, ties = people_job.result(), cells_job.result(), signals_job.result(), ties_job.result()
+    ties_params = {**_filter_params(filters), "by": by, "own_schools": list(own_schools) or None,
+                   "own_institutes": list(own_institutes) or None}
+    people, cells, found, ties = side_by_side(
+        lambda: _trainees(db, filters),
+        lambda: _coverage(db, filters, norm),
+        lambda: _signals(db, filters, norm, "nl"),
+        lambda: _run(db, [_CHOSEN, _SCOPE, "analysis/compare_ties"], ties_params, _analysis_tables(db, norm)),
+    )
     if by == OWN_GROUP:
         mine = people["school_id"].isin(own_schools) | people["institute_id"].isin(own_institutes)
         people[OWN_GROUP] = mine.map({True: OWN_GROUP, False: REST_GROUP})
