@@ -107,12 +107,11 @@ _SCOPE = "analysis/_scope"
 _COVERAGE = "analysis/_coverage"
 # The rules evaluated from the stored rows (any norm, copied rows) ...
 COVERAGE_PARTS: tuple[str, ...] = (_CHOSEN, _SCOPE, _COVERAGE)
-SIGNAL_PARTS: tuple[str, ...] = (*COVERAGE_PARTS, "analysis/_signal_rows", "analysis/_mentor_signals", "analysis/signals")
+_SENTENCES: tuple[str, ...] = ("analysis/_mentor_signals", "analysis/_signal_messages")
+SIGNAL_PARTS: tuple[str, ...] = (*COVERAGE_PARTS, "analysis/_signal_rows", *_SENTENCES, "analysis/signals")
 # ... and read from the derived layer (dashboard/analysis/derived.py) under the stored norms.
 DERIVED_COVERAGE_PARTS: tuple[str, ...] = (_CHOSEN, _SCOPE, "analysis/derived/_coverage")
-DERIVED_SIGNAL_PARTS: tuple[str, ...] = (
-    _CHOSEN, _SCOPE, "analysis/derived/_signal_rows", "analysis/_mentor_signals", "analysis/signals",
-)
+DERIVED_SIGNAL_PARTS: tuple[str, ...] = (_CHOSEN, _SCOPE, "analysis/derived/_signal_rows", *_SENTENCES, "analysis/signals")
 
 
 # --- running the named queries ------------------------------------------------
