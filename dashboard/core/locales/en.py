@@ -996,4 +996,6 @@ TEXTS: dict[str, str] = {
     "capture.step6.nothing_saved": "Nothing has been saved for this trainee yet: the open functions and candidates appear after Save.",
     "capture.step6.pick": "Candidate for an action",
     "capture.step6.agree": "Agree as an action",
+    # --- polish-12: Dutch placeholders, step-6 list, hidden headline figures, truncated database at serve ---
+    "db.damaged.truncated": "the file is {actual} bytes long, but its own header says it should be {expected} bytes (it was cut off)",
 }

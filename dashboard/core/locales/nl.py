@@ -996,4 +996,6 @@ TEXTS: dict[str, str] = {
     "capture.step6.nothing_saved": "Voor deze student is nog niets opgeslagen: de open functies en kandidaten verschijnen na Opslaan.",
     "capture.step6.pick": "Kandidaat voor een actie",
     "capture.step6.agree": "Als actie afspreken",
+    # --- polish-12: Dutch placeholders, step-6 list, hidden headline figures, truncated database at serve ---
+    "db.damaged.truncated": "het bestand is {actual} bytes lang, maar volgens zijn eigen kop hoort het {expected} bytes te zijn (het is afgekapt)",
 }
