@@ -199,15 +199,7 @@ def _step_six(form: capture.WaveForm, labels: dict[str, str], basis: str | None)
         if mine.empty:
             st.caption(ui.t("step6.no_candidates"))
             continue
-        # Names and reasons as cells of st.dataframe: plain text, never markdown.
-        st.dataframe(pd.DataFrame({
-            ui.t("step6.col.rank"): mine["rank"].astype(int),
-            ui.t("step6.col.name"): mine["name"],
-            ui.t("step6.col.role"): mine["role"].map(lambda r: role_label(r, lang)),
-            ui.t("step6.col.reason"): [reason + (f" ({ui.t('step6.in_network')})" if bool(inside) else "")
-                                       for reason, inside in zip(mine["reason"], mine["in_network"])],
-        }), hide_index=True, key=f"cap_step6_{row.function}",
-            column_config={ui.t("step6.col.reason"): st.column_config.TextColumn(width="large")})
+        _candidate_list(mine, row.function, lang)
         names = dict(zip(mine["person_id"], mine["name"]))
         columns = st.columns([2, 3], vertical_alignment="bottom")
         picked = columns[0].selectbox(ui.t("capture.step6.pick"), list(names), format_func=names.get,
@@ -218,6 +210,18 @@ def _step_six(form: capture.WaveForm, labels: dict[str, str], basis: str | None)
             form.actions.append(capture.ActionRow(capture.next_action_id(form), row.function, picked))
             st.rerun()
     return list(open_functions["function"]), candidates
+
+
+def _candidate_list(mine: pd.DataFrame, function: str, lang: str) -> None:
+    """The candidates of one open function as a stacked list: per candidate a line with rank,
+    name and role and below it their reason, wrapping at any width (a table's reason column
+    scrolled sideways on a phone). Names and reasons escaped: shown as plain text."""
+    with st.container(border=True, key=f"cap_step6_{function}"):
+        for candidate in mine.itertuples(index=False):
+            reason = candidate.reason + (f" ({ui.t('step6.in_network')})" if bool(candidate.in_network) else "")
+            st.markdown(f"**{int(candidate.rank)}\\. {ui.escape_markdown(candidate.name)}** · "
+                        f"{ui.escape_markdown(role_label(candidate.role, lang))}  \n"
+                        f"{ui.escape_markdown(reason)}")
 
 
 def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.DataFrame,
@@ -351,7 +355,7 @@ def render() -> None:
     with right:
         figure = charts.constellation_figure(capture.form_constellation(form, trainee), wave, functions, ui.lang())
         st.plotly_chart(figure, key="capture_figure")
-    # Step 6 at full width: the candidates' reason sentences fit without scrolling sideways.
+    # Step 6 at full width: the candidates' reason sentences get the whole line.
     _actions_step(form, labels, capture.open_previous_actions(db, trainee_id, wave), _saved_basis(form, waves))
     if _unsaved(form):
         # The form stays in this session when you visit another page; it is not stored yet.
