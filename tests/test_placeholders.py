@@ -68,7 +68,7 @@ def test_the_capture_page_has_dutch_placeholders_in_every_step(run_app, sample_d
     _assert_dutch(app, "vastleggen")
     placeholders = {chooser.key: chooser.placeholder for chooser in _choosers(app)}
     assert placeholders["cap_overleg"] == "Kies wie met wie overlegt"
-    assert placeholders["cap_needs"] == "Kies een of meer behoeften"
+    assert placeholders["cap_needs"] == "Kies de functies die u nodig hebt"
     assert any(key.startswith("cap_functions_") and value == "Kies een of meer functies"
                for key, value in placeholders.items())
     assert any(key.startswith("cap_act_p_") and value == "Kies een persoon" for key, value in placeholders.items())
@@ -79,4 +79,4 @@ def test_in_english_the_capture_page_placeholders_are_english(run_app, sample_db
     english = set(en.TEXTS.values())
     for chooser in _choosers(app):
         assert chooser.placeholder in english and chooser.placeholder not in STREAMLIT_DEFAULTS, chooser.key
-    assert {c.key: c.placeholder for c in app.multiselect}["cap_needs"] == "Choose one or more needs"
+    assert {c.key: c.placeholder for c in app.multiselect}["cap_needs"] == "Choose the functions you need"

@@ -1002,7 +1002,7 @@ TEXTS: dict[str, str] = {
     "capture.placeholder.frequency": "Choose how often",
     "capture.placeholder.role": "Choose a role",
     "capture.placeholder.overleg": "Choose who consults whom",
-    "capture.placeholder.needs": "Choose one or more needs",
+    "capture.placeholder.needs": "Choose the functions you need",
     "capture.placeholder.candidate": "Choose a candidate",
     "capture.placeholder.function": "Choose a function",
     "capture.placeholder.person": "Choose a person",

@@ -1002,7 +1002,7 @@ TEXTS: dict[str, str] = {
     "capture.placeholder.frequency": "Kies hoe vaak",
     "capture.placeholder.role": "Kies een rol",
     "capture.placeholder.overleg": "Kies wie met wie overlegt",
-    "capture.placeholder.needs": "Kies een of meer behoeften",
+    "capture.placeholder.needs": "Kies de functies die u nodig hebt",
     "capture.placeholder.candidate": "Kies een kandidaat",
     "capture.placeholder.function": "Kies een functie",
     "capture.placeholder.person": "Kies een persoon",
