@@ -21,6 +21,7 @@ import functools
 import os
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -335,6 +336,42 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return LATEST_SCHEMA_VERSION
 
 
+# --- the query threads ------------------------------------------------------------
+#
+# Independent questions run side by side (DuckDB releases the GIL while it
+# works). One pool for the process, made once: a pool per call cost a thread
+# start and join on every rerun (issue 15). A job already on a pool thread runs
+# its own jobs in line, so no pool thread ever waits for another (no deadlock
+# when every thread is busy).
+
+QUERY_THREADS = 4
+_pool_lock = threading.Lock()
+_pool: list[ThreadPoolExecutor] = []
+_on_pool_thread = threading.local()
+
+
+def _query_pool() -> ThreadPoolExecutor:
+    with _pool_lock:
+        if not _pool:
+            _pool.append(ThreadPoolExecutor(max_workers=QUERY_THREADS, thread_name_prefix="query",
+                                            initializer=lambda: setattr(_on_pool_thread, "active", True)))
+        return _pool[0]
+
+
+def side_by_side(*jobs: Callable[[], Any]) -> list[Any]:
+    """Each job's result, in order: the first on the caller's thread, the
+    others on the query threads at the same time."""
+    if len(jobs) < 2 or getattr(_on_pool_thread, "active", False):
+        return [job() for job in jobs]
+    pool = _query_pool()
+    others = [pool.submit(job) for job in jobs[1:]]
+    try:
+        first = jobs[0]()
+    finally:
+        found = [other.result() for other in others]
+    return [first, *found]
+
+
 # DuckDB errors that mean the write could not be done, not that a statement is wrong.
 _WRITE_FAILURES: tuple[type[BaseException], ...] = (
     duckdb.IOException, duckdb.TransactionException, duckdb.FatalException, duckdb.OutOfMemoryException,
@@ -450,14 +487,31 @@ class Database:
         counts = self.query("store/table_counts")
         return dict(zip(counts["table_name"], counts["n"].astype(int)))
 
+    def data_state(self) -> tuple[int, bool]:
+        """(data version, whether the derived tables are current): one row, read per rerun."""
+        cur = self.cursor()
+        try:
+            version, fresh = cur.execute(load_sql("store/meta/data_state")).fetchone()
+        finally:
+            cur.close()
+        return int(version), bool(fresh)
+
     def is_empty(self) -> bool:
         return self.scalar(load_sql("store/meta/trainee_count")) == 0
 
     # -- writing ----------------------------------------------------------
 
     @contextmanager
-    def transaction(self, integrity: Sequence[str] = FULL_CHECK) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(
+        self, integrity: Sequence[str] = FULL_CHECK, *, changes_data: bool = True
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write transaction on its own cursor.
+
+        ``changes_data`` (all but the audit trail's and the users' writes):
+        the transaction bumps the data version (:meth:`data_state`), which
+        keys the dashboard's caches and leaves the derived tables stale until
+        the writer refreshes them in the same transaction
+        (``dashboard/analysis/derived.py``).
 
         Commits only when the block finishes and the integrity check finds
         nothing (no broken reference or two-column rule, no repeated key);
@@ -474,6 +528,8 @@ class Database:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
+                if changes_data:
+                    cur.execute(load_sql("store/meta/bump_data_version"))
                 yield cur
                 violations = cur.execute(check_sql(integrity)).df()
                 if len(violations):

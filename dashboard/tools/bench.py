@@ -372,7 +372,7 @@ def bench_analysis(db: Database, n_trainees: int, runs: int) -> list[Figure]:
     scoped = ["analysis/_visible", "analysis/_chosen", "analysis/_scope"]
     from dashboard.analysis import triage
 
-    signal_parts = [*scoped, "analysis/_coverage", "analysis/signals"]
+    signal_parts = ["analysis/_visible", *analysis.SIGNAL_PARTS]
     questions = [
         ("signals (all trainees)", lambda: analysis.signals(db), signal_parts, everyone),
         # Issue 17: attention (triage) beside signals for the same filter; its floor is the
