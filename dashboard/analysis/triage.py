@@ -79,6 +79,7 @@ _COVERAGE = "analysis/_coverage"
 _PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", *SIGNAL_PARTS[1:])
 _DERIVED_PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", *DERIVED_SIGNAL_PARTS[1:])
 _TRIAGE_PARTS = (_CHOSEN, _SCOPE, "analysis/triage")
+_DERIVED_TRIAGE_PARTS = (*DERIVED_SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/triage")
 _PATTERN_PARTS = (_CHOSEN, _SCOPE, "analysis/patterns")
 
 Rows = Mapping[str, pa.Table]
@@ -241,6 +242,11 @@ def triage(
 
 
 def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | None) -> pd.DataFrame:
+    if rows is None and uses_derived(db, norm):
+        # Under the stored norms: one statement, the signals of both waves read from the derived layer.
+        taxonomy = functions(db)
+        tables = {**_analysis_tables(db, norm, taxonomy), **_message_tables(db, lang, taxonomy)}
+        return _triage_found(_run(db, _DERIVED_TRIAGE_PARTS, _filter_params(filters), tables))
     current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows)
     current, previous = _run_jobs(db, rows, [current_job], [previous_job])
     job: Job = (
