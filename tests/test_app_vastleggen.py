@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -91,16 +93,33 @@ def step_six_case(sample_db_path) -> dict:
     raise AssertionError("the sample has no trainee with a step-6 candidate")
 
 
+def _unescaped(markdown: str) -> str:
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def _step_six_lines(app, function: str) -> list[tuple[str, str]]:
+    """(head, reason) of each candidate line in step 6's list for ``function``."""
+    out = []
+    for block in app.get("flex_container"):
+        if block.proto.id.endswith(f"-cap_step6_{function}"):  # the container's key ends its id
+            for element in block.markdown:
+                head, reason = _unescaped(element.value).split("  \n", 1)
+                out.append((head.replace("**", ""), reason))
+    return out
+
+
 def test_step_six_shows_candidates_with_their_reason_and_agrees_an_action(run_app, sample_db_copy, step_six_case):
     candidate = step_six_case["candidate"]
     function, wave = str(candidate["function"]), str(candidate["wave"])
     app = _clean(run_app(sample_db_copy, PAGE, trainee=step_six_case["trainee"], wave=wave))
-    tables = [d.value for d in app.dataframe if "waarom" in d.value.columns]
-    assert tables, "step 6 shows no candidates"
-    [table] = [t for t in tables if candidate["name"] in set(t["naam"])]
-    row = table[table["naam"] == candidate["name"]]
-    assert len(row) == 1 and row["waarom"].iloc[0].startswith(candidate["reason"])
-    assert table["waarom"].str.startswith("sterk als ").all()
+    # A stacked list (no table: its reason column scrolled sideways on a phone): per candidate
+    # "rank. name · role" and below it the reason, as escaped (plain) text.
+    lines = _step_six_lines(app, function)
+    assert lines, "step 6 shows no candidates"
+    [line] = [line for line in lines if line[0].split(". ", 1)[1].startswith(f"{candidate['name']} · ")]
+    assert line[1].startswith(candidate["reason"])
+    assert all(reason.startswith("sterk als ") for _, reason in lines)
+    assert not any("waarom" in d.value.columns for d in app.dataframe)
     # The stored wave, unchanged: no note that the candidates lag behind the form.
     assert not any("laatst opgeslagen stand" in c.value for c in app.caption)
 

@@ -65,6 +65,8 @@ Headline complements: the headline shows the number of trainees in view, so
 a count of trainees *with* a property also gives the count *without* it. A
 count whose complement is between 1 and k-1 is suppressed as a small count
 is (28 of 29 with a signal points at the one without).
+Such a count is k or more, so it reads "verborgen" / "hidden", not "< k"
+(which would be false); a count below k reads "< k".
 
 Tier tiles and patterns (issue 16): the overview's tiles per tier with the
 total are a table of groups too (:func:`suppress_parts`: 13 + 15 + 0 + 0 of
@@ -99,6 +101,8 @@ SIZE_COLUMN = "n_trainees"
 # Columns that name a row rather than measure trainees: never suppressed.
 DESCRIPTIVE_COLUMNS: tuple[str, ...] = ("group_name", "function")
 HEADLINE_FIGURES: tuple[str, ...] = ("n_trainees", "share_all_strong", "n_with_signal")
+# Headline key: the suppressed figures that are k or more, hidden because n minus them is small.
+HIDDEN_FOR_COMPLEMENT = "hidden_for_complement"
 _ATTR = "min_group"
 _FIGURES_ATTR = "suppressed_figures"
 
@@ -384,23 +388,34 @@ def suppress_headline(head: Mapping[str, Any], k: int | None = None, *, hidden_b
     if 0 < n < k or (n and hidden_by is not None):
         out.update(
             n_trainees=None, share_all_strong=float("nan"), n_with_signal=None,
-            signal_counts=counts.iloc[0:0].assign(**{SUPPRESSED: pd.Series([], dtype=bool)}),
-            suppressed=HEADLINE_FIGURES,
+            signal_counts=counts.iloc[0:0].assign(**{SUPPRESSED: pd.Series([], dtype=bool),
+                                                     SMALL_GROUP: pd.Series([], dtype=bool)}),
+            suppressed=HEADLINE_FIGURES, **{HIDDEN_FOR_COMPLEMENT: ()},
         )
         return out
     suppressed: list[str] = []
+    # Hidden only for what they leave out (28 of 29): such a figure is not below k, so it
+    # reads "verborgen", never a false "< k" (headline_value).
+    complement: list[str] = []
     share = head["share_all_strong"]
     if n and share is not None and not math.isnan(share) and small_either_way(round(share * n), n, k):
         out["share_all_strong"] = float("nan")
         suppressed.append("share_all_strong")
+        if not _small_count(round(share * n), k):
+            complement.append("share_all_strong")
     if small_either_way(head["n_with_signal"], n, k):
         out["n_with_signal"] = None
         suppressed.append("n_with_signal")
+        if not _small_count(head["n_with_signal"], k):
+            complement.append("n_with_signal")
     small = counts["n_trainees"].map(lambda value: small_either_way(value, n, k)).astype(bool)
+    below_k = counts["n_trainees"].map(lambda value: _small_count(value, k)).astype(bool)
     counts.loc[small, "n_trainees"] = pd.NA
     counts[SUPPRESSED] = small.to_numpy()
+    counts[SMALL_GROUP] = below_k.to_numpy()
     out["signal_counts"] = counts
     out["suppressed"] = tuple(suppressed)
+    out[HIDDEN_FOR_COMPLEMENT] = tuple(complement)
     return out
 
 
@@ -488,9 +503,12 @@ def export_frame(frame: pd.DataFrame, lang: str = "nl", *, keep_reason: bool = F
 
 def headline_value(head: Mapping[str, Any], figure: str, formatted: str, lang: str = "nl") -> str:
     """A headline figure for display: its text, or "< k" when suppressed
-    (a share: "< k studenten", the number of trainees it counts)."""
+    (a share: "< k studenten", the number of trainees it counts); "verborgen"
+    when it was hidden only for its complement (28 of 29: not below k)."""
     if figure not in head.get("suppressed", ()):
         return formatted
+    if figure in head.get(HIDDEN_FOR_COMPLEMENT, ()):
+        return hidden_label(lang)
     if figure == "share_all_strong":
         return t("suppression.small_share", lang, k=k_of(head))
     return small_label(k_of(head), lang)

@@ -34,6 +34,7 @@ from dashboard.analysis import derived
 from dashboard.exchange.limits import MAX_UPLOAD_MB
 from dashboard.privacy.access import LOOPBACK_HOSTS, MODE_ENV_VAR, MODE_LOCAL, MODE_SERVER
 from dashboard.store.db import DB_ENV_VAR, SAMPLE_DATA_DIR, DamagedDatabaseError, Database, DatabaseError, default_db_path
+from dashboard.store.file_check import check_complete
 from dashboard.core.i18n import t
 
 APP_PATH = Path(__file__).resolve().parent / "app.py"
@@ -85,6 +86,11 @@ def prepare_database(path: Path | None = None, *, sample_dir: Path = SAMPLE_DATA
     """
     path = (path or default_db_path()).resolve()
     if path.exists():
+        try:
+            # Cut off after an intact header, a file opens and its pages fail later: refuse now.
+            check_complete(path, lang)
+        except DamagedDatabaseError as exc:
+            raise ServeError(exc.message(lang)) from exc
         db = _open(path, lang)
         try:
             derived.ensure(db)  # an upgraded or erased-from file: the derived layer before the first page

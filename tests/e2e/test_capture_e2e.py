@@ -156,6 +156,51 @@ def test_two_people_saving_the_same_wave_the_second_is_refused_and_can_reload(ne
 
 
 @pytest.fixture(scope="module")
+def step_six_case(sample_db_path) -> dict[str, str]:  # noqa: F811
+    """A trainee and wave of the sample with step-6 candidates, and the reasons the page must show."""
+    from dashboard import analysis
+    from dashboard.analysis import suggestions
+    from dashboard.privacy.access import CLI_VIEWER
+
+    with Database(sample_db_path, read_only=True) as db:
+        for trainee_id in analysis.trainees(db.scoped(CLI_VIEWER))["trainee_id"]:
+            found = suggestions.candidates(db, str(trainee_id))
+            if not found.empty:
+                first = found.iloc[0]
+                return {"trainee": str(trainee_id), "wave": str(first["wave"]), "function": str(first["function"]),
+                        "reason": str(first["reason"]), "name": str(first["name"])}
+    raise AssertionError("the sample has no trainee with a step-6 candidate")
+
+
+@pytest.mark.parametrize("width", [390, 1366], ids=["telefoon", "breed"])
+def test_step_six_reasons_are_readable_without_scrolling_sideways(browser, capture_server, step_six_case, width):
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 500 else 900}, locale="nl-NL")
+    try:
+        app = AppBrowser(capture_server.url, context.new_page())
+        app.visit(f"/vastleggen?trainee={step_six_case['trainee']}&wave={step_six_case['wave']}")
+        candidates = app.page.locator(f".st-key-cap_step6_{step_six_case['function']}")
+        candidates.wait_for(timeout=PAGE_TIMEOUT_MS)
+        candidates.scroll_into_view_if_needed()
+        text = candidates.inner_text()
+        assert step_six_case["name"] in text and step_six_case["reason"] in text
+        # Nothing inside the list is wider than its box, and the list fits the window.
+        overflowing = candidates.evaluate(
+            """(list) => [list, ...list.querySelectorAll('*')]
+                .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')
+                .length""")
+        assert overflowing == 0
+        box = candidates.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        for line in candidates.locator('[data-testid="stMarkdownContainer"]').all():
+            line_box = line.bounding_box()
+            assert line_box is not None and line_box["x"] + line_box["width"] <= width
+        assert app.page.evaluate("() => document.documentElement.scrollWidth") <= width
+        app.check("vastleggen-stap6-telefoon" if width < 500 else "vastleggen-stap6")
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
 def student_server(browser, sample_db_path, tmp_path_factory) -> Iterator[tuple[ServerHandle, str]]:  # noqa: F811
     folder = tmp_path_factory.mktemp("student-server")
     db_path = folder / "student.duckdb"

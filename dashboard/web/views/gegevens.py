@@ -225,7 +225,8 @@ def _audit_section() -> None:
     st.caption(ui.t("audit.page.caption"))
     left, right = st.columns(2)
     labels = {None: ui.t("audit.page.all"), **{a: a for a in audit.ACTIONS}}
-    action = left.selectbox(ui.t("audit.page.action"), tuple(labels), format_func=labels.__getitem__, key="audit_action")
+    action = left.selectbox(ui.t("audit.page.action"), tuple(labels), format_func=labels.__getitem__,
+                            placeholder=ui.t("audit.page.placeholder.action"), key="audit_action")
     since = right.date_input(ui.t("audit.page.since"), value=None, key="audit_since", format="DD-MM-YYYY")
     log = audit.audit_log(ui.shared_database(), since=since, action=action)
     newest = log.iloc[::-1].head(AUDIT_ROWS_SHOWN)

@@ -101,10 +101,17 @@ def headline_figures(head: dict, filters, formal_only: bool, tiers: dict | None 
             columns = st.columns(4)
             # Largest first; suppressed counts (fewer than k) last.
             ordered = counts.sort_values("n_trainees", ascending=False, na_position="last")
-            for i, row in enumerate(ordered.itertuples(index=False)):
-                value = small if pd.isna(row.n_trainees) else _count(row.n_trainees)
-                columns[i % 4].metric(ui.t(f"signals.code.{row.code}"), value)
-    if suppressed or (suppression.SUPPRESSED in counts.columns and counts[suppression.SUPPRESSED].any()):
+            for i, row in enumerate(ordered.to_dict("records")):
+                # Below k: "< k"; hidden only because it leaves fewer than k out: "verborgen".
+                hidden_value = small if row.get(suppression.SMALL_GROUP, True) else suppression.hidden_label(lang)
+                value = hidden_value if pd.isna(row["n_trainees"]) else _count(row["n_trainees"])
+                columns[i % 4].metric(ui.t(f"signals.code.{row['code']}"), value)
+    hidden_codes = counts[suppression.SUPPRESSED] & ~counts[suppression.SMALL_GROUP] \
+        if {suppression.SUPPRESSED, suppression.SMALL_GROUP} <= set(counts.columns) else pd.Series([], dtype=bool)
+    if head.get(suppression.HIDDEN_FOR_COMPLEMENT) or hidden_codes.any():
+        st.caption(ui.t("suppression.headline_complement_caption", k=suppression.k_of(head)))
+    if set(suppressed) - set(head.get(suppression.HIDDEN_FOR_COMPLEMENT, ())) or (
+            suppression.SUPPRESSED in counts.columns and (counts[suppression.SUPPRESSED] & ~hidden_codes).any()):
         st.caption(ui.t("suppression.headline_caption", k=suppression.k_of(head)))
     return True
 

@@ -64,7 +64,8 @@ def editor(current: dict[str, Norm], proposal: dict[str, Norm], programmes: list
     st.subheader(ui.t("programme.editor_title"))
     st.caption(ui.t("programme.editor_caption"))
     targets = [ALL_PROGRAMMES, *sorted(set(current) | set(programmes), key=lambda p: (p != "*", p.lower()))]
-    target = st.selectbox(ui.t("programme.target"), targets, format_func=_programme_label, key="programme_target")
+    target = st.selectbox(ui.t("programme.target"), targets, format_func=_programme_label,
+                          placeholder=ui.t("programme.placeholder.programme"), key="programme_target")
     base = proposal.get(target if target != ALL_PROGRAMMES else domain.DEFAULT_PROGRAMME) or proposal[domain.DEFAULT_PROGRAMME]
     expected = dict(base.roles)
     strengths = [NOT_EXPECTED, *domain.STRENGTHS]
@@ -75,17 +76,19 @@ def editor(current: dict[str, Norm], proposal: dict[str, Norm], programmes: list
             chosen[role] = columns[i % 4].selectbox(
                 domain.role_label(role, ui.lang()), strengths, index=strengths.index(expected.get(role, NOT_EXPECTED)),
                 format_func=lambda s: ui.t("programme.not_expected") if s == NOT_EXPECTED else ui.t(f"analysis.strength.{s}"),
-                key=f"programme_role_{target}_{role}",
+                placeholder=ui.t("programme.placeholder.strength"), key=f"programme_role_{target}_{role}",
             )
         pairs = sorted({(min(a, b), max(a, b)) for a, b in base.consultations} | set(combinations(sorted(domain.ROLE_CODES), 2)))
         kept = st.multiselect(
             ui.t("programme.pairs"), pairs, default=sorted({(min(a, b), max(a, b)) for a, b in base.consultations}),
-            format_func=_pair_label, key=f"programme_pairs_{target}",
+            format_func=_pair_label, placeholder=ui.t("programme.placeholder.pairs"), key=f"programme_pairs_{target}",
         )
         left, right = st.columns(2)
         add_a = left.selectbox(ui.t("programme.add_pair_a"), [None, *domain.ROLE_CODES], key=f"programme_add_a_{target}",
+                               placeholder=ui.t("programme.placeholder.role"),
                                format_func=lambda r: "–" if r is None else domain.role_label(r, ui.lang()))
         add_b = right.selectbox(ui.t("programme.add_pair_b"), [None, *domain.ROLE_CODES], key=f"programme_add_b_{target}",
+                                placeholder=ui.t("programme.placeholder.role"),
                                 format_func=lambda r: "–" if r is None else domain.role_label(r, ui.lang()))
         informal = st.toggle(ui.t("programme.informal_counts"), value=base.informal_counts,
                              key=f"programme_informal_{target}")
@@ -196,7 +199,8 @@ def adopt_section(code: str, current: dict[str, Norm], proposal: dict[str, Norm]
         return
     st.subheader(ui.t("programme.adopt_title"))
     st.caption(ui.t("programme.adopt_caption"))
-    programme = st.selectbox(ui.t("programme.adopt_which"), changed, format_func=_programme_label, key="programme_adopt_which")
+    programme = st.selectbox(ui.t("programme.adopt_which"), changed, format_func=_programme_label,
+                             placeholder=ui.t("programme.placeholder.programme"), key="programme_adopt_which")
     if st.button(ui.t("programme.adopt_button", programme=_programme_label(programme)), key="programme_adopt"):
         try:
             adoption = loaders.adopt_proposal(code, programme, ui.lang())

@@ -94,14 +94,15 @@ def _people_step(form: capture.WaveForm, candidates: pd.DataFrame, labels: dict[
             person.formal = st.toggle(ui.t("capture.formal"), value=person.formal, key=f"cap_formal_{key}")
             # step 2
             person.functions = st.multiselect(ui.t("capture.step2"), list(labels), default=person.functions,
-                                              format_func=labels.get, placeholder=ui.t("capture.choose"),
+                                              format_func=labels.get, placeholder=ui.t("capture.placeholder.functions"),
                                               key=f"cap_functions_{key}")
             # step 3
             frequencies = ["", *FREQUENCIES]
             person.contact_frequency = st.selectbox(
                 ui.t("capture.frequency"), frequencies, index=frequencies.index(person.contact_frequency)
                 if person.contact_frequency in frequencies else 0,
-                format_func=lambda f: ui.t(f"chart.frequency.{f}") if f else "–", key=f"cap_freq_{key}")
+                format_func=lambda f: ui.t(f"chart.frequency.{f}") if f else "–",
+                placeholder=ui.t("capture.placeholder.frequency"), key=f"cap_freq_{key}")
             person.contact_note = st.text_input(ui.t("capture.contact_note"), value=person.contact_note,
                                                 key=f"cap_note_{key}")
             # step 4
@@ -136,7 +137,7 @@ def _people_step(form: capture.WaveForm, candidates: pd.DataFrame, labels: dict[
     with st.expander(ui.t("capture.add_new")):
         name = st.text_input(ui.t("capture.new_name"), key="cap_new_name")
         role = st.selectbox(ui.t("capture.new_role"), ROLE_CODES, format_func=lambda r: role_label(r, lang),
-                            key="cap_new_role")
+                            placeholder=ui.t("capture.placeholder.role"), key="cap_new_role")
         similar = capture.similar_names(ui.database(), form.trainee_id, name) if name.strip() else []
         if similar:
             st.warning(ui.t("capture.did_you_mean", names=", ".join(similar)), icon=":material/help:")
@@ -151,7 +152,7 @@ def _overleg_step(form: capture.WaveForm) -> None:
     current = [pair for pair in pairs if pair in form.consultations or pair[::-1] in form.consultations]
     chosen = st.multiselect(ui.t("capture.overleg"), pairs, default=current,
                             format_func=lambda pair: f"{form.people[pair[0]].name} – {form.people[pair[1]].name}",
-                            placeholder=ui.t("capture.choose"), key="cap_overleg")
+                            placeholder=ui.t("capture.placeholder.overleg"), key="cap_overleg")
     form.consultations = list(chosen)
 
 
@@ -163,7 +164,7 @@ def _valuation_step(form: capture.WaveForm, labels: dict[str, str]) -> None:
                             horizontal=True, format_func=lambda s: ui.t(f"capture.support.{s}"),
                             key="cap_support") or ""
     form.needs = st.multiselect(ui.t("capture.needs"), list(labels), default=form.needs, format_func=labels.get,
-                                placeholder=ui.t("capture.choose"), key="cap_needs")
+                                placeholder=ui.t("capture.placeholder.needs"), key="cap_needs")
     form.note = st.text_area(ui.t("capture.note"), value=form.note, key="cap_valuation_note")
 
 
@@ -198,24 +199,29 @@ def _step_six(form: capture.WaveForm, labels: dict[str, str], basis: str | None)
         if mine.empty:
             st.caption(ui.t("step6.no_candidates"))
             continue
-        # Names and reasons as cells of st.dataframe: plain text, never markdown.
-        st.dataframe(pd.DataFrame({
-            ui.t("step6.col.rank"): mine["rank"].astype(int),
-            ui.t("step6.col.name"): mine["name"],
-            ui.t("step6.col.role"): mine["role"].map(lambda r: role_label(r, lang)),
-            ui.t("step6.col.reason"): [reason + (f" ({ui.t('step6.in_network')})" if bool(inside) else "")
-                                       for reason, inside in zip(mine["reason"], mine["in_network"])],
-        }), hide_index=True, key=f"cap_step6_{row.function}",
-            column_config={ui.t("step6.col.reason"): st.column_config.TextColumn(width="large")})
+        _candidate_list(mine, row.function, lang)
         names = dict(zip(mine["person_id"], mine["name"]))
         columns = st.columns([2, 3], vertical_alignment="bottom")
         picked = columns[0].selectbox(ui.t("capture.step6.pick"), list(names), format_func=names.get,
+                                      placeholder=ui.t("capture.placeholder.candidate"),
                                       key=f"cap_step6_pick_{row.function}")
         if columns[1].button(ui.t("capture.step6.agree"), key=f"cap_step6_agree_{row.function}"):
             # A candidate already in the form is named by their form key (their person id).
             form.actions.append(capture.ActionRow(capture.next_action_id(form), row.function, picked))
             st.rerun()
     return list(open_functions["function"]), candidates
+
+
+def _candidate_list(mine: pd.DataFrame, function: str, lang: str) -> None:
+    """The candidates of one open function as a stacked list: per candidate a line with rank,
+    name and role and below it their reason, wrapping at any width (a table's reason column
+    scrolled sideways on a phone). Names and reasons escaped: shown as plain text."""
+    with st.container(border=True, key=f"cap_step6_{function}"):
+        for candidate in mine.itertuples(index=False):
+            reason = candidate.reason + (f" ({ui.t('step6.in_network')})" if bool(candidate.in_network) else "")
+            st.markdown(f"**{int(candidate.rank)}\\. {ui.escape_markdown(candidate.name)}** · "
+                        f"{ui.escape_markdown(role_label(candidate.role, lang))}  \n"
+                        f"{ui.escape_markdown(reason)}")
 
 
 def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.DataFrame,
@@ -246,11 +252,13 @@ def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.D
         columns = st.columns([2, 2, 3])
         action.function = columns[0].selectbox(ui.t("capture.action_function"), list(labels),
                                                index=list(labels).index(action.function) if action.function in labels else 0,
-                                               format_func=labels.get, key=f"cap_act_f_{i}")
+                                               format_func=labels.get, placeholder=ui.t("capture.placeholder.function"),
+                                               key=f"cap_act_f_{i}")
         action.person_key = columns[1].selectbox(ui.t("capture.action_person"), list(people),
                                                  index=list(people).index(action.person_key)
                                                  if action.person_key in people else 0,
-                                                 format_func=people.get, key=f"cap_act_p_{i}")
+                                                 format_func=people.get, placeholder=ui.t("capture.placeholder.person"),
+                                                 key=f"cap_act_p_{i}")
         action.note = columns[2].text_input(ui.t("capture.action_note"), value=action.note, key=f"cap_act_n_{i}")
     if st.button(ui.t("capture.add_action"), key="cap_add_action"):
         form.actions.append(capture.ActionRow(capture.next_action_id(form), open_codes[0] if open_codes else list(labels)[0]))
@@ -347,7 +355,7 @@ def render() -> None:
     with right:
         figure = charts.constellation_figure(capture.form_constellation(form, trainee), wave, functions, ui.lang())
         st.plotly_chart(figure, key="capture_figure")
-    # Step 6 at full width: the candidates' reason sentences fit without scrolling sideways.
+    # Step 6 at full width: the candidates' reason sentences get the whole line.
     _actions_step(form, labels, capture.open_previous_actions(db, trainee_id, wave), _saved_basis(form, waves))
     if _unsaved(form):
         # The form stays in this session when you visit another page; it is not stored yet.

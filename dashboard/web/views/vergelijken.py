@@ -125,7 +125,8 @@ def render() -> None:
     ids = list(names)
     chosen = st.multiselect(
         ui.t(f"compare.choose.{by}"), ids, default=ids[: min(DEFAULT_SELECTED, len(ids))],
-        format_func=lambda g: names.get(g, g), key=f"compare_groups_{by}",
+        format_func=lambda g: names.get(g, g), placeholder=ui.t("compare.placeholder.groups"),
+        key=f"compare_groups_{by}",
     )
     if len(chosen) < 2:
         st.info(ui.t("compare.pick_two"), icon=":material/info:")
