@@ -56,7 +56,16 @@ def inputs(db: Database) -> dict[str, Any]:
         "functions": [str(code) for code in analysis.functions(db)["code"]],
         "role_codes": [r.code for r in domain.ROLES], "role_sides": [r.side for r in domain.ROLES],
         "school": None, "trainee": None,
+        **_caps(),
     }
+
+
+def _caps() -> dict[str, Any]:
+    from dashboard.analysis import suggestions
+
+    caps = {**suggestions.DEFAULT_LOAD_CAPS}
+    default_cap = int(caps.pop("*", suggestions.DEFAULT_CAP))
+    return {"cap_roles": list(caps), "cap_values": [int(v) for v in caps.values()], "default_cap": default_cap}
 
 
 def run(db: Database, name: str, bound: Mapping[str, Any], **values: Any) -> pa.Table:
