@@ -28,6 +28,7 @@ FLOORS: dict[str, tuple[str, ...]] = {
     "measures": (_OPEN, "tools/bench/floor_measures"),
     "compare_by_school": (_OPEN, "tools/bench/floor_signals", _SIGNAL_ROWS, "tools/bench/floor_compare_by_school"),
     "suggest": (_OPEN, "tools/bench/floor_signals", _SIGNAL_ROWS, "tools/bench/floor_suggest"),
+    "scenario": (_OPEN, "tools/bench/floor_scenario", _SIGNAL_ROWS, "tools/bench/floor_scenario_select"),
 }
 STRENGTH_RANK = {"geen": 0, "zwak": 1, "sterk": 2}
 
@@ -55,7 +56,7 @@ def inputs(db: Database) -> dict[str, Any]:
         "informal_counts": all(norm.informal_counts for norm in norms.values()),
         "functions": [str(code) for code in analysis.functions(db)["code"]],
         "role_codes": [r.code for r in domain.ROLES], "role_sides": [r.side for r in domain.ROLES],
-        "school": None, "trainee": None,
+        "school": None, "trainee": None, "leaving": None,
         **_caps(),
     }
 

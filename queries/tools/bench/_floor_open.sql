@@ -2,7 +2,8 @@
 -- DuckDB SQL for the same answers as dashboard.analysis, written for speed and on purpose
 -- independent of queries/analysis (an inefficient product statement must not be its own floor).
 -- tests/test_bench_floors.py checks that every floor returns the product's rows.
--- It defines, for the trainees $school / $trainee choose (null: all):
+-- It defines, for the trainees $school / $trainee / $leaving (who has a relationship with them) choose
+-- (null: all):
 --   norm_role(programme, role, expected_rank), norm_pair(programme, role_a, role_b), from bound lists;
 --   taxonomy(function, position), from the bound list $functions;
 --   rel:  their relationships, with wave rank (wr) and strength rank (sr);
@@ -23,13 +24,15 @@ picked AS (
     FROM trainees
     WHERE ($school::VARCHAR IS NULL OR school_id = $school::VARCHAR)
       AND ($trainee::VARCHAR IS NULL OR trainee_id = $trainee::VARCHAR)
+      AND ($leaving::VARCHAR IS NULL
+           OR trainee_id IN (SELECT trainee_id FROM relationships WHERE person_id = $leaving::VARCHAR))
 ),
 rel AS (
     SELECT r.trainee_id, r.person_id, r.wave, r.formal, r.klik, r.contribution, r.assesses, r.strength,
            CASE r.wave WHEN 'begin' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END AS wr,
            CASE r.strength WHEN 'sterk' THEN 2 WHEN 'zwak' THEN 1 ELSE 0 END AS sr
     FROM relationships r
-    WHERE ($school::VARCHAR IS NULL AND $trainee::VARCHAR IS NULL)
+    WHERE ($school::VARCHAR IS NULL AND $trainee::VARCHAR IS NULL AND $leaving::VARCHAR IS NULL)
        OR r.trainee_id IN (SELECT trainee_id FROM picked)
 ),
 tr AS (

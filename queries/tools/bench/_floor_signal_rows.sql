@@ -1,5 +1,7 @@
--- Continues _floor_open.sql and an `ev(kind, trainee_id, ewr, np, cohort)` CTE (the evaluations:
--- one trainee on one wave rank; kind tells the current wave from the previous one).
+-- Continues _floor_open.sql and an `ev(kind, trainee_id, ewr, np, cohort, gone_person, gone_wr)` CTE
+-- (the evaluations: one trainee on one wave rank; kind tells the current wave from the previous one;
+-- gone_person: a person whose relationships and consultations in wave rank gone_wr are left out,
+-- the scenario "a mentor leaves", else null).
 -- It defines cur (the relationships of each evaluation's wave, with role and side), best (coverage
 -- rank per evaluation and function of the taxonomy, overall and formal only) and sig: the signal
 -- facts of shared/domain.md (code, severity, person, function, role, wave), without the sentence.
@@ -10,6 +12,7 @@
     FROM rel r
     JOIN ev e ON e.trainee_id = r.trainee_id AND e.ewr = r.wr
     JOIN people p ON p.person_id = r.person_id
+    WHERE e.gone_person IS NULL OR NOT (r.person_id = e.gone_person AND r.wr = e.gone_wr)
 ),
 served AS (
     SELECT c.kind, c.trainee_id, c.person_id, c.formal, c.sr, rf.function
@@ -33,6 +36,8 @@ consulted AS (
     JOIN ev e ON e.trainee_id = c.trainee_id AND c.wave = ['begin', 'midden', 'eind'][e.ewr + 1]
     JOIN people pa ON pa.person_id = c.person_a
     JOIN people pb ON pb.person_id = c.person_b
+    WHERE e.gone_person IS NULL OR e.ewr <> e.gone_wr
+       OR (c.person_a <> e.gone_person AND c.person_b <> e.gone_person)
 ),
 earlier AS (
     SELECT e.kind, r.trainee_id, r.person_id, max(r.sr) AS best_sr
