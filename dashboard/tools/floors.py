@@ -28,6 +28,9 @@ FLOORS: dict[str, tuple[str, ...]] = {
     "measures": (_OPEN, "tools/bench/floor_measures"),
     "compare_by_school": (_OPEN, "tools/bench/floor_signals", _SIGNAL_ROWS, "tools/bench/floor_compare_by_school"),
     "suggest": (_OPEN, "tools/bench/floor_signals", _SIGNAL_ROWS, "tools/bench/floor_suggest"),
+    "coverage_trainees": (_OPEN, "tools/bench/floor_coverage_trainees"),
+    "constellation": (_OPEN, "tools/bench/floor_constellation"),
+    "schools": ("tools/bench/floor_schools",),
     "scenario": (_OPEN, "tools/bench/floor_scenario", _SIGNAL_ROWS, "tools/bench/floor_scenario_select"),
 }
 STRENGTH_RANK = {"geen": 0, "zwak": 1, "sterk": 2}
