@@ -996,4 +996,6 @@ TEXTS: dict[str, str] = {
     "capture.step6.nothing_saved": "Nothing has been saved for this trainee yet: the open functions and candidates appear after Save.",
     "capture.step6.pick": "Candidate for an action",
     "capture.step6.agree": "Agree as an action",
+    # --- bench: honest floors (issue 15) ---
+    "bench.column.replayed": "replayed",
 }

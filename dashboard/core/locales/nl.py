@@ -996,4 +996,6 @@ TEXTS: dict[str, str] = {
     "capture.step6.nothing_saved": "Voor deze student is nog niets opgeslagen: de open functies en kandidaten verschijnen na Opslaan.",
     "capture.step6.pick": "Kandidaat voor een actie",
     "capture.step6.agree": "Als actie afspreken",
+    # --- bench: honest floors (issue 15) ---
+    "bench.column.replayed": "herhaald",
 }
