@@ -7,16 +7,24 @@ and seed, so a rerun starts at once), then measured:
 * import: ``importer.import_dataset`` into an empty database, relationships
   validated and written per second; floor: DuckDB's own ``read_csv`` of the
   same files into tables (``queries/tools/bench/floor_import.sql``), no checks;
-* analysis: signals (everyone), coverage by school, measures for the largest
-  school; floor: the same SQL with the same bound tables on a bare cursor;
-  attention (``analysis.triage``) for everyone and for the largest school,
-  beside signals for the same filters, with the signals SQL as its floor;
-* pages: each page's rerun after a filter change and the constellation page
-  for another trainee (Streamlit's AppTest, in this process, the scripts
-  compiled once as ``serve`` does; what AppTest's recompiling would add is
-  noted apart); floor: the SQL that very rerun executed (recorded at
-  ``Database.cursor`` and at the analysis's scratch cursors), replayed on bare
-  cursors, plus the median rerun of an empty Streamlit script;
+* analysis: signals (everyone, the largest school), attention (``analysis.triage``)
+  for the same filters, coverage by school, measures for the largest school, the
+  comparison of every school, suggest for one trainee, the scenario "a mentor
+  leaves"; floor: the direct SQL for the same answer (``dashboard.tools.floors``,
+  ``queries/tools/bench/floor_*.sql``, checked against the product in
+  tests/test_bench_floors.py); the question's own SQL replayed is kept beside it
+  (``replayed_sql_s``);
+* pages: each page's rerun after a filter change, the constellation page for
+  another trainee, the comparison page unfiltered for management and the capture
+  page while editing (Streamlit's AppTest, in this process, the scripts compiled
+  once as ``serve`` does; what AppTest's recompiling would add is noted apart);
+  floor: for the overview and the constellation a lean prototype page of the same
+  content (``dashboard/tools/prototypes/``) measured the same way; for the
+  comparison its direct SQL plus an empty rerun; else the SQL that very rerun
+  executed (recorded at ``Database.cursor`` and at the analysis's scratch
+  cursors), replayed on bare cursors, plus the median rerun of an empty Streamlit
+  script, which every page keeps as its second floor (``replayed_floor_s``);
+* capture: saving one wave; floor: the same rows written by plain SQL;
 * concurrency (browser): one ``python -m dashboard serve`` on a free port of
   127.0.0.1, headless Chromium sessions (Playwright) on the overview page
   changing the school filter in the sidebar; a rerun is timed in the page,
