@@ -106,6 +106,14 @@ _VISIBLE = "analysis/_visible"
 _CHOSEN = "analysis/_chosen"
 _SCOPE = "analysis/_scope"
 _COVERAGE = "analysis/_coverage"
+# The rules evaluated from the stored rows (any norm, copied rows) ...
+COVERAGE_PARTS: tuple[str, ...] = (_CHOSEN, _SCOPE, _COVERAGE)
+SIGNAL_PARTS: tuple[str, ...] = (*COVERAGE_PARTS, "analysis/_signal_rows", "analysis/_mentor_signals", "analysis/signals")
+# ... and read from the derived layer (dashboard/analysis/derived.py) under the stored norms.
+DERIVED_COVERAGE_PARTS: tuple[str, ...] = (_CHOSEN, _SCOPE, "analysis/derived/_coverage")
+DERIVED_SIGNAL_PARTS: tuple[str, ...] = (
+    _CHOSEN, _SCOPE, "analysis/derived/_signal_rows", "analysis/_mentor_signals", "analysis/signals",
+)
 
 
 # --- running the named queries ------------------------------------------------
@@ -241,6 +249,20 @@ def _analysis_tables(
     return tables
 
 
+def uses_derived(db: Database, norm: Any = None) -> bool:
+    """Whether a question under ``norm`` reads the derived layer: only under
+    the stored norms (None), and only while the tables are current."""
+    return norm is None and db.data_state()[1]
+
+
+def rule_parts(db: Database, norm: Any = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(coverage parts, signal parts) for a question on the stored tables
+    under ``norm``: the derived layer's when it applies, else the rules'."""
+    if uses_derived(db, norm):
+        return DERIVED_COVERAGE_PARTS, DERIVED_SIGNAL_PARTS
+    return COVERAGE_PARTS, SIGNAL_PARTS
+
+
 def _require_persons(db: Database) -> None:
     """Questions about persons are not for a viewer who may see aggregates only."""
     viewer = getattr(db, "viewer", None)
@@ -358,7 +380,7 @@ def coverage(db: Database, filters: Filters = Filters(), norm: Norm | None = Non
 def _coverage(db: Database, filters: Filters, norm: Norm | None) -> pd.DataFrame:
     return _run(
         db,
-        [_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage"],
+        [*rule_parts(db, norm)[0], "analysis/coverage"],
         _filter_params(filters),
         _analysis_tables(db, norm),
     )
@@ -376,7 +398,7 @@ def coverage_by(db: Database, by: str, filters: Filters = Filters(), norm: Norm 
     _check_by(by)
     found = _run(
         db,
-        [_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage_by"],
+        [*rule_parts(db, norm)[0], "analysis/coverage_by"],
         {**_filter_params(filters), "by": by},
         _analysis_tables(db, norm),
     )
@@ -451,7 +473,7 @@ def _signals(db: Database, filters: Filters, norm: Norm | None, lang: str) -> pd
     lang = normalise_language(lang)
     found = _run(
         db,
-        [_CHOSEN, _SCOPE, _COVERAGE, "analysis/signals"],
+        rule_parts(db, norm)[1],
         _filter_params(filters),
         _signal_tables(db, norm, lang),
     )
@@ -602,8 +624,8 @@ TRAINEE_TABLES: tuple[str, ...] = (
 )
 CONSTELLATION_PARTS: tuple[str, ...] = ("trainee", "relationships", "consultations", "needs", "missing_roles")
 DETAIL_PARTS: dict[str, tuple[str, ...]] = {
-    "coverage": (_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage"),
-    "signals": (_CHOSEN, _SCOPE, _COVERAGE, "analysis/signals"),
+    "coverage": (*COVERAGE_PARTS, "analysis/coverage"),
+    "signals": SIGNAL_PARTS,
     "measures": (_CHOSEN, _SCOPE, "analysis/measures"),
 }
 
@@ -858,18 +880,24 @@ def group_view(
     _check_by(by)
     lang = normalise_language(lang)
     params = _filter_params(filters)
-    rows = _copied_rows(db, (_CHOSEN, "analysis/_copy_chosen"), params)
     taxonomy = functions(db)
     tables = _analysis_tables(db, norm, taxonomy)
     signal_tables = {**tables, **_message_tables(db, lang, taxonomy)}
-    # Two cursors of about equal work: signals costs about what the other three cost together.
-    found_signals, found_coverage, grouped, people = _run_side_by_side(
-        db, rows,
-        [([_CHOSEN, _SCOPE, _COVERAGE, "analysis/signals"], params, signal_tables)],
-        [([_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage"], params, tables),
-         ([_CHOSEN, _SCOPE, _COVERAGE, "analysis/coverage_by"], {**params, "by": by}, tables),
-         ([_CHOSEN, "analysis/trainees"], params, {})],
-    )
+    if uses_derived(db, norm):
+        # The derived rows of the school are a few thousand: read where they are, no copy.
+        coverage_parts, signal_parts = DERIVED_COVERAGE_PARTS, DERIVED_SIGNAL_PARTS
+        found_signals = _run(db, signal_parts, params, signal_tables)
+        found_coverage = _run(db, [*coverage_parts, "analysis/coverage"], params, tables)
+        grouped = _run(db, [*coverage_parts, "analysis/coverage_by"], {**params, "by": by}, tables)
+        people = _run(db, [_CHOSEN, "analysis/trainees"], params)
+    else:
+        rows = _copied_rows(db, (_CHOSEN, "analysis/_copy_chosen"), params)
+        [found_signals, found_coverage, grouped, people] = _run_on_rows(db, rows, [
+            (SIGNAL_PARTS, params, signal_tables),
+            ([*COVERAGE_PARTS, "analysis/coverage"], params, tables),
+            ([*COVERAGE_PARTS, "analysis/coverage_by"], {**params, "by": by}, tables),
+            ([_CHOSEN, "analysis/trainees"], params, {}),
+        ])
     return {
         "coverage": found_coverage,
         "signals": _copied_signals(found_signals),

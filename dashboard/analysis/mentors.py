@@ -63,7 +63,7 @@ def mentor(
     params = {**analysis._filter_params(filters), "person_id": person_id}
     found_trainees, found_signals = analysis._run_on_rows(db, rows, [
         ([*_PARTS, "analysis/mentor_trainees"], params, tables),
-        ([*_PARTS, "analysis/_coverage", "analysis/signals"], params, signal_tables),
+        (analysis.SIGNAL_PARTS, params, signal_tables),
     ])
     found_trainees["functions"] = found_trainees["functions"].map(list)
     found_signals = analysis._copied_signals(found_signals)

@@ -29,7 +29,9 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard.analysis import (
+    DERIVED_SIGNAL_PARTS,
     MESSAGE_KEYS,
+    SIGNAL_PARTS,
     SIGNAL_COLUMNS,
     Filters,
     Job,
@@ -47,6 +49,7 @@ from dashboard.analysis import (
     _run_side_by_side,
     _trainees_found,
     functions,
+    uses_derived,
 )
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t
@@ -72,8 +75,9 @@ PATTERN_MIN_SHARE_PERCENT = 40
 _CHOSEN = "analysis/_chosen"
 _SCOPE = "analysis/_scope"
 _COVERAGE = "analysis/_coverage"
-_SIGNAL_PARTS = (_CHOSEN, _SCOPE, _COVERAGE, "analysis/signals")
-_PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", _SCOPE, _COVERAGE, "analysis/signals")
+# Each trainee's previous wave: _previous_wave.sql before the scope, then the signals as ever.
+_PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", *SIGNAL_PARTS[1:])
+_DERIVED_PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", *DERIVED_SIGNAL_PARTS[1:])
 _TRIAGE_PARTS = (_CHOSEN, _SCOPE, "analysis/triage")
 _PATTERN_PARTS = (_CHOSEN, _SCOPE, "analysis/patterns")
 
@@ -98,8 +102,10 @@ def _signal_arrow(found: pd.DataFrame) -> pa.Table:
     return pa.table(table)
 
 
-def _signal_jobs(db, filters: Filters, norm: Norm | None, lang: str) -> tuple[Job, Job, dict[str, pa.Table]]:
-    """The signals of the evaluated wave and of each trainee's previous wave, and the norm tables."""
+def _signal_jobs(db, filters: Filters, norm: Norm | None, lang: str,
+                 rows: Rows | None = None) -> tuple[Job, Job, dict[str, pa.Table]]:
+    """The signals of the evaluated wave and of each trainee's previous wave, and the norm tables:
+    read from the derived layer when it applies (on the stored tables), else evaluated."""
     taxonomy = functions(db)
     tables = _analysis_tables(db, norm, taxonomy)
     signal_tables = {**tables, **_message_tables(db, lang, taxonomy)}
@@ -108,7 +114,10 @@ def _signal_jobs(db, filters: Filters, norm: Norm | None, lang: str) -> tuple[Jo
     # The previous wave's signals are only compared, never shown: no sentences (labels and
     # templates are most of a signals question's work).
     previous_tables = {**tables, **_blank_message_tables()}
-    return (_SIGNAL_PARTS, params, signal_tables), (_PREVIOUS_SIGNAL_PARTS, previous_params, previous_tables), tables
+    derived = rows is None and uses_derived(db, norm)
+    current_parts = DERIVED_SIGNAL_PARTS if derived else SIGNAL_PARTS
+    previous_parts = _DERIVED_PREVIOUS_SIGNAL_PARTS if derived else _PREVIOUS_SIGNAL_PARTS
+    return (current_parts, params, signal_tables), (previous_parts, previous_params, previous_tables), tables
 
 
 @functools.cache
@@ -175,7 +184,7 @@ def triage_view(
     Keys: triage, patterns, signals, mentors, trainees."""
     _require_persons(db)
     lang = normalise_language(lang)
-    current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang)
+    current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows)
     params = _filter_params(filters)
     people_job: Job = ((_CHOSEN, "analysis/trainees"), params, {})
     current, previous, people = _run_jobs(db, rows, [current_job], [previous_job, people_job])
@@ -233,7 +242,7 @@ def triage(
 
 
 def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | None) -> pd.DataFrame:
-    current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang)
+    current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows)
     current, previous = _run_jobs(db, rows, [current_job], [previous_job])
     job: Job = (
         _TRIAGE_PARTS, _filter_params(filters),

@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import analysis
+from dashboard.analysis import derived
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange import importer
@@ -406,6 +407,10 @@ def save_wave(db: Database, form: WaveForm) -> int:
         revision = current + 1
         execute_statements(cursor, "exchange/capture/record_revision",
                            {**values, "revision": revision, "saved_by": actor, "saved_at": audit.utc_now()})
+        # The derived rows of this trainee, and of whoever rates a person the save stored (a name may have changed).
+        affected = ([t for (t,) in cursor.execute(load_sql("exchange/capture/affected_trainees"), {"trainee_id": form.trainee_id}).fetchall()]
+                    if "people" in staged else [form.trainee_id])
+        derived.refresh(cursor, affected)
         audit.record(cursor, actor, role, "capture", subject_id=form.trainee_id,
                      detail={"wave": form.wave, "revision": revision, "people": len(form.people),
                              "new_people": len(mapped.tables["people"]), "actions": len(form.actions)})

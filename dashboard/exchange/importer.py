@@ -58,7 +58,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from dashboard.analysis import Norm
+from dashboard.analysis import Norm, derived
 from dashboard.privacy import audit
 from dashboard.core import domain
 from dashboard.store.db import (
@@ -1258,6 +1258,7 @@ def _write(db: Database, validator: _Validator, staged: Mapping[str, pa.Table], 
             "source": result.source, "mode": mode,
             "row_counts": json.dumps(result.counts, sort_keys=True)})
         audit.record(cursor, actor, role, "import", detail=_audit_detail(result))
+        derived.refresh(cursor)
         # The staged tables stay registered: the integrity check before commit reads them.
     result.written = True
 

@@ -27,7 +27,7 @@ from urllib.parse import quote, unquote
 
 import pyarrow as pa
 
-from dashboard.analysis import Norm, load_norms
+from dashboard.analysis import Norm, derived, load_norms
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t
 from dashboard.exchange import importer
@@ -207,6 +207,7 @@ def adopt(db: Database, proposal: Mapping[str, Norm], programme: str, *, actor: 
             cursor.register(name, table)
         execute_statements(cursor, "exchange/norm/adopt_norm", {"programme": programme})
         audit_id = audit.record(cursor, actor, role, "norm_adopt", subject_id=programme, detail=detail)
+        derived.refresh(cursor)  # every signal is judged against the norm
     return Adoption(programme=programme, previous=previous, audit_id=audit_id)
 
 

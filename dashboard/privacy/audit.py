@@ -101,7 +101,7 @@ def record(
         "detail": json.dumps(dict(detail), sort_keys=True, ensure_ascii=False) if detail else None,
     }
     if isinstance(target, Database):
-        with target.transaction(("privacy/audit/integrity_violations",)) as cursor:  # an audit row refers to nothing
+        with target.transaction(("privacy/audit/integrity_violations",), changes_data=False) as cursor:  # an audit row refers to nothing
             return _append(cursor, values)
     return _append(target, values)
 

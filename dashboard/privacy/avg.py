@@ -201,6 +201,7 @@ def erase_person(db: Database, subject_id: str, *, actor: str = audit.ACTOR_CLI,
         users = _run(cursor, "privacy/avg/user_emails", {"emails": emails})["email"].tolist() if erase_users else []
         redacted = _run(cursor, "privacy/avg/redacted_from", {"id": subject_id, "emails": users}).iloc[0]
         execute_statements(cursor, "privacy/avg/erase", {"id": subject_id})
+        execute_statements(cursor, "store/derived/clear", {})  # they name the erased too
         if users:
             execute_statements(cursor, "privacy/avg/erase_user", {"emails": users})
         blanked = int(redacted["n"])
@@ -285,6 +286,7 @@ def purge(db: Database, before: dt.date, *, actor: str = audit.ACTOR_CLI,
         plan = _plan(cursor, before)
         values = {"cohorts": plan.cohorts, "audit_before": _midnight(plan.audit_before)}
         execute_statements(cursor, "privacy/avg/purge", values)
+        execute_statements(cursor, "store/derived/clear", {})  # they hold the purged cohorts' facts
         anchor = cursor.execute(load_sql("privacy/avg/purge_anchor")).fetchall()
         # Removed rows and blanked ids: the rest of the chain is sealed again,
         # starting from the hash of the last row removed (kept in this row).

@@ -156,7 +156,7 @@ def add_user(db: Database, email: str, role: str, schools: Iterable[str] = (), i
              *, actor: str = audit.ACTOR_CLI, actor_role: str | None = "beheerder") -> tuple[User, bool]:
     """Store a user (replacing an existing one's role and scope); returns (user, replaced)."""
     user = validate(db, email, role, schools, institutes, trainees, persons)
-    with db.transaction() as cursor:
+    with db.transaction(changes_data=False) as cursor:
         existing = cursor.execute(load_sql("privacy/users/list"), {"email": user.email}).df()
         replaced = not existing.empty
         # A change keeps the date the account was first made.
@@ -179,7 +179,7 @@ def remove_user(db: Database, email: str, *, actor: str = audit.ACTOR_CLI,
                 actor_role: str | None = "beheerder") -> None:
     """Remove a user and their scope; raises ``UserError`` if there is no such user."""
     normal = email.strip().lower()
-    with db.transaction() as cursor:
+    with db.transaction(changes_data=False) as cursor:
         if cursor.execute(load_sql("privacy/users/list"), {"email": normal}).fetchone() is None:
             raise UserError("users.not_found", email=email)
         execute_statements(cursor, "privacy/users/delete_user", {"email": normal})

@@ -450,14 +450,31 @@ class Database:
         counts = self.query("store/table_counts")
         return dict(zip(counts["table_name"], counts["n"].astype(int)))
 
+    def data_state(self) -> tuple[int, bool]:
+        """(data version, whether the derived tables are current): one row, read per rerun."""
+        cur = self.cursor()
+        try:
+            version, fresh = cur.execute(load_sql("store/meta/data_state")).fetchone()
+        finally:
+            cur.close()
+        return int(version), bool(fresh)
+
     def is_empty(self) -> bool:
         return self.scalar(load_sql("store/meta/trainee_count")) == 0
 
     # -- writing ----------------------------------------------------------
 
     @contextmanager
-    def transaction(self, integrity: Sequence[str] = FULL_CHECK) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(
+        self, integrity: Sequence[str] = FULL_CHECK, *, changes_data: bool = True
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write transaction on its own cursor.
+
+        ``changes_data`` (all but the audit trail's and the users' writes):
+        the transaction bumps the data version (:meth:`data_state`), which
+        keys the dashboard's caches and leaves the derived tables stale until
+        the writer refreshes them in the same transaction
+        (``dashboard/analysis/derived.py``).
 
         Commits only when the block finishes and the integrity check finds
         nothing (no broken reference or two-column rule, no repeated key);
@@ -474,6 +491,8 @@ class Database:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
+                if changes_data:
+                    cur.execute(load_sql("store/meta/bump_data_version"))
                 yield cur
                 violations = cur.execute(check_sql(integrity)).df()
                 if len(violations):

@@ -198,7 +198,9 @@ def attention(filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame,
 def _worklist(version: str, who: Viewer, filters: Filters, norm: Norm | None, lang: str) -> dict[str, pd.DataFrame]:
     db = ui.database_for(who)
     # One school's trainees: copy their rows once and ask on the copy (see _few_trainees).
-    rows = triage.copied_rows(db, filters) if _few_trainees(who, filters) else None
+    # (Not when the derived layer answers: its rows of one school are read where they are.)
+    copy = _few_trainees(who, filters) and not analysis.uses_derived(db, norm)
+    rows = triage.copied_rows(db, filters) if copy else None
     return triage.triage_view(db, filters, norm, lang, rows=rows)
 
 

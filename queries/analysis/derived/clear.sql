@@ -1,0 +1,3 @@
+-- A full refresh starts empty (dashboard/analysis/derived.py).
+DELETE FROM derived_signals;
+DELETE FROM derived_coverage;
