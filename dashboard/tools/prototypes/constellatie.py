@@ -44,7 +44,9 @@ figure.add_trace(go.Scatter(x=[x for x, _ in place.values()], y=[y for _, y in p
                             text=[f"{row['name']} ({row['role']})" for row in people], textposition="top center",
                             marker={"size": 14}, showlegend=False))
 figure.add_trace(go.Scatter(x=[0], y=[0], mode="markers", marker={"size": 20, "color": "#0969da"}, showlegend=False))
-figure.update_layout(height=520, xaxis={"visible": False}, yaxis={"visible": False},
+# Room beside the circle for the labels (a name and role reach about half the radius out).
+figure.update_layout(height=520, xaxis={"visible": False, "range": [-1.9, 1.9]},
+                     yaxis={"visible": False, "range": [-1.3, 1.3]},
                      margin={"l": 10, "r": 10, "t": 10, "b": 10})
 st.plotly_chart(figure, key="network")
 st.dataframe(levels[["function", "level"]], hide_index=True)
