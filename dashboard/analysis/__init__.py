@@ -24,7 +24,6 @@ import re
 import string
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,7 +36,7 @@ from dashboard.core import domain
 from dashboard.analysis import network
 from dashboard.privacy import suppression
 from dashboard.privacy.access import AccessDenied
-from dashboard.store.db import Database, load_sql
+from dashboard.store.db import Database, load_sql, side_by_side
 from dashboard.core.i18n import normalise_language, t
 
 
@@ -108,12 +107,11 @@ _SCOPE = "analysis/_scope"
 _COVERAGE = "analysis/_coverage"
 # The rules evaluated from the stored rows (any norm, copied rows) ...
 COVERAGE_PARTS: tuple[str, ...] = (_CHOSEN, _SCOPE, _COVERAGE)
-SIGNAL_PARTS: tuple[str, ...] = (*COVERAGE_PARTS, "analysis/_signal_rows", "analysis/_mentor_signals", "analysis/signals")
+_SENTENCES: tuple[str, ...] = ("analysis/_mentor_signals", "analysis/_signal_messages")
+SIGNAL_PARTS: tuple[str, ...] = (*COVERAGE_PARTS, "analysis/_signal_rows", *_SENTENCES, "analysis/signals")
 # ... and read from the derived layer (dashboard/analysis/derived.py) under the stored norms.
 DERIVED_COVERAGE_PARTS: tuple[str, ...] = (_CHOSEN, _SCOPE, "analysis/derived/_coverage")
-DERIVED_SIGNAL_PARTS: tuple[str, ...] = (
-    _CHOSEN, _SCOPE, "analysis/derived/_signal_rows", "analysis/_mentor_signals", "analysis/signals",
-)
+DERIVED_SIGNAL_PARTS: tuple[str, ...] = (_CHOSEN, _SCOPE, "analysis/derived/_signal_rows", *_SENTENCES, "analysis/signals")
 
 
 # --- running the named queries ------------------------------------------------
@@ -566,10 +564,9 @@ def headline(db: Database, filters: Filters = Filters(), norm: Norm | None = Non
     For a viewer who suppresses small groups (management): small counts
     suppressed, see ``suppression.suppress_headline``.
     """
-    with ThreadPoolExecutor(max_workers=2) as pool:  # two independent queries, side by side
-        found_coverage = pool.submit(_coverage, db, filters, norm)
-        found_signals = pool.submit(_signals, db, filters, norm, "nl")
-        head = headline_figures(found_coverage.result(), found_signals.result())
+    found_coverage, found_signals = side_by_side(lambda: _coverage(db, filters, norm),
+                                                 lambda: _signals(db, filters, norm, "nl"))
+    head = headline_figures(found_coverage, found_signals)
     viewer = getattr(db, "viewer", None)
     if viewer is not None and viewer.suppresses_small_groups:
         hidden_by = _suppression_cells(db).hidden_by(suppression.selection_of(filters))
@@ -723,9 +720,8 @@ def _run_on_rows(db: Database, rows: Mapping[str, pa.Table], jobs: Sequence[Job]
 def _run_side_by_side(db: Database, rows: Mapping[str, pa.Table], first: Sequence[Job],
                       second: Sequence[Job]) -> list[pd.DataFrame]:
     """Two lists of jobs on two scratch cursors at once (DuckDB releases the GIL); results in order."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        other = pool.submit(_run_on_rows, db, rows, second)
-        return _run_on_rows(db, rows, first) + other.result()
+    mine, other = side_by_side(lambda: _run_on_rows(db, rows, first), lambda: _run_on_rows(db, rows, second))
+    return mine + other
 
 
 def _is_visible(rows: Mapping[str, pa.Table]) -> bool:
@@ -956,61 +952,25 @@ def _compare(
         _check_by(by)
     id_column = GROUP_COLUMNS.get(by, by)
     own_schools, own_institutes = own if own is not None else ((), ())
-    # Four independent queries, side by side (each on its own cursor).
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        people_job = pool.submit(_trainees, db, filters)
-        cells_job = pool.submit(_coverage, db, filters, norm)
-        signals_job = pool.submit(_signals, db, filters, norm, "nl")
-        ties_job = pool.submit(
-            _run, db, [_CHOSEN, _SCOPE, "analysis/compare_ties"],
-            {**_filter_params(filters), "by": by, "own_schools": list(own_schools) or None,
-             "own_institutes": list(own_institutes) or None},
-            _analysis_tables(db, norm),
-        )
-        people, cells, found, ties = people_job.result(), cells_job.result(), signals_job.result(), ties_job.result()
-    if by == OWN_GROUP:
-        mine = people["school_id"].isin(own_schools) | people["institute_id"].isin(own_institutes)
-        people[OWN_GROUP] = mine.map({True: OWN_GROUP, False: REST_GROUP})
-    name_column = {"school": "school_name", "institute": "institute_name"}.get(by, id_column)
-    group_of = people.set_index("trainee_id")[id_column]
-    name_of = dict(zip(people[id_column], people[name_column]))
-
-    cells["group_id"] = cells["trainee_id"].map(group_of)
-    by_trainee = cells.groupby("trainee_id", sort=False)
-    per_trainee = pd.DataFrame({
-        "group_id": by_trainee["group_id"].first(),
-        "all_strong": (cells["level"] == "sterk").groupby(cells["trainee_id"], sort=False).all(),
-    })
-    base = per_trainee.groupby("group_id", dropna=False).agg(
-        n_trainees=("all_strong", "size"), n_all_strong=("all_strong", "sum")
-    )
-    result = pd.DataFrame(index=base.index)
-    result["n_trainees"] = base["n_trainees"].astype("int64")
-    result["share_all_functions_strong"] = _share(base["n_all_strong"], base["n_trainees"])
-
-    found = found[found["trainee_id"].notna()].drop_duplicates(["trainee_id", "code"])
-    found["group_id"] = found["trainee_id"].map(group_of)
+    params = {**_filter_params(filters), "by": by, "own_schools": list(own_schools) or None,
+              "own_institutes": list(own_institutes) or None}
+    if uses_derived(db, norm):
+        parts = (*DERIVED_COVERAGE_PARTS, "analysis/derived/_signal_rows")
+    else:
+        parts = (*COVERAGE_PARTS, "analysis/_signal_rows")
+    # One statement: the groups' counts (aggregates only leave the database).
+    counts = _run(db, [*parts, "analysis/compare"], params, _analysis_tables(db, norm)).set_index("group_id")
+    result = pd.DataFrame(index=counts.index)
+    result["group_name"] = counts["group_name"]
+    result["n_trainees"] = counts["n_trainees"].astype("int64")
+    result["share_all_functions_strong"] = _share(counts["n_all_strong"], counts["n_trainees"])
     for code in TRAINEE_SIGNAL_CODES:
-        counts = found[found["code"] == code].groupby("group_id", dropna=False).size()
-        result[f"rate_{code}"] = _share(counts.reindex(result.index, fill_value=0), result["n_trainees"])
-
-    strong = cells[cells["level"] == "sterk"]
-    strong_counts = strong.groupby("group_id", dropna=False).size().reindex(result.index, fill_value=0)
-    informal_only = (
-        strong[strong["level_formal"] != "sterk"].groupby("group_id", dropna=False).size()
-        .reindex(result.index, fill_value=0)
-    )
-    result["share_coverage_informal"] = _share(informal_only, strong_counts)
-
-    ties = ties.set_index("group_id").reindex(result.index)
-    n_formal = ties["n_formal"].fillna(0)
+        result[f"rate_{code}"] = _share(counts[f"n_{code}"], counts["n_trainees"])
+    result["share_coverage_informal"] = _share(counts["n_informal_only"], counts["n_strong"])
     for column in ("klik_ja", "klik_twijfel", "klik_nee", "klik_onbekend", "formal_sterk", "formal_zwak", "formal_geen"):
-        result[column] = _share(ties[f"n_{column}"].fillna(0), n_formal)
-    result["share_guide_assesses"] = _share(ties["n_assesses"].fillna(0), n_formal)
-
+        result[column] = _share(counts[f"n_{column}"], counts["n_formal"])
+    result["share_guide_assesses"] = _share(counts["n_assesses"], counts["n_formal"])
     result = result.reset_index().rename(columns={"group_id": id_column})
-    result.insert(1, "group_name", result[id_column].map(name_of))
-    result = result.sort_values(["group_name", id_column], na_position="last", kind="stable").reset_index(drop=True)
     viewer = getattr(db, "viewer", None)
     if viewer is not None and viewer.suppresses_small_groups:
         return suppression.suppress_groups(result, id_column, cells=_suppression_cells(db),

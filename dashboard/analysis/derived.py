@@ -21,20 +21,22 @@ stored rows, as before: the tables are never read stale.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import analysis
 from dashboard.core import domain
-from dashboard.store.db import Database, bind_used, execute_statements, load_sql
+from dashboard.store.db import Database, bind_used, execute_statements, load_sql, side_by_side
 
-_LIVE_COVERAGE = ("analysis/_chosen", "analysis/_scope", "analysis/_coverage")
-COVERAGE_PARTS = (*_LIVE_COVERAGE, "analysis/derived/coverage_rows")
-SIGNAL_PARTS = (*_LIVE_COVERAGE, "analysis/_signal_rows", "analysis/derived/signal_rows")
+# Coverage and the trainee-level signal facts of one wave, in one statement.
+ROW_PARTS = ("analysis/_chosen", "analysis/_scope", "analysis/_coverage", "analysis/_signal_rows",
+             "analysis/derived/rows")
 
 
 class _InTransaction:
@@ -98,63 +100,60 @@ def _registered(cursor: duckdb.DuckDBPyConnection, tables: Mapping[str, Any]) ->
             cursor.unregister(name)
 
 
-def _jobs(db: Any) -> list[analysis.Job]:
-    """The coverage and signal rows of every wave (one statement each: a wave
-    is the `evaluated` wave of _scope.sql), under the stored norms."""
+def _jobs(db: Any, waves: Sequence[str]) -> list[analysis.Job]:
+    """The rows of each wave (a wave is the `evaluated` wave of _scope.sql), under the stored norms."""
     tables = analysis._analysis_tables(db, None)
-    jobs: list[analysis.Job] = []
-    for wave in domain.WAVES:
-        params = analysis._filter_params(analysis.Filters(wave=wave))
-        jobs.append((COVERAGE_PARTS, params, tables))
-        jobs.append((SIGNAL_PARTS, params, tables))
-    return jobs
+    return [(ROW_PARTS, analysis._filter_params(analysis.Filters(wave=wave)), tables) for wave in waves]
 
 
-def _compute_all(db: _InTransaction, cursor: duckdb.DuckDBPyConnection) -> tuple[list[pa.Table], list[pa.Table]]:
-    coverage, signals = [], []
-    for parts, params, tables in _jobs(db):
+def _compute_all(db: _InTransaction, cursor: duckdb.DuckDBPyConnection) -> list[pa.Table]:
+    found = []
+    for parts, params, tables in _jobs(db, domain.WAVES):
         sql = "\n".join(load_sql(part) for part in (analysis._VISIBLE, *parts))
         with _registered(cursor, {name: t for name, t in tables.items() if name in analysis._names_in(sql)}):
-            found = cursor.sql(sql, params=db.bind(sql, params)).to_arrow_table()
-        (coverage if "analysis/derived/coverage_rows" in parts else signals).append(found)
-    return coverage, signals
+            found.append(cursor.sql(sql, params=db.bind(sql, params)).to_arrow_table())
+    return found
 
 
-def _compute_some(db: _InTransaction, trainees: Sequence[str]) -> tuple[list[pa.Table], list[pa.Table]]:
+def _compute_some(db: _InTransaction, trainees: Sequence[str], waves: Sequence[str]) -> list[pa.Table]:
     """The same rows for a few trainees, from a copy of their rows (as the
     constellation page asks about one trainee): a statement over the national
-    tables would scan them whole for each trainee's handful of rows."""
+    tables would scan them whole for each trainee's handful of rows. The
+    waves side by side, each on a scratch cursor of its own."""
     rows = analysis._copied_rows(db, ("analysis/derived/_copy_trainees",), {"refresh_trainees": list(trainees)})
-    jobs = _jobs(db)
-    found = analysis._run_on_rows(db, rows, jobs)
-    coverage = [pa.Table.from_pandas(f, preserve_index=False) for (parts, _, _), f in zip(jobs, found)
-                if "analysis/derived/coverage_rows" in parts]
-    signals = [pa.Table.from_pandas(f, preserve_index=False) for (parts, _, _), f in zip(jobs, found)
-               if "analysis/derived/signal_rows" in parts]
-    return coverage, signals
+    found = side_by_side(*(functools.partial(analysis._run_on_rows, db, rows, [job]) for job in _jobs(db, waves)))
+    return [pa.Table.from_pandas(frame, preserve_index=False) for [frame] in found]
 
 
-def _concat(tables: list[pa.Table], name: str, cursor: duckdb.DuckDBPyConnection) -> pa.Table:
-    """The waves' rows as one table of the stored table's columns (a small
+def _of_kind(tables: list[pa.Table], kind: str, name: str, cursor: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The rows of one kind as one table of the stored table's columns (a small
     copy's all-null column has no type of its own: it takes the stored one)."""
     schema = cursor.table(name).limit(0).to_arrow_table().schema
-    return pa.concat_tables([t.select(schema.names).cast(schema) for t in tables])
+    parts = []
+    for table in tables:
+        rows = table.filter(pc.equal(table.column("kind"), kind))
+        parts.append(pa.table({field.name: rows.column(field.name).cast(field.type) for field in schema}))
+    return pa.concat_tables(parts) if parts else schema.empty_table()
 
 
-def refresh(cursor: duckdb.DuckDBPyConnection, trainees: Sequence[str] | None = None) -> None:
+def refresh(cursor: duckdb.DuckDBPyConnection, trainees: Sequence[str] | None = None,
+            from_wave: str | None = None) -> None:
     """Recompute the derived rows inside the caller's write transaction:
-    every trainee (None), or only ``trainees`` (all their waves). A partial
-    refresh leaves the tables current only if they were current before."""
+    every trainee (None), or only ``trainees``, in every wave or from
+    ``from_wave`` on (a wave's rows depend on earlier waves, never on later
+    ones). A partial refresh leaves the tables current only if they were
+    current before."""
     db = _InTransaction(cursor)
     if trainees is None:
-        coverage, signals = _compute_all(db, cursor)
+        found = _compute_all(db, cursor)
         execute_statements(cursor, "analysis/derived/clear", {})
     else:
         trainees = sorted(set(trainees))
-        coverage, signals = _compute_some(db, trainees)
-        execute_statements(cursor, "analysis/derived/clear_trainees", {"refresh_trainees": trainees})
-    fresh = {"fresh_coverage": _concat(coverage, "derived_coverage", cursor),
-             "fresh_signals": _concat(signals, "derived_signals", cursor)}
+        waves = list(domain.WAVES[domain.WAVES.index(from_wave):] if from_wave else domain.WAVES)
+        found = _compute_some(db, trainees, waves)
+        execute_statements(cursor, "analysis/derived/clear_trainees", {"refresh_trainees": trainees, "waves": waves})
+    fresh = {"fresh_coverage": _of_kind(found, "coverage", "derived_coverage", cursor),
+             "fresh_signals": _of_kind(found, "signal", "derived_signals", cursor)}
     with _registered(cursor, fresh):
         execute_statements(cursor, "analysis/derived/insert", {})
     execute_statements(cursor, "analysis/derived/mark_fresh" if trainees is None

@@ -15,7 +15,6 @@ asked about the same copy before and after (its ``rows=``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pyarrow as pa
@@ -25,7 +24,7 @@ from dashboard.analysis import GROUP_COLUMNS, Filters, Norm, suggestions, triage
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language
 from dashboard.privacy import suppression
-from dashboard.store.db import Database
+from dashboard.store.db import Database, side_by_side
 
 CHANGE_COLUMNS: tuple[str, ...] = (
     "trainee_id", "name", "school_id", "institute_id", "wave", "function", "level_before", "level_after",
@@ -100,10 +99,10 @@ def _changes(
     after_rows = _without(rows, person_id, waves)
     tables = analysis._analysis_tables(db, norm)
     # Before and after side by side (DuckDB releases the GIL while it works).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        later = pool.submit(_evaluate, db, after_rows, params, tables, filters, norm, lang)
-        coverage_before, tiers_before, codes_before = _evaluate(db, rows, params, tables, filters, norm, lang)
-        coverage_after, tiers_after, codes_after = later.result()
+    (coverage_before, tiers_before, codes_before), (coverage_after, tiers_after, codes_after) = side_by_side(
+        lambda: _evaluate(db, rows, params, tables, filters, norm, lang),
+        lambda: _evaluate(db, after_rows, params, tables, filters, norm, lang),
+    )
     # The same wave after as before: a trainee whose wave held only this person has nothing left in it.
     after_wave = dict(zip(coverage_after["trainee_id"], coverage_after["wave"]))
     after_level = {

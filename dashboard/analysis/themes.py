@@ -18,8 +18,8 @@ detail, with ``numerator`` and ``denominator`` of a share (``kind`` 'share',
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,7 +29,7 @@ from dashboard.analysis import Filters, Norm
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t
 from dashboard.privacy import suppression
-from dashboard.store.db import Database
+from dashboard.store.db import Database, side_by_side
 
 THEMES: tuple[str, ...] = ("initiatief", "bedoeling", "vormgeving", "beoordelen")
 GROUPINGS: tuple[str, ...] = ("all", "school", "institute", "cohort", "programme")
@@ -83,9 +83,8 @@ def themes(
     required. An aggregate for every role: no person appears.
     """
     taxonomy = analysis.functions(db)
-    with ThreadPoolExecutor(max_workers=len(THEMES)) as pool:
-        jobs = [pool.submit(_theme_rows, db, theme, filters, norm, taxonomy) for theme in THEMES]
-        found = pd.concat([job.result() for job in jobs], ignore_index=True)
+    found = pd.concat(side_by_side(*(functools.partial(_theme_rows, db, theme, filters, norm, taxonomy)
+                                     for theme in THEMES)), ignore_index=True)
     found["value"] = found["numerator"].where(
         found["kind"] == "count", found["numerator"] / found["denominator"].where(found["denominator"] > 0)
     )

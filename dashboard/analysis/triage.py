@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pandas as pd
@@ -54,6 +53,7 @@ from dashboard.analysis import (
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t
 from dashboard.privacy import access, suppression
+from dashboard.store.db import side_by_side
 
 TIERS: tuple[str, ...] = ("nu", "bespreken", "volgen")
 TIER_RANK: dict[str, int] = {tier: i for i, tier in enumerate(TIERS)}
@@ -79,6 +79,7 @@ _COVERAGE = "analysis/_coverage"
 _PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", *SIGNAL_PARTS[1:])
 _DERIVED_PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", *DERIVED_SIGNAL_PARTS[1:])
 _TRIAGE_PARTS = (_CHOSEN, _SCOPE, "analysis/triage")
+_DERIVED_TRIAGE_PARTS = (*DERIVED_SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/triage")
 _PATTERN_PARTS = (_CHOSEN, _SCOPE, "analysis/patterns")
 
 Rows = Mapping[str, pa.Table]
@@ -133,9 +134,8 @@ def _run_jobs(db, rows: Rows | None, first: list[Job], second: list[Job]) -> lis
     """Two lists of jobs side by side (DuckDB releases the GIL), on the handle or on copied rows."""
     if rows is not None:
         return _run_side_by_side(db, rows, first, second)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        other = pool.submit(lambda: [_run(db, *job) for job in second])
-        return [_run(db, *job) for job in first] + other.result()
+    mine, other = side_by_side(lambda: [_run(db, *job) for job in first], lambda: [_run(db, *job) for job in second])
+    return mine + other
 
 
 def _run_one(db, rows: Rows | None, job: Job) -> pd.DataFrame:
@@ -242,6 +242,11 @@ def triage(
 
 
 def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | None) -> pd.DataFrame:
+    if rows is None and uses_derived(db, norm):
+        # Under the stored norms: one statement, the signals of both waves read from the derived layer.
+        taxonomy = functions(db)
+        tables = {**_analysis_tables(db, norm, taxonomy), **_message_tables(db, lang, taxonomy)}
+        return _triage_found(_run(db, _DERIVED_TRIAGE_PARTS, _filter_params(filters), tables))
     current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows)
     current, previous = _run_jobs(db, rows, [current_job], [previous_job])
     job: Job = (
@@ -262,10 +267,8 @@ def tier_counts(db, filters: Filters = Filters(), norm: Norm | None = None) -> d
     (``suppression.suppress_parts``); all of them when the view is hidden
     (fewer than k, or hidden one filter wider: ``Cells.hidden_by``).
     """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        people = pool.submit(_run, db, (_CHOSEN, "analysis/trainees"), _filter_params(filters))
-        found = _triage(db, filters, norm, "nl", None)
-        people = people.result()
+    found, people = side_by_side(lambda: _triage(db, filters, norm, "nl", None),
+                                 lambda: _run(db, (_CHOSEN, "analysis/trainees"), _filter_params(filters)))
     counts: dict[str, Any] = {tier: int((found["tier"] == tier).sum()) for tier in TIERS}
     head: dict[str, Any] = {"tiers": counts, "n_no_data": int(people["wave"].isna().sum()),
                             "n_trainees": len(people)}

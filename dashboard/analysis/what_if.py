@@ -14,13 +14,12 @@ trainees whose tier changes. For management the counts of trainees between
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
 from dashboard.analysis import Filters, GROUP_COLUMNS, Norm, _coverage, coverage_by, triage
 from dashboard.privacy import suppression
-from dashboard.store.db import Database
+from dashboard.store.db import Database, side_by_side
 
 OFF_LIST = "off"  # the tier of a trainee who is not on the list
 SIDES = ("current", "proposal")
@@ -67,10 +66,8 @@ def compare_norms(
     """
     if by not in WHAT_IF_GROUPINGS:
         raise ValueError(f"by must be one of {WHAT_IF_GROUPINGS}")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        now_job = pool.submit(_side, db, filters, current, by, lang)
-        then_job = pool.submit(_side, db, filters, proposal, by, lang)
-        now, then = now_job.result(), then_job.result()
+    now, then = side_by_side(lambda: _side(db, filters, current, by, lang),
+                             lambda: _side(db, filters, proposal, by, lang))
     viewer = getattr(db, "viewer", None)
     hide = viewer is not None and viewer.suppresses_small_groups
     k = suppression.effective_k()

@@ -407,10 +407,14 @@ def save_wave(db: Database, form: WaveForm) -> int:
         revision = current + 1
         execute_statements(cursor, "exchange/capture/record_revision",
                            {**values, "revision": revision, "saved_by": actor, "saved_at": audit.utc_now()})
-        # The derived rows of this trainee, and of whoever rates a person the save stored (a name may have changed).
-        affected = ([t for (t,) in cursor.execute(load_sql("exchange/capture/affected_trainees"), {"trainee_id": form.trainee_id}).fetchall()]
-                    if "people" in staged else [form.trainee_id])
-        derived.refresh(cursor, affected)
+        # The derived rows of this trainee from this wave on (a wave's signals look back, never ahead),
+        # and of whoever else rates a person the save stored (their name or role may have changed).
+        derived.refresh(cursor, [form.trainee_id], from_wave=form.wave)
+        if "people" in staged:
+            others = [t for (t,) in cursor.execute(load_sql("exchange/capture/affected_trainees"),
+                                                   {"trainee_id": form.trainee_id}).fetchall()]
+            if others:
+                derived.refresh(cursor, others)
         audit.record(cursor, actor, role, "capture", subject_id=form.trainee_id,
                      detail={"wave": form.wave, "revision": revision, "people": len(form.people),
                              "new_people": len(mapped.tables["people"]), "actions": len(form.actions)})

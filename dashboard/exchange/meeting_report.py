@@ -23,7 +23,6 @@ Debian's fonts-dejavu-core (``FONT_DIR``), which covers every Dutch letter.
 from __future__ import annotations
 
 import argparse
-from concurrent.futures import ThreadPoolExecutor
 import datetime as dt
 import sys
 from collections.abc import Mapping, Sequence
@@ -37,7 +36,7 @@ from dashboard.analysis import Filters, Norm, themes, triage, what_if
 from dashboard.core import domain
 from dashboard.core.i18n import normalise_language, t, tn
 from dashboard.privacy import audit, suppression
-from dashboard.store.db import Database, DatabaseError, default_db_path
+from dashboard.store.db import Database, DatabaseError, default_db_path, side_by_side
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -260,13 +259,13 @@ def build_report(
     k = suppression.effective_k(k)
     today = today or dt.date.today()
     # three independent questions side by side (DuckDB releases the GIL)
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        frame_job = pool.submit(themes.themes, db, filters, norm, k)
-        counts_job = pool.submit(tier_counts, db, filters, norm, lang)
-        patterns_job = pool.submit(triage.patterns, what_if.counting_handle(db), filters, norm, lang)
-        taxonomy = analysis.functions(db)
-        summary = themes.view_summary(db, filters)
-        frame, tier_found, pattern_found = frame_job.result(), counts_job.result(), patterns_job.result()
+    frame, tier_found, pattern_found, taxonomy, summary = side_by_side(
+        lambda: themes.themes(db, filters, norm, k),
+        lambda: tier_counts(db, filters, norm, lang),
+        lambda: triage.patterns(what_if.counting_handle(db), filters, norm, lang),
+        lambda: analysis.functions(db),
+        lambda: themes.view_summary(db, filters),
+    )
     doc = _Document(lang, t("meeting_report.footer", lang, date=today.isoformat()))
     doc.set_title(t("meeting_report.title", lang))
     doc.set_creator("Constellatiemonitor")

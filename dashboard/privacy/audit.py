@@ -24,7 +24,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
+import queue
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +109,52 @@ def record(
     return _append(target, values)
 
 
+# --- views, recorded without waiting -------------------------------------------------
+#
+# A page view is audited (opening a constellation), but its rerun need not wait
+# for the audit row's write transaction (issue 15): the row is handed to one
+# writer thread, with the time of the view, and written in order. Whoever reads
+# the trail (audit_log, verify_chain, the AVG export) waits for what is pending.
+
+_pending: queue.Queue = queue.Queue()
+_writer_lock = threading.Lock()
+_writer: list[threading.Thread] = []
+_log = logging.getLogger(__name__)
+
+
+def _write_pending() -> None:
+    while True:
+        target, args, kwargs = _pending.get()
+        try:
+            record(target, *args, **kwargs)
+        except Exception:  # a view's row must not take the writer down; the log says which
+            _log.exception("audit row of a view not written: %s", args[2] if len(args) > 2 else args)
+        finally:
+            _pending.task_done()
+
+
+def record_soon(db: Database, actor: str, role: str | None, action: str,
+                subject_id: str | None = None, detail: Mapping[str, Any] | None = None) -> None:
+    """:func:`record` of a view without waiting for the write: checked now,
+    timed now, written by the audit writer thread in order."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action: {action!r}")
+    if not actor or not actor.strip():
+        raise ValueError("an audit row needs an actor")
+    with _writer_lock:
+        if not _writer:
+            thread = threading.Thread(target=_write_pending, name="audit-writer", daemon=True)
+            thread.start()
+            _writer.append(thread)
+    _pending.put((db, (actor, role, action, subject_id, dict(detail) if detail else None),
+                  {"occurred_at": utc_now()}))
+
+
+def flush() -> None:
+    """Wait until every row handed to :func:`record_soon` is written."""
+    _pending.join()
+
+
 def _append(cursor: duckdb.DuckDBPyConnection, values: dict[str, Any]) -> int:
     """Insert one row chained to the last one. Write transactions of one
     database are serialised (``Database.transaction``), so two rows cannot
@@ -147,6 +196,7 @@ PROBLEMS: tuple[str, ...] = ("changed", "link", "unsealed", "start")
 
 def verify_chain(db: Database) -> ChainReport:
     """Recompute the chain over every audit row, oldest first."""
+    flush()
     cursor = db.cursor()
     try:
         rows = cursor.execute(load_sql("store/audit_chain/rows"), {"from_id": 0}).fetchall()
@@ -199,6 +249,7 @@ def audit_log(
     db: Database, since: dt.date | dt.datetime | str | None = None, action: str | None = None
 ) -> pd.DataFrame:
     """The audit trail, oldest first; ``since`` (a date counts from 00:00 UTC) and ``action`` filter."""
+    flush()
     frame = db.query("privacy/audit/log", {"since": _as_timestamp(since), "action": action})
     return frame[list(LOG_COLUMNS)].reset_index(drop=True)
 

@@ -99,6 +99,7 @@ def _collect(cursor, subject_id: str) -> dict[str, pd.DataFrame]:
 
 def person_data(db: Database, subject_id: str) -> dict[str, pd.DataFrame]:
     """Every row about ``subject_id`` per section; raises ``SubjectNotFound``."""
+    audit.flush()  # the subject's views still being written belong in it
     cursor = db.cursor()
     try:
         sections = _collect(cursor, subject_id)
@@ -193,6 +194,7 @@ def erase_person(db: Database, subject_id: str, *, actor: str = audit.ACTOR_CLI,
     User accounts stay unless ``erase_users``: then the accounts with the
     person's e-mail addresses go too, and their address in the audit trail.
     """
+    audit.flush()  # the subject's views still being written are erased too (before the write lock)
     with db.transaction() as cursor:
         sections = _collect(cursor, subject_id)
         if sections["trainee"].empty and sections["person"].empty:

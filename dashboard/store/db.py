@@ -21,6 +21,7 @@ import functools
 import os
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -333,6 +334,42 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("ROLLBACK")
         raise
     return LATEST_SCHEMA_VERSION
+
+
+# --- the query threads ------------------------------------------------------------
+#
+# Independent questions run side by side (DuckDB releases the GIL while it
+# works). One pool for the process, made once: a pool per call cost a thread
+# start and join on every rerun (issue 15). A job already on a pool thread runs
+# its own jobs in line, so no pool thread ever waits for another (no deadlock
+# when every thread is busy).
+
+QUERY_THREADS = 4
+_pool_lock = threading.Lock()
+_pool: list[ThreadPoolExecutor] = []
+_on_pool_thread = threading.local()
+
+
+def _query_pool() -> ThreadPoolExecutor:
+    with _pool_lock:
+        if not _pool:
+            _pool.append(ThreadPoolExecutor(max_workers=QUERY_THREADS, thread_name_prefix="query",
+                                            initializer=lambda: setattr(_on_pool_thread, "active", True)))
+        return _pool[0]
+
+
+def side_by_side(*jobs: Callable[[], Any]) -> list[Any]:
+    """Each job's result, in order: the first on the caller's thread, the
+    others on the query threads at the same time."""
+    if len(jobs) < 2 or getattr(_on_pool_thread, "active", False):
+        return [job() for job in jobs]
+    pool = _query_pool()
+    others = [pool.submit(job) for job in jobs[1:]]
+    try:
+        first = jobs[0]()
+    finally:
+        found = [other.result() for other in others]
+    return [first, *found]
 
 
 # DuckDB errors that mean the write could not be done, not that a statement is wrong.

@@ -16,7 +16,6 @@ formulas neutralised.
 from __future__ import annotations
 
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
@@ -35,6 +34,7 @@ from dashboard.analysis import Filters, Norm, mentors, scenarios, suggestions
 from dashboard.analysis import themes as themes_analysis, what_if
 from dashboard.exchange import meeting_report, norm_proposal
 from dashboard.core.spreadsheet_safety import download_dialect, frame_csv, neutralise_formulas, xlsx_text
+from dashboard.store.db import side_by_side
 
 GROUP_COLUMNS: dict[str, str] = analysis.GROUP_COLUMNS  # group -> its id column
 SEVERITY_RANK: dict[str, int] = analysis.SEVERITY_RANK  # high first
@@ -110,10 +110,9 @@ def _overview(
     db = ui.database_for(who)
     if not who.sees_persons:
         # Aggregates only: no per-trainee coverage, no names.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            head = pool.submit(analysis.headline, db, filters, norm)
-            grouped = pool.submit(analysis.coverage_by, db, by, filters, norm)
-            return head.result(), grouped.result(), None
+        head, grouped = side_by_side(lambda: analysis.headline(db, filters, norm),
+                                     lambda: analysis.coverage_by(db, by, filters, norm))
+        return head, grouped, None
     # The filters already name one group of this grouping (a coordinator looking
     # at their own school): that group's trainees are the trainees in view.
     one_group = getattr(filters, by) is not None
@@ -122,14 +121,15 @@ def _overview(
         head = analysis.headline_figures(found["coverage"], found["signals"])
         group = (found["coverage"], found["trainees"][["trainee_id", "name"]]) if one_group else None
         return head, found["coverage_by"], group
-    with ThreadPoolExecutor(max_workers=4) as pool:  # independent queries, side by side
-        coverage = pool.submit(analysis.coverage, db, filters, norm)
-        signals = pool.submit(analysis.signals, db, filters, norm)
-        grouped = pool.submit(analysis.coverage_by, db, by, filters, norm)
-        people = pool.submit(analysis.trainees, db, filters) if one_group else None
-        head = analysis.headline_figures(coverage.result(), signals.result())
-        group = (coverage.result(), people.result()[["trainee_id", "name"]]) if people is not None else None
-        return head, grouped.result(), group
+    coverage, signals, grouped, people = side_by_side(  # independent queries, side by side
+        lambda: analysis.coverage(db, filters, norm),
+        lambda: analysis.signals(db, filters, norm),
+        lambda: analysis.coverage_by(db, by, filters, norm),
+        lambda: analysis.trainees(db, filters) if one_group else None,
+    )
+    head = analysis.headline_figures(coverage, signals)
+    group = (coverage, people[["trainee_id", "name"]]) if people is not None else None
+    return head, grouped, group
 
 
 def overview(
@@ -150,10 +150,9 @@ def group_filters(filters: Filters, by: str, group_id: str) -> Filters:
 @st.cache_data(**_CACHE)
 def _group_coverage(version: str, who: Viewer, filters: Filters, norm: Norm | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     db = ui.database_for(who)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        coverage = pool.submit(analysis.coverage, db, filters, norm)
-        people = pool.submit(analysis.trainees, db, filters)
-        return coverage.result(), people.result()[["trainee_id", "name"]]
+    coverage, people = side_by_side(lambda: analysis.coverage(db, filters, norm),
+                                    lambda: analysis.trainees(db, filters))
+    return coverage, people[["trainee_id", "name"]]
 
 
 def group_coverage(by: str, group_id: str, filters: Filters, norm: Norm | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -170,10 +169,8 @@ def group_coverage(by: str, group_id: str, filters: Filters, norm: Norm | None =
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _attention(version: str, who: Viewer, filters: Filters, norm: Norm | None, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     db = ui.database_for(who)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        signals_job = pool.submit(analysis.signals, db, filters, norm, lang)
-        people_job = pool.submit(analysis.trainees, db, filters)
-        signals, people = signals_job.result(), people_job.result()
+    signals, people = side_by_side(lambda: analysis.signals(db, filters, norm, lang),
+                                   lambda: analysis.trainees(db, filters))
     mentor = signals[signals["trainee_id"].isna()]
     order = mentor["severity"].map(SEVERITY_RANK)
     mentor = mentor.assign(severity_rank=order).sort_values(["severity_rank", "person_id"], kind="stable")

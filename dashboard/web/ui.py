@@ -39,7 +39,7 @@ from dashboard.privacy import audit
 from dashboard.web import session
 from dashboard.web.session import shared_database
 from dashboard.privacy.access import LOCAL_VIEWER, Viewer
-from dashboard.analysis import Filters
+from dashboard.analysis import Filters, derived
 from dashboard.store.db import PROJECT_ROOT, Database, default_db_path, load_sql
 from dashboard.core.domain import WAVES
 
@@ -145,15 +145,23 @@ def _run_marker() -> object | None:
 
 
 def _fingerprint() -> tuple[str, int]:
-    """(the data version, the number of trainees), from one query."""
+    """(the data version, the number of trainees), from one query of one row.
+
+    The first run after a write that left the derived layer stale (an
+    erasure, a purge, an upgraded database) computes it again, once."""
     db = shared_database()
+    version, fresh, n_trainees = _data_state(db)
+    if not fresh and derived.ensure(db):
+        version, fresh, n_trainees = _data_state(db)
+    return f"{db.path}|{version}", int(n_trainees)
+
+
+def _data_state(db: Database) -> tuple[int, bool, int]:
     cur = db.cursor()
     try:
-        row = cur.execute(load_sql("web/app/data_version")).fetchone()
-        names = [column[0] for column in cur.description]
+        return cur.execute(load_sql("web/app/data_version")).fetchone()
     finally:
         cur.close()
-    return "|".join([str(db.path), *(str(value) for value in row)]), int(row[names.index("trainees")])
 
 
 def _run_fingerprint() -> tuple[str, int]:
@@ -201,7 +209,7 @@ def record_once(action: str, subject_id: str | None = None, **detail: object) ->
     if st.session_state.get(_RECORDED_KEY) == key:
         return
     who = viewer()
-    audit.record(shared_database(), who.actor, who.role, action, subject_id, detail or None)
+    audit.record_soon(shared_database(), who.actor, who.role, action, subject_id, detail or None)  # the rerun goes on
     st.session_state[_RECORDED_KEY] = key
 
 

@@ -1,7 +1,7 @@
--- The trainees whose derived rows name a person the write stored (a capture
--- may rename a mentor whom other trainees rate as well), besides $trainee_id.
+-- The other trainees whose derived rows name a person the save stored (a
+-- capture may store a person whom other trainees rate as well), besides
+-- $trainee_id, whose rows the save refreshes anyway.
 SELECT DISTINCT r.trainee_id
 FROM relationships r
 WHERE r.person_id IN (SELECT person_id FROM staged_people)
-UNION
-SELECT $trainee_id::VARCHAR
+  AND r.trainee_id <> $trainee_id::VARCHAR
