@@ -121,7 +121,7 @@ def test_every_analysis_statement_reads_trainees_through_the_scope():
             # through `visible`, or through what is made of it: `chosen` (_chosen.sql) and `copied` (_copy_*.sql)
             # or they continue _scope.sql and read only the rows of `scope` / `rel` (the themes of issue 14)
             assert re.search(r"\b(?:visible|chosen|copied)\b", text) or path.name in (
-                "_coverage.sql", "_signal_rows.sql", "signals.sql", "measures.sql", "compare_ties.sql", "coverage_by.sql",
+                "_coverage.sql", "_signal_rows.sql", "signals.sql", "measures.sql", "compare.sql", "coverage_by.sql",
                 "_theme_groups.sql", "themes_bedoeling.sql", "themes_vormgeving.sql"), path.name
     for opening in ("_chosen.sql", "_copy_one_trainee.sql", "_copy_chosen.sql"):
         assert re.search(r"\bvisible\b", (QUERIES_DIR / "analysis" / opening).read_text()), opening

@@ -51,7 +51,7 @@ COLUMNS: tuple[str, ...] = (
 # Columns that name a row: never suppressed (suppression.suppress_groups treats the rest as figures).
 DESCRIPTIVE: tuple[str, ...] = ("theme", "group_by", "group_name", "figure", "category", "detail", "kind")
 
-_OPENING = ("analysis/_chosen", "analysis/_scope", "analysis/_coverage", "analysis/_theme_groups")
+_THEME_GROUPS = "analysis/_theme_groups"
 
 
 def _function_groups(taxonomy: pd.DataFrame):
@@ -63,7 +63,9 @@ def _function_groups(taxonomy: pd.DataFrame):
 def _theme_rows(db: Database, theme: str, filters: Filters, norm, taxonomy: pd.DataFrame) -> pd.DataFrame:
     tables = analysis._analysis_tables(db, norm, taxonomy)
     tables["function_groups_param"] = _function_groups(taxonomy)
-    found = analysis._run(db, [*_OPENING, f"analysis/themes_{theme}"], analysis._filter_params(filters), tables)
+    coverage_parts = analysis.rule_parts(db, norm)[0]  # the derived layer's coverage under the stored norms
+    found = analysis._run(db, [*coverage_parts, _THEME_GROUPS, f"analysis/themes_{theme}"],
+                          analysis._filter_params(filters), tables)
     found.insert(0, "theme", theme)
     return found
 
@@ -234,6 +236,23 @@ def _groups_in_order(records: list[dict], groupings: tuple[str, ...], max_groups
     return keys
 
 
+def _largest_groups(rows: pd.DataFrame, max_groups: int) -> pd.DataFrame:
+    """``rows`` of the groups :func:`_groups_in_order` keeps (at most
+    ``max_groups`` per grouping, the largest, ties in frame order), before they
+    become records: a national view has a thousand schools, a report shows 25."""
+    key = rows["group_by"].astype(str) + "\x1f" + rows["group_id"].astype(object).where(rows["group_id"].notna(), "").astype(str)
+    first = ~key.duplicated()
+    sizes = pd.to_numeric(rows["n_trainees"].where(first), errors="coerce").fillna(0)
+    groups = pd.DataFrame({"group_by": rows["group_by"], "key": key, "size": -sizes,
+                           "position": range(len(rows))})[first.to_numpy()]
+    kept = []
+    for grouping, part in groups.groupby("group_by", sort=False):
+        if grouping != WHOLE_VIEW and len(part) > max_groups:
+            part = part.sort_values(["size", "position"], kind="stable").head(max_groups)
+        kept.append(part["key"])
+    return rows[key.isin(pd.concat(kept))] if kept else rows
+
+
 def table_categories(frame: pd.DataFrame, figure: str) -> list:
     """The sub-tables of a two-level figure (its categories, in order); [None] for the others."""
     if figure not in TWO_LEVEL:
@@ -265,8 +284,10 @@ def figure_table(
     if rows.empty:
         return FigureTable(title, [], [], [])
     small = suppression.small_label(suppression.k_of(frame), lang)
+    columns = list(dict.fromkeys(_key(v) for v in pd.unique(rows[column_of])))  # of every group, in order
+    if max_groups is not None:
+        rows = _largest_groups(rows, max_groups)
     records = rows.to_dict("records")  # plain dicts: row-by-row pandas lookups cost more than drawing
-    columns = list(dict.fromkeys(_key(r[column_of]) for r in records))
     has_columns = not (len(columns) == 1 and columns[0] is None)
     header = [t("themes.col.group", lang), t("themes.col.n_trainees", lang)]
     # the columns of a two-level figure are its details (klik, strength...), not the assessing split

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from dashboard.analysis import derived
 from dashboard.exchange.limits import MAX_UPLOAD_MB
 from dashboard.privacy.access import LOOPBACK_HOSTS, MODE_ENV_VAR, MODE_LOCAL, MODE_SERVER
 from dashboard.store.db import DB_ENV_VAR, SAMPLE_DATA_DIR, DamagedDatabaseError, Database, DatabaseError, default_db_path
@@ -86,6 +87,7 @@ def prepare_database(path: Path | None = None, *, sample_dir: Path = SAMPLE_DATA
     if path.exists():
         db = _open(path, lang)
         try:
+            derived.ensure(db)  # an upgraded or erased-from file: the derived layer before the first page
             return PreparedDatabase(path, False, db.table_counts()["trainees"])
         finally:
             db.close()
