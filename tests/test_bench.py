@@ -50,7 +50,9 @@ def test_bench_writes_figures_for_every_scenario_without_the_browser(tiny_run) -
             "measures (one school)", "import (validated)",
             "attention (all trainees)", "signals (one school)", "attention (one school)",  # issue 17
             "suggest (one trainee)", "scenario leave (one mentor)",  # issue 13
-            "capture save (one wave)"} == names  # issue 12
+            "capture save (one wave)",  # issue 12
+            "compare (all schools)", "/vergelijken (management, all schools)",
+            "/vastleggen (one field changed)"} == names  # issue 15
     for figure in figures:
         assert figure["trainees"] == 30 and figure["samples"] == 1
         assert figure["median"] > 0 and figure["p95"] >= figure["median"]
@@ -64,9 +66,20 @@ def test_bench_writes_figures_for_every_scenario_without_the_browser(tiny_run) -
     constellation = next(f for f in figures if f["name"].startswith("/constellatie"))
     assert constellation["met"] is (constellation["median"] < 0.150)
     for page in (f for f in figures if f["scenario"] == "pages"):
-        # floor = the rerun's own SQL replayed + an empty Streamlit rerun
-        assert page["extra"]["statements_per_rerun"] >= 1
-        assert math.isclose(page["floor"], page["extra"]["floor_sql_s"] + page["extra"]["floor_empty_rerun_s"])
+        # the old floor, kept beside the new: the rerun's own SQL replayed + an empty Streamlit rerun
+        extra = page["extra"]
+        assert extra["statements_per_rerun"] >= 1
+        assert math.isclose(extra["replayed_floor_s"], extra["floor_sql_s"] + extra["floor_empty_rerun_s"])
+        if page["name"].startswith(("/ (", "/constellatie")):  # issue 15: against the lean prototype page
+            assert extra["floor_kind"] == "prototype page" and math.isclose(page["floor"], extra["prototype_s"])
+        elif page["name"].startswith("/vergelijken (management"):
+            assert math.isclose(page["floor"], extra["direct_sql_s"] + extra["floor_empty_rerun_s"])
+        else:
+            assert math.isclose(page["floor"], extra["replayed_floor_s"])
+    for question in (f for f in figures if f["scenario"] == "analysis"):
+        # issue 15: the floor is the direct SQL; the question's own SQL replayed is the second column
+        assert question["extra"]["floor_kind"] == "direct SQL"
+        assert question["extra"]["replayed_sql_s"] > 0
 
 
 def test_bench_curve_is_an_svg_with_a_line_per_measure(tiny_run) -> None:
@@ -88,7 +101,8 @@ def test_from_json_prints_the_table_without_measuring(tiny_run, tmp_path: Path, 
     assert "import (validated)" in printed and "verhouding" in printed
     assert (tmp_path / "c.svg").exists()
     markdown = (tmp_path / "t.md").read_text(encoding="utf-8").splitlines()
-    assert markdown[0].startswith("| scenario | measure | trainees | median | p95 | floor | ratio |")
+    assert markdown[0].startswith("| scenario | measure | trainees | median | p95 | floor | ratio | replayed |")
+    assert "herhaald" in printed  # the replayed floor's column
     assert len(markdown) == 2 + len(result["figures"])
 
 

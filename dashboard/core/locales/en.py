@@ -1012,4 +1012,6 @@ TEXTS: dict[str, str] = {
     "programme.placeholder.role": "Choose a role",
     "compare.placeholder.groups": "Choose two or more groups",
     "audit.page.placeholder.action": "Choose an action",
+    # --- bench: honest floors (issue 15) ---
+    "bench.column.replayed": "replayed",
 }

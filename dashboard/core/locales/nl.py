@@ -1012,4 +1012,6 @@ TEXTS: dict[str, str] = {
     "programme.placeholder.role": "Kies een rol",
     "compare.placeholder.groups": "Kies twee of meer groepen",
     "audit.page.placeholder.action": "Kies een handeling",
+    # --- bench: honest floors (issue 15) ---
+    "bench.column.replayed": "herhaald",
 }
