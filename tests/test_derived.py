@@ -23,11 +23,22 @@ from dashboard.store.db import Database, side_by_side
 from import_fixtures import write_dataset
 
 
+# The derived tables in one order, for comparing what is stored with a fresh computation.
+STORED = ("SELECT * FROM derived_coverage ORDER BY trainee_id, wave, position",
+          "SELECT * FROM derived_signals ORDER BY ALL")
+
+
+def _read_stored(cursor) -> tuple[pd.DataFrame, pd.DataFrame]:
+    coverage, signals = (cursor.execute(sql).df().reset_index(drop=True) for sql in STORED)
+    return coverage, signals
+
+
 def _stored(db: Database) -> tuple[pd.DataFrame, pd.DataFrame]:
-    def read(table: str, order: str) -> pd.DataFrame:
-        return db.query_sql(f"SELECT * FROM {table} ORDER BY {order}").reset_index(drop=True)  # constant names
-    return (read("derived_coverage", "trainee_id, wave, position"),
-            read("derived_signals", "ALL"))
+    cursor = db.cursor()
+    try:
+        return _read_stored(cursor)
+    finally:
+        cursor.close()
 
 
 def _fresh(db: Database) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -39,12 +50,11 @@ def _fresh(db: Database) -> tuple[pd.DataFrame, pd.DataFrame]:
     try:
         with db.transaction(changes_data=False) as cursor:
             derived.refresh(cursor)
-            found.append(cursor.execute("SELECT * FROM derived_coverage ORDER BY trainee_id, wave, position").df())
-            found.append(cursor.execute("SELECT * FROM derived_signals ORDER BY ALL").df())
+            found.extend(_read_stored(cursor))
             raise Rollback
     except Rollback:
         pass
-    return found[0].reset_index(drop=True), found[1].reset_index(drop=True)
+    return found[0], found[1]
 
 
 def _live_norms(db: Database) -> dict[str, Norm]:
@@ -79,48 +89,44 @@ def _imported(path, folder) -> Database:
     return db
 
 
+@pytest.fixture
+def db(tmp_path, dataset_folder):
+    """A database with the generated set imported (the import makes the derived layer)."""
+    imported = _imported(tmp_path / "a.duckdb", dataset_folder)
+    yield imported
+    imported.close()
+
+
 # --- hand-built cases -------------------------------------------------------------------
 
 
-def test_an_import_leaves_the_derived_layer_current_and_equal_to_a_fresh_computation(tmp_path, dataset_folder):
-    db = _imported(tmp_path / "a.duckdb", dataset_folder)
-    try:
-        assert db.scalar("SELECT count(*) FROM derived_coverage") > 0
-        assert analysis.uses_derived(db)
-        assert_derived_equals_fresh(db)
-    finally:
-        db.close()
+def test_an_import_leaves_the_derived_layer_current_and_equal_to_a_fresh_computation(db):
+    assert db.scalar("SELECT count(*) FROM derived_coverage") > 0
+    assert analysis.uses_derived(db)
+    assert_derived_equals_fresh(db)
 
 
-def test_only_data_writes_bump_the_version_and_the_audit_trail_or_users_do_not(tmp_path, dataset_folder):
-    db = _imported(tmp_path / "a.duckdb", dataset_folder)
-    try:
-        version, fresh = db.data_state()
-        audit.record(db, "a@x.nl", "beheerder", "view_constellation", "T1")
-        users.add_user(db, "so@x.nl", "schoolopleider", schools=[db.scalar("SELECT min(school_id) FROM schools")])
-        assert db.data_state() == (version, fresh)
-        with db.transaction():
-            pass  # a data write that does not refresh (near miss): the version moves, the layer goes stale
-        assert db.data_state() == (version + 1, False)
-        assert not analysis.uses_derived(db)
-        assert derived.ensure(db) and db.data_state() == (version + 1, True)
-    finally:
-        db.close()
+def test_only_data_writes_bump_the_version_and_the_audit_trail_or_users_do_not(db):
+    version, fresh = db.data_state()
+    audit.record(db, "a@x.nl", "beheerder", "view_constellation", "T1")
+    users.add_user(db, "so@x.nl", "schoolopleider", schools=[db.scalar("SELECT min(school_id) FROM schools")])
+    assert db.data_state() == (version, fresh)
+    with db.transaction():
+        pass  # a data write that does not refresh (near miss): the version moves, the layer goes stale
+    assert db.data_state() == (version + 1, False)
+    assert not analysis.uses_derived(db)
+    assert derived.ensure(db) and db.data_state() == (version + 1, True)
 
 
-def test_a_stale_layer_is_never_read(tmp_path, dataset_folder):
-    db = _imported(tmp_path / "a.duckdb", dataset_folder)
-    try:
-        before = analysis.signals(db)
-        with db.transaction() as cursor:  # poison the stored rows, then leave the layer stale
-            cursor.execute("UPDATE derived_signals SET severity = 'low'")
-        assert not analysis.uses_derived(db)
-        pd.testing.assert_frame_equal(analysis.signals(db), before)
-        with db.transaction(changes_data=False) as cursor:  # near miss: marked current, the poison is read
-            cursor.execute("UPDATE data_state SET derived_version = version")
-        assert set(analysis.signals(db).dropna(subset=["trainee_id"])["severity"]) == {"low"}
-    finally:
-        db.close()
+def test_a_stale_layer_is_never_read(db):
+    before = analysis.signals(db)
+    with db.transaction() as cursor:  # poison the stored rows, then leave the layer stale
+        cursor.execute("UPDATE derived_signals SET severity = 'low'")
+    assert not analysis.uses_derived(db)
+    pd.testing.assert_frame_equal(analysis.signals(db), before)
+    with db.transaction(changes_data=False) as cursor:  # near miss: marked current, the poison is read
+        cursor.execute("UPDATE data_state SET derived_version = version")
+    assert set(analysis.signals(db).dropna(subset=["trainee_id"])["severity"]) == {"low"}
 
 
 def test_a_read_only_handle_on_a_stale_layer_computes_without_writing(tmp_path, dataset_folder):
@@ -138,39 +144,31 @@ def test_a_read_only_handle_on_a_stale_layer_computes_without_writing(tmp_path, 
         reader.close()
 
 
-def test_an_erasure_empties_the_layer_and_the_next_reader_computes_it(tmp_path, dataset_folder):
-    db = _imported(tmp_path / "a.duckdb", dataset_folder)
-    try:
-        person = db.scalar("SELECT min(person_id) FROM relationships WHERE formal")
-        name = db.scalar("SELECT name FROM people WHERE person_id = ?", [person])
-        avg.erase_person(db, person)
-        assert db.scalar("SELECT count(*) FROM derived_signals") == 0  # no name of the erased stays behind
-        assert db.data_state()[1] is False
-        assert derived.ensure(db)
-        assert db.scalar("SELECT count(*) FROM derived_signals WHERE person_id = ? OR person_name = ?",
-                         [person, name]) == 0
-        assert_derived_equals_fresh(db)
-    finally:
-        db.close()
+def test_an_erasure_empties_the_layer_and_the_next_reader_computes_it(db):
+    person = db.scalar("SELECT min(person_id) FROM relationships WHERE formal")
+    name = db.scalar("SELECT name FROM people WHERE person_id = ?", [person])
+    avg.erase_person(db, person)
+    assert db.scalar("SELECT count(*) FROM derived_signals") == 0  # no name of the erased stays behind
+    assert db.data_state()[1] is False
+    assert derived.ensure(db)
+    assert db.scalar("SELECT count(*) FROM derived_signals WHERE person_id = ? OR person_name = ?",
+                     [person, name]) == 0
+    assert_derived_equals_fresh(db)
 
 
-def test_a_capture_save_refreshes_its_trainee_and_whoever_rates_the_people_it_stored(tmp_path, dataset_folder):
-    db = _imported(tmp_path / "a.duckdb", dataset_folder)
-    try:
-        mentor, shared = db.query_sql(
-            "SELECT person_id, min(trainee_id) FROM relationships WHERE formal GROUP BY person_id"
-            " HAVING count(DISTINCT trainee_id) >= 2 ORDER BY person_id LIMIT 1").iloc[0]
-        wave = db.scalar("SELECT max(wave) FROM relationships WHERE trainee_id = ? AND person_id = ?", [shared, mentor])
-        form = capture.load_form(db, shared, wave)
-        key = next(k for k, p in form.people.items() if p.person_id == mentor)
-        no_klik = "SELECT count(*) FROM derived_signals WHERE trainee_id = ? AND wave = ? AND person_id = ? AND code = 'no_klik'"
-        klik = "ja" if db.scalar(no_klik, [shared, wave, mentor]) else "nee"
-        form.people[key] = dataclasses.replace(form.people[key], klik=klik)
-        capture.save_wave(db, form)
-        assert db.scalar(no_klik, [shared, wave, mentor]) == (1 if klik == "nee" else 0)
-        assert_derived_equals_fresh(db)
-    finally:
-        db.close()
+def test_a_capture_save_refreshes_its_trainee_and_whoever_rates_the_people_it_stored(db):
+    mentor, shared = db.query_sql(
+        "SELECT person_id, min(trainee_id) FROM relationships WHERE formal GROUP BY person_id"
+        " HAVING count(DISTINCT trainee_id) >= 2 ORDER BY person_id LIMIT 1").iloc[0]
+    wave = db.scalar("SELECT max(wave) FROM relationships WHERE trainee_id = ? AND person_id = ?", [shared, mentor])
+    form = capture.load_form(db, shared, wave)
+    key = next(k for k, p in form.people.items() if p.person_id == mentor)
+    no_klik = "SELECT count(*) FROM derived_signals WHERE trainee_id = ? AND wave = ? AND person_id = ? AND code = 'no_klik'"
+    klik = "ja" if db.scalar(no_klik, [shared, wave, mentor]) else "nee"
+    form.people[key] = dataclasses.replace(form.people[key], klik=klik)
+    capture.save_wave(db, form)
+    assert db.scalar(no_klik, [shared, wave, mentor]) == (1 if klik == "nee" else 0)
+    assert_derived_equals_fresh(db)
 
 
 def test_side_by_side_gives_results_in_order_also_nested():
