@@ -52,13 +52,19 @@ def test_bench_writes_figures_for_every_scenario_without_the_browser(tiny_run) -
             "suggest (one trainee)", "scenario leave (one mentor)",  # issue 13
             "capture save (one wave)",  # issue 12
             "compare (all schools)", "/vergelijken (management, all schools)",
-            "/vastleggen (one field changed)"} == names  # issue 15
+            "/vastleggen (one field changed)",  # issue 15
+            "derived refresh (every trainee, every wave)", "derived refresh (one trainee, last wave)",  # issue 15
+            "what-if, werkplekbegeleider present only (all trainees)", "meeting report PDF (all trainees)",  # issue 14
+            } == names
     for figure in figures:
         assert figure["trainees"] == 30 and figure["samples"] == 1
         assert figure["median"] > 0 and figure["p95"] >= figure["median"]
+        assert figure["target"]
+        if figure["name"].startswith("meeting report"):  # a typeset PDF: an absolute target, no SQL floor
+            assert figure["floor"] is None and figure["extra"]["floor_kind"].startswith("none")
+            continue
         assert figure["floor"] > 0
         assert math.isclose(figure["ratio"], figure["median"] / figure["floor"])
-        assert figure["target"]
     [imported] = [f for f in figures if f["scenario"] == "import"]
     assert imported["extra"]["relationships"] == dataset["relationships"]
     assert math.isclose(imported["extra"]["relationships_per_s"], dataset["relationships"] / imported["median"])
@@ -76,10 +82,11 @@ def test_bench_writes_figures_for_every_scenario_without_the_browser(tiny_run) -
             assert math.isclose(page["floor"], extra["direct_sql_s"] + extra["floor_empty_rerun_s"])
         else:
             assert math.isclose(page["floor"], extra["replayed_floor_s"])
-    for question in (f for f in figures if f["scenario"] == "analysis"):
+    for question in (f for f in figures if f["scenario"] == "analysis" and f["floor"] is not None):
         # issue 15: the floor is the direct SQL; the question's own SQL replayed is the second column
-        assert question["extra"]["floor_kind"] == "direct SQL"
-        assert question["extra"]["replayed_sql_s"] > 0
+        assert question["extra"]["floor_kind"].startswith("direct SQL")
+        if not question["name"].startswith("derived refresh"):  # a write: nothing to replay
+            assert question["extra"]["replayed_sql_s"] > 0
 
 
 def test_bench_curve_is_an_svg_with_a_line_per_measure(tiny_run) -> None:

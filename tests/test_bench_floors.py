@@ -152,6 +152,31 @@ def test_scenario_leave_for_the_busiest_people(db, bound) -> None:
     assert compared > 0
 
 
+def test_the_refresh_floor_evaluates_each_wave_as_the_derived_layer_does(db, bound) -> None:
+    # The derived refresh's floor: signals and coverage per wave (the wave a trainee has data in,
+    # the data as it stood then). Near miss: the whole data (no upto_wave) differs in an early wave.
+    from dashboard.core import domain
+
+    for rank, wave in enumerate(domain.WAVES):
+        assert_same(analysis.signals(db, Filters(wave=wave)), floors.run(db, "signals", bound, upto_wave=rank),
+                    SIGNAL_FACTS)
+        assert_same(analysis.coverage(db, Filters(wave=wave)),
+                    floors.run(db, "coverage_trainees", bound, upto_wave=rank), ["trainee_id", "wave", "function", "level"])
+    first = analysis.coverage(db, Filters(wave=domain.WAVES[0]))
+    assert product_rows(first, ["trainee_id", "wave"]) != floor_rows(
+        floors.run(db, "coverage_trainees", bound), ["trainee_id", "wave"])
+
+
+def test_the_what_if_floor_triages_under_the_proposal(db) -> None:
+    # bench's what-if floor: the triage floor bound to the proposal's norms gives the product's
+    # tiers under that proposal; near miss: the stored norms give other tiers.
+    proposal = bench.present_only_proposal(db)
+    under_proposal = triage.triage(db, norm=proposal)
+    assert_same(under_proposal, floors.run(db, "triage", floors.inputs_for_norms(db, proposal)), TRIAGE_FACTS)
+    assert product_rows(under_proposal, TRIAGE_FACTS) != floor_rows(
+        floors.run(db, "triage", floors.inputs(db)), TRIAGE_FACTS)
+
+
 def test_a_floor_binds_its_values(bound) -> None:
     # Near miss of a formatted value: the SQL names parameters only, never a school or a trainee.
     for name in floors.FLOORS:

@@ -75,7 +75,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -453,6 +453,133 @@ def bench_step_six(db: Database, n_trainees: int, runs: int) -> list[Figure]:
         met = statistics.median(times) < target if n_trainees >= TARGET_SIZE else None
         figures.append(_analysis_figure(name, n_trainees, times, floor_times, replayed_times,
                                         f"< {target * 1000:g} ms (at {TARGET_SIZE:,})", met, {"subject": subject}))
+    return figures
+
+
+TARGET_WHAT_IF_S = 1.0  # issue 14: the steering group "sees within a second" what a proposal changes
+TARGET_REPORT_S = 10.0  # issue 14: the meeting report for 40,000 trainees under 10 s
+TARGET_REFRESH_FULL_S = 2.0  # issue 15: the derived layer recomputed for every trainee, 40,000
+TARGET_REFRESH_ONE_S = 0.050  # issue 15: one trainee's wave, after a capture save, 40,000
+
+
+WHAT_IF_ROLE = "werkplekbegeleider"
+
+
+def present_only_proposal(db: Database, present_only: str = WHAT_IF_ROLE) -> dict[str, Any]:
+    """Issue 14's question as a proposal: every programme expects ``present_only`` only to be
+    present (``zwak``). Issue 14 asked it of the instituutsopleider, whom norm v2 already expects
+    at ``zwak``; the werkplekbegeleider (``sterk`` in every shipped norm) is the question that
+    still moves trainees."""
+    from dashboard import analysis
+
+    current = analysis.load_norms(db)
+    return {programme: replace(norm, roles=tuple((role, "zwak" if role == present_only else strength)
+                                                 for role, strength in norm.roles))
+            for programme, norm in current.items()}
+
+
+def bench_programme(db: Database, n_trainees: int, runs: int) -> list[Figure]:
+    """The programme page's what-if (current norms and a proposal side by side, everyone in view)
+    beside its floor, the direct triage SQL under each of the two norms; and the meeting report
+    for everyone (a PDF: no SQL floor; its target is absolute)."""
+    from dashboard import analysis
+    from dashboard.analysis import Filters, what_if
+    from dashboard.exchange import meeting_report
+    from dashboard.tools import floors
+
+    current = analysis.load_norms(db)
+    proposal = present_only_proposal(db)
+    floor_current = floors.runner(db, "triage", floors.inputs(db))
+    floor_proposal = floors.runner(db, "triage", floors.inputs_for_norms(db, proposal))
+
+    def what_if_floor() -> None:
+        floor_current()
+        floor_proposal()
+
+    def what_if_question() -> object:
+        return what_if.compare_norms(db, Filters(), current, proposal)
+
+    def report() -> object:
+        return meeting_report.build_report(db, Filters())
+
+    figures = []
+    what_if_question()  # warm-up
+    times = timed(what_if_question, runs)
+    what_if_floor()
+    floor_times = timed(what_if_floor, runs)
+    replayed_times = timed(_replayed_floor(db, what_if_question), runs)
+    met = statistics.median(times) < TARGET_WHAT_IF_S if n_trainees >= TARGET_SIZE else None
+    figures.append(_analysis_figure(f"what-if, {WHAT_IF_ROLE} present only (all trainees)", n_trainees, times,
+                                    floor_times, replayed_times, f"< {TARGET_WHAT_IF_S:g} s (at {TARGET_SIZE:,})",
+                                    met, floor_kind="direct SQL, triage under both norms"))
+    report()  # warm-up
+    times = timed(report, runs)
+    median = statistics.median(times)
+    figures.append(Figure("analysis", "meeting report PDF (all trainees)", n_trainees, "s", median,
+                          percentile(times, 0.95), target=f"< {TARGET_REPORT_S:g} s (at {TARGET_SIZE:,})",
+                          met=median < TARGET_REPORT_S if n_trainees >= TARGET_SIZE else None, samples=len(times),
+                          extra={"floor_kind": "none: a typeset PDF has no SQL floor"}))
+    return figures
+
+
+def bench_derived(db_path: Path, n_trainees: int, runs: int, work: Path) -> list[Figure]:
+    """The derived layer's refresh (issue 15), on a copy of the benchmark database: every
+    trainee (what an import or a norm adoption does) and one trainee's last wave (what a capture
+    save does), each in its own write transaction, committed. The floor is the direct SQL for
+    the same facts, fetched: the signal and coverage floors once per wave for everyone, and on
+    the last wave for the one trainee."""
+    from dashboard.analysis import derived
+    from dashboard.core import domain
+    from dashboard.tools import floors
+
+    copy = work / "derived.duckdb"
+    shutil.copyfile(db_path, copy)
+    figures = []
+    try:
+        with Database(copy) as db:
+            bound = floors.inputs(db)
+            chosen = db.query("tools/bench/capture_trainees", {"count": runs})["trainee_id"].tolist()
+            last = domain.WAVES[-1]
+
+            def full() -> None:
+                with db.transaction(("store/derived/integrity_violations",)) as cursor:
+                    derived.refresh(cursor)
+
+            full_floors = [floors.runner(db, name, bound, upto_wave=rank)
+                           for rank in range(len(domain.WAVES)) for name in ("signals", "coverage_trainees")]
+            full()  # warm-up
+            times = timed(full, runs)
+            floor_times = timed(lambda: [run() for run in full_floors], runs)
+            median, floor = statistics.median(times), statistics.median(floor_times)
+            figures.append(Figure(
+                "analysis", "derived refresh (every trainee, every wave)", n_trainees, "s", median,
+                percentile(times, 0.95), floor, _ratio(median, floor),
+                target=f"< {TARGET_REFRESH_FULL_S:g} s (at {TARGET_SIZE:,})",
+                met=median < TARGET_REFRESH_FULL_S if n_trainees >= TARGET_SIZE else None, samples=len(times),
+                extra={"floor_kind": "direct SQL per wave (signals + coverage), fetched"}))
+
+            times, floor_times = [], []
+            for trainee_id in chosen:
+                one_floors = [floors.runner(db, name, bound, trainee=trainee_id, upto_wave=len(domain.WAVES) - 1)
+                              for name in ("signals", "coverage_trainees")]
+                started = time.perf_counter()
+                with db.transaction(("store/derived/integrity_violations",)) as cursor:
+                    derived.refresh(cursor, [trainee_id], from_wave=last)
+                times.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                for run in one_floors:
+                    run()
+                floor_times.append(time.perf_counter() - started)
+            median, floor = statistics.median(times), statistics.median(floor_times)
+            figures.append(Figure(
+                "analysis", "derived refresh (one trainee, last wave)", n_trainees, "s", median,
+                percentile(times, 0.95), floor, _ratio(median, floor),
+                target=f"< {TARGET_REFRESH_ONE_S * 1000:g} ms (at {TARGET_SIZE:,})",
+                met=median < TARGET_REFRESH_ONE_S if n_trainees >= TARGET_SIZE else None, samples=len(times),
+                extra={"floor_kind": "direct SQL (signals + coverage) for the trainee, fetched"}))
+    finally:
+        for leftover in (copy, copy.with_name(copy.name + ".wal")):
+            leftover.unlink(missing_ok=True)
     return figures
 
 
@@ -1567,6 +1694,8 @@ def run(sizes: Sequence[int], runs: int, seed: int, scenarios: set[str], session
             with Database(db_path) as db:
                 result_size += bench_analysis(db, n, runs)
                 result_size += bench_step_six(db, n, runs)
+                result_size += bench_programme(db, n, runs)
+            result_size += bench_derived(db_path, n, runs, work)
         if "pages" in scenarios:
             echo(t("bench.measuring", lang, trainees=n, what="pages"))
             result_size += bench_pages(db_path, n, runs, lang)

@@ -45,7 +45,14 @@ def inputs(db: Database) -> dict[str, Any]:
     taxonomy in its order, the roles' sides. What a question reads besides the data."""
     from dashboard import analysis
 
-    norms = analysis.load_norms(db)
+    return inputs_for_norms(db, analysis.load_norms(db))
+
+
+def inputs_for_norms(db: Database, norms: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`inputs` under ``norms`` (programme -> Norm, with "*" for the rest) instead of the
+    stored ones: the what-if's proposal."""
+    from dashboard import analysis
+
     roles = [(programme, role, STRENGTH_RANK[strength])
              for programme, norm in norms.items() for role, strength in norm.roles]
     pairs = [(programme, min(a, b), max(a, b)) for programme, norm in norms.items() for a, b in norm.consultations]
@@ -59,7 +66,7 @@ def inputs(db: Database) -> dict[str, Any]:
         "informal_counts": all(norm.informal_counts for norm in norms.values()),
         "functions": [str(code) for code in analysis.functions(db)["code"]],
         "role_codes": [r.code for r in domain.ROLES], "role_sides": [r.side for r in domain.ROLES],
-        "school": None, "trainee": None, "leaving": None,
+        "school": None, "trainee": None, "leaving": None, "upto_wave": None,
         **_caps(),
     }
 

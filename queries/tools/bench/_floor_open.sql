@@ -3,7 +3,8 @@
 -- independent of queries/analysis (an inefficient product statement must not be its own floor).
 -- tests/test_bench_floors.py checks that every floor returns the product's rows.
 -- It defines, for the trainees $school / $trainee / $leaving (who has a relationship with them) choose
--- (null: all):
+-- (null: all), as the data stood after wave rank $upto_wave (null: every wave; the derived layer's
+-- refresh floor evaluates each wave in turn):
 --   norm_role(programme, role, expected_rank), norm_pair(programme, role_a, role_b), from bound lists;
 --   taxonomy(function, position), from the bound list $functions;
 --   rel:  their relationships, with wave rank (wr) and strength rank (sr);
@@ -32,12 +33,15 @@ rel AS (
            CASE r.wave WHEN 'begin' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END AS wr,
            CASE r.strength WHEN 'sterk' THEN 2 WHEN 'zwak' THEN 1 ELSE 0 END AS sr
     FROM relationships r
-    WHERE ($school::VARCHAR IS NULL AND $trainee::VARCHAR IS NULL AND $leaving::VARCHAR IS NULL)
-       OR r.trainee_id IN (SELECT trainee_id FROM picked)
+    WHERE (($school::VARCHAR IS NULL AND $trainee::VARCHAR IS NULL AND $leaving::VARCHAR IS NULL)
+           OR r.trainee_id IN (SELECT trainee_id FROM picked))
+      AND ($upto_wave::INTEGER IS NULL
+           OR CASE r.wave WHEN 'begin' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END <= $upto_wave::INTEGER)
 ),
 tr AS (
     SELECT p.trainee_id, p.name, p.school_id, p.institute_id, p.cohort, l.wr,
            CASE WHEN list_contains($norm_programmes::VARCHAR[], p.programme) THEN p.programme ELSE '*' END AS np
     FROM picked p
     JOIN (SELECT trainee_id, max(wr) AS wr FROM rel GROUP BY trainee_id) l ON l.trainee_id = p.trainee_id
+    WHERE $upto_wave::INTEGER IS NULL OR l.wr = $upto_wave::INTEGER
 )
