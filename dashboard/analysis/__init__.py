@@ -249,8 +249,18 @@ def _analysis_tables(
 
 def uses_derived(db: Database, norm: Any = None) -> bool:
     """Whether a question under ``norm`` reads the derived layer: only under
-    the stored norms (None), and only while the tables are current."""
-    return norm is None and db.data_state()[1]
+    the stored norms (None, or in-memory norms that say the same, such as the
+    "current" side of a what-if), and only while the tables are current."""
+    return db.data_state()[1] and (norm is None or _same_norms(norms_for(db, norm), load_norms(db)))
+
+
+def _same_norms(these: Mapping[str, Norm], those: Mapping[str, Norm]) -> bool:
+    """Whether two programme -> Norm mappings expect the same of every
+    programme (the order of roles and pairs is immaterial)."""
+    def key(norms: Mapping[str, Norm]) -> dict[str, tuple]:
+        return {programme: (frozenset(n.roles), frozenset(tuple(sorted(pair)) for pair in n.consultations),
+                            n.informal_counts) for programme, n in norms.items()}
+    return key(these) == key(those)
 
 
 def rule_parts(db: Database, norm: Any = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -384,22 +394,24 @@ def _coverage(db: Database, filters: Filters, norm: Norm | None) -> pd.DataFrame
     )
 
 
-def coverage_by(db: Database, by: str, filters: Filters = Filters(), norm: Norm | None = None) -> pd.DataFrame:
+def coverage_by(db: Database, by: str, filters: Filters = Filters(), norm: Norm | None = None, *,
+                rows: Mapping[str, pa.Table] | None = None) -> pd.DataFrame:
     """Coverage counted per group and function.
 
     Columns: <school_id | institute_id | cohort | programme>, group_name,
     function, n_trainees, n_sterk, n_zwak, n_geen, share_sterk. For a viewer
     who suppresses small groups (management) also ``suppressed`` and
     ``small_group``, with the figures of those groups NA
-    (``suppression.suppress_groups``).
+    (``suppression.suppress_groups``). ``rows``: asked of these copied rows
+    (``triage.copied_rows``) instead of the stored tables.
     """
     _check_by(by)
-    found = _run(
-        db,
-        [*rule_parts(db, norm)[0], "analysis/coverage_by"],
-        {**_filter_params(filters), "by": by},
-        _analysis_tables(db, norm),
-    )
+    params = {**_filter_params(filters), "by": by}
+    tables = _analysis_tables(db, norm)
+    if rows is not None:
+        [found] = _run_on_rows(db, rows, [([*COVERAGE_PARTS, "analysis/coverage_by"], params, tables)])
+    else:
+        found = _run(db, [*rule_parts(db, norm)[0], "analysis/coverage_by"], params, tables)
     found = _groups_found(found, by)
     viewer = getattr(db, "viewer", None)
     if viewer is not None and viewer.suppresses_small_groups:

@@ -104,12 +104,13 @@ def _signal_arrow(found: pd.DataFrame) -> pa.Table:
 
 
 def _signal_jobs(db, filters: Filters, norm: Norm | None, lang: str,
-                 rows: Rows | None = None) -> tuple[Job, Job, dict[str, pa.Table]]:
+                 rows: Rows | None = None, sentences: bool = True) -> tuple[Job, Job, dict[str, pa.Table]]:
     """The signals of the evaluated wave and of each trainee's previous wave, and the norm tables:
-    read from the derived layer when it applies (on the stored tables), else evaluated."""
+    read from the derived layer when it applies (on the stored tables), else evaluated.
+    ``sentences=False``: blank messages, for a question that only counts."""
     taxonomy = functions(db)
     tables = _analysis_tables(db, norm, taxonomy)
-    signal_tables = {**tables, **_message_tables(db, lang, taxonomy)}
+    signal_tables = {**tables, **(_message_tables(db, lang, taxonomy) if sentences else _blank_message_tables())}
     params = _filter_params(filters)
     previous_params = {**params, "wave": None, "evaluated_wave": filters.wave}
     # The previous wave's signals are only compared, never shown: no sentences (labels and
@@ -225,7 +226,7 @@ def mentor_concerns(found_signals: pd.DataFrame, people: pd.DataFrame) -> pd.Dat
 
 def triage(
     db, filters: Filters = Filters(), norm: Norm | None = None, lang: str = "nl", *,
-    tier: str | None = None, new_only: bool = False, rows: Rows | None = None,
+    tier: str | None = None, new_only: bool = False, rows: Rows | None = None, sentences: bool = True,
 ) -> pd.DataFrame:
     """One row per trainee on the attention list, in rank order.
 
@@ -235,19 +236,23 @@ def triage(
     most severe first), new_codes, n_nu_reasons, n_signals, messages (the
     reasons for ``nu`` first, then most severe first; in ``lang``), and
     beside those message_is_new (per message) and school_name.
-    ``new_only``: only trainees with at least one new signal.
+    ``new_only``: only trainees with at least one new signal. ``sentences=False``:
+    messages empty, for a question that only counts tiers and codes (the
+    sentences are most of a signals question's work).
     """
     _require_persons(db)
-    return _narrowed(_triage(db, filters, norm, normalise_language(lang), rows), tier, new_only)
+    return _narrowed(_triage(db, filters, norm, normalise_language(lang), rows, sentences), tier, new_only)
 
 
-def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | None) -> pd.DataFrame:
+def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | None,
+            sentences: bool = True) -> pd.DataFrame:
     if rows is None and uses_derived(db, norm):
         # Under the stored norms: one statement, the signals of both waves read from the derived layer.
         taxonomy = functions(db)
-        tables = {**_analysis_tables(db, norm, taxonomy), **_message_tables(db, lang, taxonomy)}
+        messages = _message_tables(db, lang, taxonomy) if sentences else _blank_message_tables()
+        tables = {**_analysis_tables(db, norm, taxonomy), **messages}
         return _triage_found(_run(db, _DERIVED_TRIAGE_PARTS, _filter_params(filters), tables))
-    current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows)
+    current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows, sentences)
     current, previous = _run_jobs(db, rows, [current_job], [previous_job])
     job: Job = (
         _TRIAGE_PARTS, _filter_params(filters),
@@ -267,7 +272,7 @@ def tier_counts(db, filters: Filters = Filters(), norm: Norm | None = None) -> d
     (``suppression.suppress_parts``); all of them when the view is hidden
     (fewer than k, or hidden one filter wider: ``Cells.hidden_by``).
     """
-    found, people = side_by_side(lambda: _triage(db, filters, norm, "nl", None),
+    found, people = side_by_side(lambda: _triage(db, filters, norm, "nl", None, sentences=False),
                                  lambda: _run(db, (_CHOSEN, "analysis/trainees"), _filter_params(filters)))
     counts: dict[str, Any] = {tier: int((found["tier"] == tier).sum()) for tier in TIERS}
     head: dict[str, Any] = {"tiers": counts, "n_no_data": int(people["wave"].isna().sum()),

@@ -13,11 +13,11 @@ trainees whose tier changes. For management the counts of trainees between
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from dashboard.analysis import Filters, GROUP_COLUMNS, Norm, _coverage, coverage_by, triage
+from dashboard.analysis import Filters, GROUP_COLUMNS, Norm, coverage_by, triage, uses_derived
 from dashboard.privacy import suppression
 from dashboard.store.db import Database, side_by_side
 
@@ -37,13 +37,30 @@ def counting_handle(db: Database) -> Database:
     return db
 
 
-def _side(db: Database, filters: Filters, norms: Mapping[str, Norm], by: str, lang: str) -> dict[str, pd.DataFrame]:
+def _side(db: Database, filters: Filters, norms: Mapping[str, Norm], by: str, lang: str,
+          rows: triage.Rows | None) -> dict[str, pd.DataFrame]:
     counting = counting_handle(db)
+    # Only tiers and codes are compared: no sentences. The coverage per function is
+    # summed from the groups' counts (every trainee in view is in one group), not
+    # read cell by cell.
     return {
-        "triage": triage.triage(counting, filters, norms, lang),
-        "coverage": _coverage(db, filters, norms),
-        "groups": coverage_by(counting, by, filters, norms),
+        "triage": triage.triage(counting, filters, norms, lang, sentences=False, rows=rows),
+        "groups": coverage_by(counting, by, filters, norms, rows=rows),
     }
+
+
+def _rows_for(db: Database, filters: Filters, sides: Sequence[Mapping[str, Norm]]) -> list[triage.Rows | None]:
+    """Per side, the copied rows to ask on, or None for the stored tables. A
+    school's or an institute's trainees are a few hundred out of many: the
+    rules run on one copy of their rows (shared by both sides) instead of
+    reading the national tables; a side under the stored norms reads the
+    derived layer instead, where it is."""
+    counting = counting_handle(db)
+    live = [not uses_derived(counting, norms) for norms in sides]
+    if (filters.school is None and filters.institute is None) or not any(live):
+        return [None] * len(sides)
+    rows = triage.copied_rows(counting, filters)
+    return [rows if evaluated else None for evaluated in live]
 
 
 def _small(value: int, k: int, hide: bool) -> object:
@@ -66,12 +83,13 @@ def compare_norms(
     """
     if by not in WHAT_IF_GROUPINGS:
         raise ValueError(f"by must be one of {WHAT_IF_GROUPINGS}")
-    now, then = side_by_side(lambda: _side(db, filters, current, by, lang),
-                             lambda: _side(db, filters, proposal, by, lang))
+    rows_now, rows_then = _rows_for(db, filters, (current, proposal))
+    now, then = side_by_side(lambda: _side(db, filters, current, by, lang, rows_now),
+                             lambda: _side(db, filters, proposal, by, lang, rows_then))
     viewer = getattr(db, "viewer", None)
     hide = viewer is not None and viewer.suppresses_small_groups
     k = suppression.effective_k()
-    n_in_view = int(now["coverage"]["trainee_id"].nunique())
+    n_in_view = _trainees_in(now["groups"], by)
 
     def tiers_of(side: dict) -> pd.Series:
         counts = side["triage"]["tier"].value_counts()
@@ -89,8 +107,8 @@ def compare_norms(
     signal_codes = signal_codes.rename_axis("code").reset_index()
 
     def cover_of(side: dict) -> pd.Series:
-        cells = side["coverage"]
-        return (cells["level"] == "sterk").groupby(cells["function"], sort=False).mean()
+        per_function = side["groups"].groupby("function", sort=False)[["n_sterk", "n_trainees"]].sum()
+        return per_function["n_sterk"] / per_function["n_trainees"]
 
     cover = pd.DataFrame({"current": cover_of(now), "proposal": cover_of(then)}).rename_axis("function").reset_index()
 
@@ -106,6 +124,13 @@ def compare_norms(
     if hide and 0 < n_in_view < k:
         cover[list(SIDES)] = float("nan")
     return {"tiers": tiers, "signals": signal_codes, "coverage": cover, "groups": groups, "moved": moved}
+
+
+def _trainees_in(groups: pd.DataFrame, by: str) -> int:
+    """The trainees in view, from coverage_by's rows (each group's count, once)."""
+    if groups.empty:
+        return 0
+    return int(groups.groupby(GROUP_COLUMNS[by], dropna=False, sort=False)["n_trainees"].max().sum())
 
 
 def _groups(now: dict, then: dict, by: str, hide: bool) -> pd.DataFrame:
