@@ -55,6 +55,7 @@ def test_bench_writes_figures_for_every_scenario_without_the_browser(tiny_run) -
             "/vastleggen (one field changed)",  # issue 15
             "derived refresh (every trainee, every wave)", "derived refresh (one trainee, last wave)",  # issue 15
             "what-if, werkplekbegeleider present only (all trainees)", "meeting report PDF (all trainees)",  # issue 14
+            "what-if, werkplekbegeleider present only (one institute)",
             } == names
     for figure in figures:
         assert figure["trainees"] == 30 and figure["samples"] == 1

@@ -175,6 +175,9 @@ def test_the_what_if_floor_triages_under_the_proposal(db) -> None:
     assert_same(under_proposal, floors.run(db, "triage", floors.inputs_for_norms(db, proposal)), TRIAGE_FACTS)
     assert product_rows(under_proposal, TRIAGE_FACTS) != floor_rows(
         floors.run(db, "triage", floors.inputs(db)), TRIAGE_FACTS)
+    institute, _ = bench.largest_group(db, "institute_id")
+    assert_same(triage.triage(db, Filters(institute=institute), norm=proposal),
+                floors.run(db, "triage", floors.inputs_for_norms(db, proposal), institute=institute), TRIAGE_FACTS)
 
 
 def test_a_floor_binds_its_values(bound) -> None:

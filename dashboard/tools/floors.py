@@ -66,7 +66,7 @@ def inputs_for_norms(db: Database, norms: Mapping[str, Any]) -> dict[str, Any]:
         "informal_counts": all(norm.informal_counts for norm in norms.values()),
         "functions": [str(code) for code in analysis.functions(db)["code"]],
         "role_codes": [r.code for r in domain.ROLES], "role_sides": [r.side for r in domain.ROLES],
-        "school": None, "trainee": None, "leaving": None, "upto_wave": None,
+        "school": None, "institute": None, "trainee": None, "leaving": None, "upto_wave": None,
         **_caps(),
     }
 

@@ -2,7 +2,7 @@
 -- DuckDB SQL for the same answers as dashboard.analysis, written for speed and on purpose
 -- independent of queries/analysis (an inefficient product statement must not be its own floor).
 -- tests/test_bench_floors.py checks that every floor returns the product's rows.
--- It defines, for the trainees $school / $trainee / $leaving (who has a relationship with them) choose
+-- It defines, for the trainees $school / $institute / $trainee / $leaving (who has a relationship with them) choose
 -- (null: all), as the data stood after wave rank $upto_wave (null: every wave; the derived layer's
 -- refresh floor evaluates each wave in turn):
 --   norm_role(programme, role, expected_rank), norm_pair(programme, role_a, role_b), from bound lists;
@@ -24,6 +24,7 @@ picked AS (
     SELECT trainee_id, name, school_id, institute_id, cohort, programme
     FROM trainees
     WHERE ($school::VARCHAR IS NULL OR school_id = $school::VARCHAR)
+      AND ($institute::VARCHAR IS NULL OR institute_id = $institute::VARCHAR)
       AND ($trainee::VARCHAR IS NULL OR trainee_id = $trainee::VARCHAR)
       AND ($leaving::VARCHAR IS NULL
            OR trainee_id IN (SELECT trainee_id FROM relationships WHERE person_id = $leaving::VARCHAR))
@@ -33,7 +34,8 @@ rel AS (
            CASE r.wave WHEN 'begin' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END AS wr,
            CASE r.strength WHEN 'sterk' THEN 2 WHEN 'zwak' THEN 1 ELSE 0 END AS sr
     FROM relationships r
-    WHERE (($school::VARCHAR IS NULL AND $trainee::VARCHAR IS NULL AND $leaving::VARCHAR IS NULL)
+    WHERE (($school::VARCHAR IS NULL AND $institute::VARCHAR IS NULL AND $trainee::VARCHAR IS NULL
+            AND $leaving::VARCHAR IS NULL)
            OR r.trainee_id IN (SELECT trainee_id FROM picked))
       AND ($upto_wave::INTEGER IS NULL
            OR CASE r.wave WHEN 'begin' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END <= $upto_wave::INTEGER)
