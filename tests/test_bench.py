@@ -47,7 +47,7 @@ def test_bench_writes_figures_for_every_scenario_without_the_browser(tiny_run) -
     names = {f["name"] for f in figures}
     assert {"/ (school filter change)", "/signalen (school filter change)", "/vergelijken (school filter change)",
             "/constellatie (another trainee)", "signals (all trainees)", "coverage by school",
-            "measures (one school)", "import (validated)",
+            "measures (one school)", "import (validated)", "signals from the rules (all trainees)",
             "attention (all trainees)", "signals (one school)", "attention (one school)",  # issue 17
             "suggest (one trainee)", "scenario leave (one mentor)",  # issue 13
             "capture save (one wave)",  # issue 12

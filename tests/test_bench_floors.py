@@ -186,3 +186,11 @@ def test_a_floor_binds_its_values(bound) -> None:
         text = floors.sql(name)
         assert "$school" in text or name == "schools"  # _floor_open.sql: every floor but the school list
         assert "'S0" not in text and "'T0" not in text
+
+
+def test_signals_from_the_rules_skip_the_derived_layer_and_answer_the_same(db, bound) -> None:
+    # bench's "signals from the rules" (what signals cost before the derived layer): the
+    # handle never reads the layer (near miss: the plain handle does), and the answer is the same.
+    rules = bench.FromTheRules(db)
+    assert analysis.uses_derived(db) and not analysis.uses_derived(rules)
+    assert_same(analysis.signals(rules), floors.run(db, "signals", bound), SIGNAL_FACTS)
