@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import analysis
-from dashboard.analysis import Filters, Norm, derived, triage
+from dashboard.analysis import Filters, derived, triage
 from dashboard.core import domain
 from dashboard.exchange import capture, norm_proposal
 from dashboard.exchange.generator import generate
@@ -57,9 +57,17 @@ def _fresh(db: Database) -> tuple[pd.DataFrame, pd.DataFrame]:
     return found[0], found[1]
 
 
-def _live_norms(db: Database) -> dict[str, Norm]:
-    """The stored norms as an in-memory mapping: the same answers, computed, never read from the derived layer."""
-    return analysis.load_norms(db)
+class _FromTheRules:
+    """The handle with the derived layer reported stale: every question computes from the rules."""
+
+    def __init__(self, db: Database):
+        self._db = db
+
+    def data_state(self) -> tuple[int, bool]:
+        return self._db.data_state()[0], False
+
+    def __getattr__(self, name: str):
+        return getattr(self._db, name)
 
 
 def assert_derived_equals_fresh(db: Database) -> None:
@@ -69,13 +77,17 @@ def assert_derived_equals_fresh(db: Database) -> None:
     pd.testing.assert_frame_equal(stored_coverage, fresh_coverage)
     pd.testing.assert_frame_equal(stored_signals, fresh_signals)
     # and every question reads them as it would compute them
+    rules = _FromTheRules(db)
+    assert not analysis.uses_derived(rules)
     for wave in (None, *domain.WAVES):
         filters = Filters(wave=wave)
         pd.testing.assert_frame_equal(analysis.signals(db, filters).reset_index(drop=True),
-                                      analysis.signals(db, filters, norm=_live_norms(db)).reset_index(drop=True))
+                                      analysis.signals(rules, filters).reset_index(drop=True))
         pd.testing.assert_frame_equal(analysis.coverage(db, filters).reset_index(drop=True),
-                                      analysis.coverage(db, filters, norm=_live_norms(db)).reset_index(drop=True))
-    pd.testing.assert_frame_equal(triage.triage(db), triage.triage(db, norm=_live_norms(db)))
+                                      analysis.coverage(rules, filters).reset_index(drop=True))
+    pd.testing.assert_frame_equal(triage.triage(db), triage.triage(rules))
+    pd.testing.assert_frame_equal(triage.patterns(db), triage.patterns(rules))
+    assert triage.tier_counts(db) == triage.tier_counts(rules)
 
 
 @pytest.fixture(scope="module")

@@ -81,6 +81,7 @@ _DERIVED_PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", *DERIVED_S
 _TRIAGE_PARTS = (_CHOSEN, _SCOPE, "analysis/triage")
 _DERIVED_TRIAGE_PARTS = (*DERIVED_SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/triage")
 _PATTERN_PARTS = (_CHOSEN, _SCOPE, "analysis/patterns")
+_DERIVED_PATTERN_PARTS = (*DERIVED_SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/patterns")
 
 Rows = Mapping[str, pa.Table]
 
@@ -374,12 +375,15 @@ def patterns(
     suppression threshold are left out.
     """
     lang = normalise_language(lang)
-    current_job, _, tables = _signal_jobs(db, filters, norm, lang)
+    params = {**_filter_params(filters), **_pattern_params()}
+    # Patterns count codes and roles: the signals' sentences are not needed (they are written here).
+    if rows is None and uses_derived(db, norm):
+        # Under the stored norms: one statement on the derived layer.
+        tables = {**_analysis_tables(db, norm), **_blank_message_tables()}
+        return _patterns_found(db, _run(db, _DERIVED_PATTERN_PARTS, params, tables), lang, filters)
+    current_job, _, tables = _signal_jobs(db, filters, norm, lang, sentences=False)
     current = _run_one(db, rows, current_job)
-    job: Job = (
-        _PATTERN_PARTS, {**_filter_params(filters), **_pattern_params()},
-        {**tables, "signals_param": _signal_arrow(current)},
-    )
+    job: Job = (_PATTERN_PARTS, params, {**tables, "signals_param": _signal_arrow(current)})
     return _patterns_found(db, _run_one(db, rows, job), lang, filters)
 
 

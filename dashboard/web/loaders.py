@@ -210,23 +210,28 @@ def worklist(filters: Filters, norm: Norm | None = None) -> dict[str, pd.DataFra
 
 
 @st.cache_data(**_CACHE)
-def _tier_counts(version: str, who: Viewer, filters: Filters, norm: Norm | None) -> dict[str, Any]:
-    return triage.tier_counts(ui.database_for(who), filters, norm)
+def _tier_counts_and_patterns(version: str, who: Viewer, filters: Filters, norm: Norm | None,
+                              lang: str) -> tuple[dict[str, Any], pd.DataFrame]:
+    db = ui.database_for(who)
+    return side_by_side(lambda: triage.tier_counts(db, filters, norm),
+                        lambda: triage.patterns(db, filters, norm, lang))
 
 
-def tier_counts(filters: Filters, norm: Norm | None = None) -> dict[str, Any]:
-    """Trainees per tier and without data (``analysis.triage.tier_counts``): an aggregate, for every role."""
-    return _tier_counts(ui.data_version(), ui.viewer(), filters, norm)
+def tier_counts_and_patterns(filters: Filters, norm: Norm | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Trainees per tier and without data (``analysis.triage.tier_counts``) and the programme's
+    patterns (``analysis.triage.patterns``), side by side: what the overview leads with. Both
+    aggregates, for every role."""
+    return _tier_counts_and_patterns(ui.data_version(), ui.viewer(), filters, norm, ui.lang())
 
 
 @st.cache_data(**_CACHE)
-def _patterns(version: str, who: Viewer, filters: Filters, norm: Norm | None, lang: str) -> pd.DataFrame:
-    return triage.patterns(ui.database_for(who), filters, norm, lang)
+def _no_data_trainees(version: str, who: Viewer, filters: Filters) -> pd.DataFrame:
+    return triage.no_data_trainees(ui.database_for(who), filters)
 
 
-def patterns(filters: Filters, norm: Norm | None = None) -> pd.DataFrame:
-    """The programme's patterns (``analysis.triage.patterns``): an aggregate, for every role."""
-    return _patterns(ui.data_version(), ui.viewer(), filters, norm, ui.lang())
+def no_data_trainees(filters: Filters) -> pd.DataFrame:
+    """The trainees in view without data in the evaluated wave (``analysis.triage.no_data_trainees``)."""
+    return _no_data_trainees(ui.data_version(), ui.viewer(), filters)
 
 
 # --- trainees and constellations --------------------------------------------------------

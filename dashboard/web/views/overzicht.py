@@ -263,17 +263,9 @@ def attention_lead(filters, norm) -> dict | None:
     (None when no trainee is in view: the headline says so)."""
     lang = ui.lang()
     sees_persons = ui.viewer().sees_persons
-    if sees_persons:
-        # The worklist's own cached answer: the Signalen page opens from the same computation.
-        view = loaders.worklist(filters, norm)
-        people, found = view["trainees"], view["triage"]
-        tiers = {"tiers": {tier: int((found["tier"] == tier).sum()) for tier in TIERS},
-                 "n_no_data": int(people["wave"].isna().sum()), "n_trainees": len(people)}
-        patterns = view["patterns"]
-    else:
-        tiers = loaders.tier_counts(filters, norm)
-        patterns = loaders.patterns(filters, norm)
-        people = None
+    # Counts and patterns only (not the whole worklist, which the Signalen page computes
+    # when it opens): under the stored norms each is one statement on the derived layer.
+    tiers, patterns = loaders.tier_counts_and_patterns(filters, norm)
     if tiers["n_trainees"] == 0:
         return None
     n_nu = tiers["tiers"]["nu"]
@@ -294,8 +286,8 @@ def attention_lead(filters, norm) -> dict | None:
     # Something above hid a count or showed a pattern's share instead of its counts: say why, below the tiles.
     tiers = {**tiers, "suppressed": any(v is None for v in (*tiers["tiers"].values(), tiers["n_no_data"]))
              or bool(patterns["n_in_group"].isna().any())}
-    if people is not None and tiers["n_no_data"]:
-        missing = people[people["wave"].isna()]
+    if sees_persons and tiers["n_no_data"]:
+        missing = loaders.no_data_trainees(filters)
         with st.expander(ui.t("overview.no_data_list", students=tn("triage.students", len(missing), lang))):
             st.dataframe(
                 pd.DataFrame({
