@@ -11,9 +11,10 @@
     FROM signal_messages
 ),
 previous_wave AS (
+    -- joined to scope first: a school's view reads its trainees' rows, not every (trainee, wave)
     SELECT s.trainee_id, arg_max(d.wave, w.wave_rank) AS wave
     FROM scope s
-    JOIN (SELECT DISTINCT trainee_id, wave FROM derived_coverage) d ON d.trainee_id = s.trainee_id
+    JOIN derived_coverage d ON d.trainee_id = s.trainee_id
     JOIN wave_order w ON w.wave = d.wave
     WHERE w.wave_rank < s.wave_rank
     GROUP BY s.trainee_id
