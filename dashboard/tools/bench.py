@@ -381,6 +381,17 @@ def _replayed_floor(db: Database, question: Callable[[], object]) -> Callable[[]
     return lambda: replay(db, log)
 
 
+def timed_beside_floor(db: Database, question: Callable[[], object], floor_run: Callable[[], object],
+                       runs: int) -> tuple[list[float], list[float], list[float]]:
+    """(question, floor, question's own SQL replayed) seconds, ``runs`` each, after a warm-up
+    of each (the first run reads the tables into DuckDB's buffers)."""
+    question()
+    times = timed(question, runs)
+    floor_run()
+    floor_times = timed(floor_run, runs)
+    return times, floor_times, timed(_replayed_floor(db, question), runs)
+
+
 def _analysis_figure(name: str, n_trainees: int, times: list[float], floor_times: list[float],
                      replayed_times: list[float], target: str, met: bool | None,
                      extra: Mapping[str, Any] | None = None, floor_kind: str = "direct SQL") -> Figure:
@@ -426,12 +437,7 @@ def bench_analysis(db: Database, n_trainees: int, runs: int) -> list[Figure]:
     ]
     figures = []
     for name, question, floor_run, target in questions:
-        question()  # warm-up: the first run reads the tables into DuckDB's buffers
-        times = timed(question, runs)
-        floor_run()
-        floor_times = timed(floor_run, runs)
-        replayed = _replayed_floor(db, question)
-        replayed_times = timed(replayed, runs)
+        times, floor_times, replayed_times = timed_beside_floor(db, question, floor_run, runs)
         median = statistics.median(times)
         if target is None:  # the comparison: judged at 40,000
             target_text = f"< {TARGET_COMPARE_S * 1000:g} ms (at {TARGET_SIZE:,})"
@@ -469,11 +475,7 @@ def bench_step_six(db: Database, n_trainees: int, runs: int) -> list[Figure]:
     ]
     figures = []
     for name, question, floor_run, target, subject in questions:
-        question()  # warm-up
-        times = timed(question, runs)
-        floor_run()
-        floor_times = timed(floor_run, runs)
-        replayed_times = timed(_replayed_floor(db, question), runs)
+        times, floor_times, replayed_times = timed_beside_floor(db, question, floor_run, runs)
         met = statistics.median(times) < target if n_trainees >= TARGET_SIZE else None
         figures.append(_analysis_figure(name, n_trainees, times, floor_times, replayed_times,
                                         f"< {target * 1000:g} ms (at {TARGET_SIZE:,})", met, {"subject": subject}))
@@ -531,11 +533,7 @@ def bench_programme(db: Database, n_trainees: int, runs: int) -> list[Figure]:
         def what_if_question() -> object:
             return what_if.compare_norms(db, filters, current, proposal)
 
-        what_if_question()  # warm-up
-        times = timed(what_if_question, runs)
-        what_if_floor()
-        floor_times = timed(what_if_floor, runs)
-        replayed_times = timed(_replayed_floor(db, what_if_question), runs)
+        times, floor_times, replayed_times = timed_beside_floor(db, what_if_question, what_if_floor, runs)
         met = statistics.median(times) < TARGET_WHAT_IF_S if n_trainees >= TARGET_SIZE else None
         figures.append(_analysis_figure(f"what-if, {WHAT_IF_ROLE} present only ({name})", n_trainees, times,
                                         floor_times, replayed_times, f"< {TARGET_WHAT_IF_S:g} s (at {TARGET_SIZE:,})",
@@ -548,6 +546,16 @@ def bench_programme(db: Database, n_trainees: int, runs: int) -> list[Figure]:
                           met=median < TARGET_REPORT_S if n_trainees >= TARGET_SIZE else None, samples=len(times),
                           extra={"floor_kind": "none: a typeset PDF has no SQL floor"}))
     return figures
+
+
+def _refresh_figure(what: str, n_trainees: int, times: list[float], floor_times: list[float], target: float,
+                    floor_kind: str) -> Figure:
+    median, floor = statistics.median(times), statistics.median(floor_times)
+    target_text = f"< {target:g} s" if target >= 1 else f"< {target * 1000:g} ms"
+    return Figure("analysis", f"derived refresh ({what})", n_trainees, "s", median, percentile(times, 0.95), floor,
+                  _ratio(median, floor), target=f"{target_text} (at {TARGET_SIZE:,})",
+                  met=median < target if n_trainees >= TARGET_SIZE else None, samples=len(times),
+                  extra={"floor_kind": floor_kind})
 
 
 def bench_derived(db_path: Path, n_trainees: int, runs: int, work: Path) -> list[Figure]:
@@ -578,13 +586,8 @@ def bench_derived(db_path: Path, n_trainees: int, runs: int, work: Path) -> list
             full()  # warm-up
             times = timed(full, runs)
             floor_times = timed(lambda: [run() for run in full_floors], runs)
-            median, floor = statistics.median(times), statistics.median(floor_times)
-            figures.append(Figure(
-                "analysis", "derived refresh (every trainee, every wave)", n_trainees, "s", median,
-                percentile(times, 0.95), floor, _ratio(median, floor),
-                target=f"< {TARGET_REFRESH_FULL_S:g} s (at {TARGET_SIZE:,})",
-                met=median < TARGET_REFRESH_FULL_S if n_trainees >= TARGET_SIZE else None, samples=len(times),
-                extra={"floor_kind": "direct SQL per wave (signals + coverage), fetched"}))
+            figures.append(_refresh_figure("every trainee, every wave", n_trainees, times, floor_times,
+                                           TARGET_REFRESH_FULL_S, "direct SQL per wave (signals + coverage), fetched"))
 
             times, floor_times = [], []
             for trainee_id in chosen:
@@ -598,13 +601,8 @@ def bench_derived(db_path: Path, n_trainees: int, runs: int, work: Path) -> list
                 for run in one_floors:
                     run()
                 floor_times.append(time.perf_counter() - started)
-            median, floor = statistics.median(times), statistics.median(floor_times)
-            figures.append(Figure(
-                "analysis", "derived refresh (one trainee, last wave)", n_trainees, "s", median,
-                percentile(times, 0.95), floor, _ratio(median, floor),
-                target=f"< {TARGET_REFRESH_ONE_S * 1000:g} ms (at {TARGET_SIZE:,})",
-                met=median < TARGET_REFRESH_ONE_S if n_trainees >= TARGET_SIZE else None, samples=len(times),
-                extra={"floor_kind": "direct SQL (signals + coverage) for the trainee, fetched"}))
+            figures.append(_refresh_figure("one trainee, last wave", n_trainees, times, floor_times,
+                                           TARGET_REFRESH_ONE_S, "direct SQL (signals + coverage) for the trainee, fetched"))
     finally:
         for leftover in (copy, copy.with_name(copy.name + ".wal")):
             leftover.unlink(missing_ok=True)
