@@ -121,8 +121,10 @@ def _compute_some(db: _InTransaction, trainees: Sequence[str], waves: Sequence[s
     tables would scan them whole for each trainee's handful of rows. The
     waves side by side, each on a scratch cursor of its own."""
     rows = analysis._copied_rows(db, ("analysis/derived/_copy_trainees",), {"refresh_trainees": list(trainees)})
-    found = side_by_side(*(functools.partial(analysis._run_on_rows, db, rows, [job]) for job in _jobs(db, waves)))
-    return [pa.Table.from_pandas(frame, preserve_index=False) for [frame] in found]
+    # As Arrow, like _compute_all: no round trip through pandas for rows that go straight back to DuckDB.
+    found = side_by_side(*(functools.partial(analysis._run_on_rows, db, rows, [job], arrow=True)
+                           for job in _jobs(db, waves)))
+    return [table for [table] in found]
 
 
 def _of_kind(tables: list[pa.Table], kind: str, name: str, cursor: duckdb.DuckDBPyConnection) -> pa.Table:
