@@ -697,11 +697,9 @@ def _trainee_rows(db: Database, trainee_id: str) -> dict[str, pa.Table]:
 Job = tuple[Sequence[str], Mapping[str, Any], Mapping[str, pa.Table]]
 
 
-def _run_on_rows(db: Database, rows: Mapping[str, pa.Table], jobs: Sequence[Job], *,
-                 arrow: bool = False) -> list[Any]:
+def _run_on_rows(db: Database, rows: Mapping[str, pa.Table], jobs: Sequence[Job]) -> list[pd.DataFrame]:
     """What :func:`_run` gives for each job (SQL parts, parameters, bound tables),
-    run on one scratch cursor where ``rows`` stand under the national tables' names.
-    ``arrow``: Arrow tables instead of DataFrames (for a writer that stores them)."""
+    run on one scratch cursor where ``rows`` stand under the national tables' names."""
     cur = _scratch_cursor()
     try:
         registered: dict[str, Any] = {}
@@ -713,10 +711,7 @@ def _run_on_rows(db: Database, rows: Mapping[str, pa.Table], jobs: Sequence[Job]
                 if name in names and registered.get(name) is not table:
                     cur.register(name, table)
                     registered[name] = table
-            if arrow:
-                found.append(cur.sql(_parsed(sql), params=db.bind(sql, params)).to_arrow_table())
-            else:
-                found.append(cur.execute(_parsed(sql), db.bind(sql, params)).df())
+            found.append(cur.execute(_parsed(sql), db.bind(sql, params)).df())
         return found
     finally:
         cur.close()
