@@ -79,6 +79,44 @@ def test_a_change_is_flagged_as_unsaved_until_saved(run_app, sample_db_copy, peo
     assert not any("nog niet zijn opgeslagen" in w.value for w in app.warning)
 
 
+def test_a_rerun_while_editing_reads_the_trainee_once_per_data_version(run_app, sample_db_copy, people):
+    """One changed field reruns the page on what it read before (cached per data version and
+    viewer): no capture question runs again. The near miss: after someone else saves, the next
+    rerun reads afresh (a person that save added is offered)."""
+    from dashboard.exchange import capture
+    from dashboard.store.db import load_sql
+    from dashboard.tools.bench import recording_sql
+
+    trainee = people.iloc[3]
+    trainee_id = str(trainee["trainee_id"])
+    app = _clean(run_app(sample_db_copy, PAGE, trainee=trainee_id, wave="eind"))
+    questions = [load_sql(f"exchange/capture/{name}").strip() for name in
+                 ("trainee", "waves", "candidate_people", "previous_actions")]
+
+    def asked(log) -> list[str]:
+        return [q for q in questions if any(isinstance(s.sql, str) and q in s.sql for s in log)]
+
+    [support] = [r for r in app.radio if r.key == "cap_support"]
+    with recording_sql() as log:
+        support.set_value("nee").run()
+    _clean(app)
+    assert asked(log) == []
+    [pick] = [s for s in app.selectbox if s.key == "cap_pick"]
+    assert not any(option.startswith("Nieuwe Collega") for option in pick.options)
+    with Database(sample_db_copy) as db:  # someone else saves the trainee's first wave, with a new person
+        waves = capture.captured_waves(db, trainee_id)
+        form = capture.load_form(db, trainee_id, waves[0])
+        form.people["nieuw1"] = capture.PersonRow(None, "Nieuwe Collega", "collega", strength="zwak")
+        capture.save_wave(db, form)
+    [support] = [r for r in app.radio if r.key == "cap_support"]
+    with recording_sql() as log:
+        support.set_value("ja").run()
+    _clean(app)
+    assert asked(log) == questions
+    [pick] = [s for s in app.selectbox if s.key == "cap_pick"]
+    assert any(option.startswith("Nieuwe Collega") for option in pick.options)
+
+
 @pytest.fixture(scope="module")
 def step_six_case(sample_db_path) -> dict:
     """A trainee with an open function and a candidate for it outside their network (sample data)."""

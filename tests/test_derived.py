@@ -183,6 +183,37 @@ def test_a_capture_save_refreshes_its_trainee_and_whoever_rates_the_people_it_st
     assert_derived_equals_fresh(db)
 
 
+def test_a_save_computes_only_the_waves_in_which_its_trainee_has_relationships(db, monkeypatch):
+    """A wave's rows come from trainees for whom it is the evaluated wave (a wave with a
+    relationship), so a save of a trainee's latest wave before "eind" computes that wave only,
+    not the empty waves after it; the near miss: a wave the save empties is cleared all the same."""
+    trainee, wave = db.query_sql(
+        "SELECT trainee_id, arg_max(wave, array_position(['begin', 'midden', 'eind'], wave)) AS latest"
+        " FROM relationships GROUP BY trainee_id HAVING latest <> 'eind' ORDER BY trainee_id LIMIT 1").iloc[0]
+    computed: list[str] = []
+    run_on_rows = analysis._run_on_rows
+
+    def counting(rows_db, rows, jobs):
+        computed.extend(params["wave"] for _, params, _ in jobs)
+        return run_on_rows(rows_db, rows, jobs)
+
+    monkeypatch.setattr(analysis, "_run_on_rows", counting)
+    form = capture.load_form(db, trainee, wave)
+    form.support = "deels"
+    capture.save_wave(db, form)
+    assert computed == [wave]
+    assert_derived_equals_fresh(db)
+    form = capture.load_form(db, trainee, wave)
+    form.people.clear()
+    form.consultations.clear()
+    form.actions.clear()
+    computed.clear()
+    capture.save_wave(db, form)
+    assert computed == []
+    assert db.scalar("SELECT count(*) FROM derived_coverage WHERE trainee_id = ? AND wave = ?", [trainee, wave]) == 0
+    assert_derived_equals_fresh(db)
+
+
 def test_side_by_side_gives_results_in_order_also_nested():
     assert side_by_side(lambda: 1, lambda: 2, lambda: 3) == [1, 2, 3]
     assert side_by_side(lambda: side_by_side(lambda: "a", lambda: "b"),

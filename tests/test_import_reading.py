@@ -192,3 +192,41 @@ def test_touched_rows_check_covers_every_rule(tmp_path, empty_db):
         ("relationship_functions", "trainee_id"), ("relationship_functions", "function"),
         ("consultations", "person_a"), ("consultations", "person_b"), ("norm_consultations", "role_b"),
         ("needs", "trainee_id"), ("needs", "function")}
+
+
+@pytest.mark.parametrize("statement, staged, column", [
+    # the relationship exists, but of another trainee (007, P1, begin)
+    ("INSERT INTO relationship_functions VALUES ('T2', 'P1', 'begin', 'gastheer')",
+     {"relationship_functions": [{"trainee_id": "T2", "person_id": "P1", "wave": "begin", "function": "gastheer"}]},
+     "trainee_id"),
+    # the relationship exists, but in another wave (007, P2, begin)
+    ("INSERT INTO relationship_functions VALUES ('007', 'P2', 'midden', 'reflectie')",
+     {"relationship_functions": [{"trainee_id": "007", "person_id": "P2", "wave": "midden", "function": "reflectie"}]},
+     "trainee_id"),
+    # an overleg pair of T2 whose first person is only 007's
+    ("INSERT INTO consultations (trainee_id, person_a, person_b, wave) VALUES ('T2', 'P1', 'P2', 'begin')",
+     {"consultations": [{"trainee_id": "T2", "person_a": "P1", "person_b": "P2", "wave": "begin"}]},
+     "person_a"),
+], ids=["other trainee", "other wave", "overleg of another trainee's person"])
+def test_touched_rows_check_refuses_a_reference_to_a_near_miss_relationship(tmp_path, empty_db, statement, staged,
+                                                                           column):
+    """The touched-rows check looks relationships up only among the checked rows' own trainees
+    (queries/exchange/import/integrity_violations.sql): a row whose relationship exists only for
+    another trainee or in another wave is still refused, as by the check of every row; its sound
+    twin commits."""
+    assert import_dataset(empty_db, write_tiny(tmp_path / "data")).ok
+    for check in (STAGED_CHECK, FULL_CHECK):
+        with pytest.raises(IntegrityError) as refused:
+            with empty_db.transaction(check) as cursor:
+                for table, frame in _staged(**staged).items():
+                    cursor.register(f"staged_{table}", frame)
+                cursor.execute(statement)
+        assert refused.value.violations["column_name"].tolist() == [column]
+    assert empty_db.scalar("SELECT count(*) FROM relationship_functions WHERE trainee_id = 'T2'") == 1
+    assert empty_db.scalar("SELECT count(*) FROM consultations WHERE trainee_id = 'T2'") == 0
+    sound = {"trainee_id": "T2", "person_id": "P2", "wave": "begin", "function": "reflectie"}
+    with empty_db.transaction(STAGED_CHECK) as cursor:
+        for table, frame in _staged(relationship_functions=[sound]).items():
+            cursor.register(f"staged_{table}", frame)
+        cursor.execute("INSERT INTO relationship_functions VALUES ('T2', 'P2', 'begin', 'reflectie')")
+    assert empty_db.scalar("SELECT count(*) FROM relationship_functions WHERE trainee_id = 'T2'") == 2

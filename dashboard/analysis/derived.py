@@ -121,6 +121,13 @@ def _compute_some(db: _InTransaction, trainees: Sequence[str], waves: Sequence[s
     tables would scan them whole for each trainee's handful of rows. The
     waves side by side, each on a scratch cursor of its own."""
     rows = analysis._copied_rows(db, ("analysis/derived/_copy_trainees",), {"refresh_trainees": list(trainees)})
+    # Only the waves in which they have relationships: a wave's rows are those of trainees for whom
+    # it is the `evaluated` wave of _scope.sql, which needs a relationship in it; any other wave has
+    # none (and is cleared all the same). A save of a trainee's latest wave computes one wave, not two.
+    present = set(rows["relationships"].column("wave").to_pylist())
+    waves = [wave for wave in waves if wave in present]
+    if not waves:
+        return []
     found = side_by_side(*(functools.partial(analysis._run_on_rows, db, rows, [job]) for job in _jobs(db, waves)))
     return [pa.Table.from_pandas(frame, preserve_index=False) for [frame] in found]
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,18 +146,25 @@ def _query(db: Database, name: str, **values: Any) -> pd.DataFrame:
     return analysis.scoped_question(db, f"exchange/capture/{name}", values)
 
 
-def may_capture(db: Database, trainee_id: str) -> bool:
-    """Whether the handle's viewer may see and capture this trainee (scope where queries run)."""
+def _trainee_row(db: Database, trainee_id: str) -> pd.Series | None:
+    """The trainee's row if the handle's viewer may see and capture them (scope where queries run)."""
     viewer = db.viewer
     if viewer is not None and not viewer.may_capture:
-        return False
-    return not _query(db, "trainee", trainee_id=trainee_id).empty
+        return None
+    found = _query(db, "trainee", trainee_id=trainee_id)
+    return None if found.empty else found.iloc[0]
+
+
+def may_capture(db: Database, trainee_id: str) -> bool:
+    """Whether the handle's viewer may see and capture this trainee (scope where queries run)."""
+    return _trainee_row(db, trainee_id) is not None
 
 
 def _require_scope(db: Database, trainee_id: str) -> pd.Series:
-    if not may_capture(db, trainee_id):
+    row = _trainee_row(db, trainee_id)  # one question, not may_capture's and then the row's
+    if row is None:
         raise AccessDenied(trainee_id)
-    return _query(db, "trainee", trainee_id=trainee_id).iloc[0]
+    return row
 
 
 def trainee_of(db: Database, trainee_id: str) -> pd.Series:
@@ -222,10 +229,14 @@ def candidate_people(db: Database, trainee_id: str) -> pd.DataFrame:
 
 def similar_names(db: Database, trainee_id: str, name: str) -> list[str]:
     """Names of people at the trainee's school or institute much like ``name`` ("Bedoelt u …?")."""
+    return similar_among(candidate_people(db, trainee_id)["name"], name)
+
+
+def similar_among(names: Iterable[str], name: str) -> list[str]:
+    """Those of ``names`` much like ``name`` (``similar_names`` on candidates already read)."""
     wanted = " ".join(name.lower().split())
     if not wanted:
         return []
-    names = candidate_people(db, trainee_id)["name"].tolist()
     return [other for other in names
             if difflib.SequenceMatcher(None, wanted, " ".join(other.lower().split())).ratio() >= SIMILAR_NAME_RATIO]
 
@@ -410,7 +421,7 @@ def save_wave(db: Database, form: WaveForm) -> int:
         # The derived rows of this trainee from this wave on (a wave's signals look back, never ahead),
         # and of whoever else rates a person the save stored (their name or role may have changed).
         derived.refresh(cursor, [form.trainee_id], from_wave=form.wave)
-        if "people" in staged:
+        if staged["people"].num_rows:  # (every staged table is registered, most of them empty)
             others = [t for (t,) in cursor.execute(load_sql("exchange/capture/affected_trainees"),
                                                    {"trainee_id": form.trainee_id}).fetchall()]
             if others:

@@ -1187,17 +1187,24 @@ class _Validator:
         for table, columns in _TABLE_COLUMNS.items():
             frame = self.staged.get(table)
             if frame is None:
-                frame = pd.DataFrame({column: pd.Series([], dtype="str") for column in columns})
+                # Typed as the stored table at once (a capture stages 6 of the 13 tables).
+                frame = pd.DataFrame({column: pd.Series([], dtype=_staged_dtype(table, column)) for column in columns})
+                result[table] = frame
+                continue
             frame = frame.reindex(columns=list(columns)).reset_index(drop=True)
             for column in columns:
-                if (table, column) in _INT_COLUMNS:
-                    frame[column] = frame[column].astype("Int64")
-                elif column in _BOOLEAN_COLUMNS.get(table, ()):
-                    frame[column] = frame[column].astype("boolean")
-                else:
-                    frame[column] = frame[column].astype("str")
+                dtype = _staged_dtype(table, column)
+                if frame[column].dtype != dtype:  # most columns already are (each astype copies)
+                    frame[column] = frame[column].astype(dtype)
             result[table] = frame
         return result
+
+
+def _staged_dtype(table: str, column: str) -> str:
+    """The pandas dtype of a staged column (as the stored table's type)."""
+    if (table, column) in _INT_COLUMNS:
+        return "Int64"
+    return "boolean" if column in _BOOLEAN_COLUMNS.get(table, ()) else "str"
 
 
 # --- writing -----------------------------------------------------------------
@@ -1269,6 +1276,11 @@ def register_staged(cursor, staged: Mapping[str, pa.Table]) -> None:
         cursor.register(f"staged_{table}", frame)
 
 
+def _staged_rows(validator: _Validator, table: str) -> int:
+    frame = validator.staged.get(table)
+    return 0 if frame is None else len(frame)
+
+
 def write_staged(cursor, validator: _Validator) -> None:
     """Write the registered staged tables: the one write path of the import and the capture
     (``dashboard/exchange/capture.py``)."""
@@ -1276,12 +1288,19 @@ def write_staged(cursor, validator: _Validator) -> None:
         # Referencing tables first, so no step leaves a dangling reference it could trip on.
         for table in reversed(list(_TABLE_COLUMNS)):
             _execute(cursor, f"exchange/import/replace_prune_{table}")
+    # A merge skips the statements that read no staged row (each upsert reads only its table's
+    # staged rows, the prune of functions only the staged relationships): they change nothing, and
+    # a capture stages 6 of the 13 tables (~2 ms per empty statement).
+    merge = not validator.replace
     for table in _TABLE_COLUMNS:
         if table == "relationship_functions":
             has_functions = validator.replace or validator.has.get("relationships", {}).get("functions", False)
-            if not validator.replace:
+            if merge and _staged_rows(validator, "relationships"):
                 _execute(cursor, "exchange/import/prune_relationship_functions", {"has_functions": has_functions})
-            _execute(cursor, "exchange/import/upsert_relationship_functions")
+            if not merge or _staged_rows(validator, table):
+                _execute(cursor, "exchange/import/upsert_relationship_functions")
+            continue
+        if merge and not _staged_rows(validator, table):
             continue
         given = validator.has.get(table, {})
         values: dict[str, object] = {f"has_{column}": validator.replace or given.get(column, False)

@@ -489,3 +489,29 @@ def capture_status(wave: str | None) -> pd.DataFrame:
     """Who has filled in ``wave`` and who not yet, for the trainees in view. Not cached: a
     coordinator looks right after a save."""
     return capture.capture_status(ui.database(), wave)
+
+
+# What the capture page reads from the store does not change while a form is edited: cached per
+# data version (every save bumps it, whoever saves) and viewer, so a rerun after one changed field
+# asks DuckDB nothing. The scope is the capture module's (an AccessDenied is raised, never cached).
+@st.cache_data(**_CACHE)
+def _capture_trainee(version: str, who: Viewer, trainee_id: str) -> tuple[pd.Series, list[str], pd.DataFrame]:
+    db = ui.database_for(who)
+    return capture.trainee_of(db, trainee_id), capture.captured_waves(db, trainee_id), \
+        capture.candidate_people(db, trainee_id)
+
+
+def capture_trainee(trainee_id: str) -> tuple[pd.Series, list[str], pd.DataFrame]:
+    """(the trainee's row, their captured waves, the people a form may choose) for the capture page;
+    raises ``AccessDenied`` outside the viewer's scope (``capture.trainee_of``)."""
+    return _capture_trainee(ui.data_version(), ui.viewer(), trainee_id)
+
+
+@st.cache_data(**_CACHE)
+def _previous_actions(version: str, who: Viewer, trainee_id: str, wave: str) -> pd.DataFrame:
+    return capture.open_previous_actions(ui.database_for(who), trainee_id, wave)
+
+
+def previous_actions(trainee_id: str, wave: str) -> pd.DataFrame:
+    """The earlier waves' actions still open when ``wave`` began (``capture.open_previous_actions``)."""
+    return _previous_actions(ui.data_version(), ui.viewer(), trainee_id, wave)

@@ -2,9 +2,12 @@
 -- opening that defines checked_<table>, the rows to check of each table that
 -- has a rule (integrity_violations.sql: every row; import/integrity_violations.sql:
 -- the rows under a merge's staged keys). The rows they refer to are looked up
--- in the whole tables. Every row returned is a broken reference, a broken
--- two-column rule or a repeated key; a write transaction that leaves any
--- commits nothing (dashboard/store/db.py).
+-- in the whole tables, the relationships in looked_up_relationships, which the
+-- opening defines as well: every row, or every row of the trainees whose checked
+-- rows refer to a relationship (a reference is always to a row of its own
+-- trainee). Every row returned is a broken reference, a broken two-column rule
+-- or a repeated key; a write transaction that leaves any commits nothing
+-- (dashboard/store/db.py).
 -- (References and the rules that compare two columns are checked here, not as
 -- FOREIGN KEYs or CHECKs: see schema/001_initial.sql; the keys of the four
 -- large tables likewise, not as PRIMARY KEYs: see schema/003_unindexed_keys.sql,
@@ -42,7 +45,7 @@ WHERE r.person_id = r.trainee_id
 UNION ALL
 SELECT 'relationship_functions', rf.trainee_id || '/' || rf.person_id || '/' || rf.wave, 'trainee_id', rf.trainee_id
 FROM checked_relationship_functions rf
-WHERE NOT EXISTS (SELECT 1 FROM relationships r WHERE r.trainee_id = rf.trainee_id
+WHERE NOT EXISTS (SELECT 1 FROM looked_up_relationships r WHERE r.trainee_id = rf.trainee_id
                   AND r.person_id = rf.person_id AND r.wave = rf.wave)
 UNION ALL
 SELECT 'relationship_functions', rf.trainee_id || '/' || rf.person_id || '/' || rf.wave, 'function', rf.function
@@ -51,12 +54,12 @@ WHERE NOT EXISTS (SELECT 1 FROM functions x WHERE x.code = rf.function)
 UNION ALL
 SELECT 'consultations', c.trainee_id || '/' || c.person_a || '/' || c.person_b || '/' || c.wave, 'person_a', c.person_a
 FROM checked_consultations c
-WHERE NOT EXISTS (SELECT 1 FROM relationships r WHERE r.trainee_id = c.trainee_id
+WHERE NOT EXISTS (SELECT 1 FROM looked_up_relationships r WHERE r.trainee_id = c.trainee_id
                   AND r.person_id = c.person_a AND r.wave = c.wave)
 UNION ALL
 SELECT 'consultations', c.trainee_id || '/' || c.person_a || '/' || c.person_b || '/' || c.wave, 'person_b', c.person_b
 FROM checked_consultations c
-WHERE NOT EXISTS (SELECT 1 FROM relationships r WHERE r.trainee_id = c.trainee_id
+WHERE NOT EXISTS (SELECT 1 FROM looked_up_relationships r WHERE r.trainee_id = c.trainee_id
                   AND r.person_id = c.person_b AND r.wave = c.wave)
 UNION ALL
 SELECT 'consultations', c.trainee_id || '/' || c.person_a || '/' || c.person_b || '/' || c.wave, 'person_b', c.person_b

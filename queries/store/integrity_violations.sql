@@ -10,4 +10,5 @@ checked_consultations AS NOT MATERIALIZED (SELECT * FROM consultations),
 checked_norm_consultations AS NOT MATERIALIZED (SELECT * FROM norm_consultations),
 checked_needs AS NOT MATERIALIZED (SELECT * FROM needs),
 checked_valuations AS NOT MATERIALIZED (SELECT * FROM valuations),
-checked_actions AS NOT MATERIALIZED (SELECT * FROM actions)
+checked_actions AS NOT MATERIALIZED (SELECT * FROM actions),
+looked_up_relationships AS NOT MATERIALIZED (SELECT * FROM relationships)

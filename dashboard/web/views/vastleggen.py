@@ -126,9 +126,10 @@ def _people_step(form: capture.WaveForm, candidates: pd.DataFrame, labels: dict[
                 st.rerun()
     chosen = [p.person_id for p in form.people.values() if p.person_id]
     choices = capture.person_choices(candidates, chosen)
-    picked = st.selectbox(ui.t("capture.add_existing"), list(choices["person_id"]), index=None,
-                          format_func=lambda pid: "{} · {}".format(
-                              *choices.loc[choices["person_id"] == pid, ["name", "role"]].iloc[0].tolist()),
+    # One label per choice, made once: Streamlit formats every option on every rerun (a lookup
+    # in the frame per option cost most of the rerun at a school of a few hundred people).
+    shown = {pid: f"{name} · {role}" for pid, name, role in zip(choices["person_id"], choices["name"], choices["role"])}
+    picked = st.selectbox(ui.t("capture.add_existing"), list(choices["person_id"]), index=None, format_func=shown.get,
                           placeholder=ui.t("capture.search"), key="cap_pick")
     if picked and st.button(ui.t("capture.add"), key="cap_add_existing"):
         row = choices.loc[choices["person_id"] == picked].iloc[0]
@@ -138,7 +139,7 @@ def _people_step(form: capture.WaveForm, candidates: pd.DataFrame, labels: dict[
         name = st.text_input(ui.t("capture.new_name"), key="cap_new_name")
         role = st.selectbox(ui.t("capture.new_role"), ROLE_CODES, format_func=lambda r: role_label(r, lang),
                             placeholder=ui.t("capture.placeholder.role"), key="cap_new_role")
-        similar = capture.similar_names(ui.database(), form.trainee_id, name) if name.strip() else []
+        similar = capture.similar_among(candidates["name"], name) if name.strip() else []
         if similar:
             st.warning(ui.t("capture.did_you_mean", names=", ".join(similar)), icon=":material/help:")
         if st.button(ui.t("capture.add"), key="cap_add_new", disabled=not name.strip()):
@@ -225,7 +226,7 @@ def _candidate_list(mine: pd.DataFrame, function: str, lang: str) -> None:
 
 
 def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.DataFrame,
-                  basis: str | None) -> None:
+                  basis: str | None, may_bring: pd.DataFrame) -> None:
     st.subheader(ui.t("capture.step6"))
     open_codes, candidates = _step_six(form, labels, basis)
     if not previous.empty:
@@ -243,8 +244,7 @@ def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.D
     # Someone named by an action without a relationship yet (a step-6 candidate) keeps their name.
     outside = {a.person_key for a in form.actions if a.person_key and a.person_key not in people}
     if outside:
-        known = pd.concat([candidates[["person_id", "name"]],
-                           capture.candidate_people(ui.database(), form.trainee_id)[["person_id", "name"]]])
+        known = pd.concat([candidates[["person_id", "name"]], may_bring[["person_id", "name"]]])
         names = dict(zip(known["person_id"], known["name"]))
         people.update({key: names.get(key, key) for key in sorted(outside)})
     for i, action in enumerate(form.actions):
@@ -324,11 +324,10 @@ def render() -> None:
         return
     db = ui.database()
     try:
-        trainee = capture.trainee_of(db, trainee_id)
+        trainee, waves, candidates = loaders.capture_trainee(trainee_id)
     except AccessDenied:
         ui.no_access()  # outside the scope or unknown: the same answer, so ids cannot be probed
         return
-    waves = capture.captured_waves(db, trainee_id)
     default = WAVES[min(len(WAVES) - 1, WAVES.index(waves[-1]) + 1)] if waves else WAVES[0]
     wave = st.query_params.get("wave") or default
     if wave not in WAVES:
@@ -349,14 +348,14 @@ def render() -> None:
     labels = dict(zip(functions["code"], functions["label_en" if ui.lang() == "en" else "label_nl"]))
     left, right = st.columns([3, 2])
     with left:
-        _people_step(form, capture.candidate_people(db, trainee_id), labels)
+        _people_step(form, candidates, labels)
         _overleg_step(form)
         _valuation_step(form, labels)
     with right:
         figure = charts.constellation_figure(capture.form_constellation(form, trainee), wave, functions, ui.lang())
         st.plotly_chart(figure, key="capture_figure")
     # Step 6 at full width: the candidates' reason sentences get the whole line.
-    _actions_step(form, labels, capture.open_previous_actions(db, trainee_id, wave), _saved_basis(form, waves))
+    _actions_step(form, labels, loaders.previous_actions(trainee_id, wave), _saved_basis(form, waves), candidates)
     if _unsaved(form):
         # The form stays in this session when you visit another page; it is not stored yet.
         st.warning(ui.t("capture.unsaved_changes"), icon=":material/edit_note:")

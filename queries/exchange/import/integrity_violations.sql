@@ -44,4 +44,12 @@ checked_valuations AS MATERIALIZED (
 checked_actions AS MATERIALIZED (
     SELECT a.* FROM actions a
     SEMI JOIN staged_actions s ON s.trainee_id = a.trainee_id AND s.wave = a.wave AND s.action_id = a.action_id
+),
+-- The relationships the rules look up (for function rows and overleg pairs): only those of the
+-- checked rows' trainees can match. One narrow scan instead of three of every relationship (half
+-- the CPU of a capture's check at 552,000 relationships).
+looked_up_relationships AS MATERIALIZED (
+    SELECT r.trainee_id, r.person_id, r.wave FROM relationships r
+    WHERE r.trainee_id IN (SELECT trainee_id FROM checked_relationship_functions
+                           UNION ALL SELECT trainee_id FROM checked_consultations)
 )

@@ -13,8 +13,11 @@ WHERE s.trainee_id = t.trainee_id AND s.wave = t.wave AND s.action_id = t.action
        OR ($has_note AND t.note IS DISTINCT FROM s.note)
        OR ($has_status AND t.status IS DISTINCT FROM s.status)
        OR ($has_extra AND t.extra IS DISTINCT FROM s.extra));
+-- The trainee_id IN (...) is implied and changes no answer: it lets DuckDB skip the stored rows of
+-- other trainees before the anti-join (see upsert_relationship_functions.sql).
 INSERT INTO actions (trainee_id, wave, action_id, function, person_id, note, status, extra)
 SELECT trainee_id, wave, action_id, function, person_id, note, status, extra
 FROM staged_actions s
 WHERE NOT EXISTS (SELECT 1 FROM actions t
-                  WHERE t.trainee_id = s.trainee_id AND t.wave = s.wave AND t.action_id = s.action_id);
+                  WHERE t.trainee_id = s.trainee_id AND t.wave = s.wave AND t.action_id = s.action_id
+                    AND t.trainee_id IN (SELECT trainee_id FROM staged_actions));

@@ -20,10 +20,13 @@ WHERE s.trainee_id = t.trainee_id AND s.person_id = t.person_id AND s.wave = t.w
        OR ($has_contact_frequency AND t.contact_frequency IS DISTINCT FROM s.contact_frequency)
        OR ($has_contact_note AND t.contact_note IS DISTINCT FROM s.contact_note)
        OR ($has_extra AND t.extra IS DISTINCT FROM s.extra));
+-- The trainee_id IN (...) is implied and changes no answer: it lets DuckDB skip the stored rows of
+-- other trainees before the anti-join (see upsert_relationship_functions.sql).
 INSERT INTO relationships (trainee_id, person_id, wave, formal, strength, klik, contribution,
                            assesses, contact_frequency, contact_note, extra)
 SELECT trainee_id, person_id, wave, formal, strength, klik, contribution,
        assesses, contact_frequency, contact_note, extra
 FROM staged_relationships s
 WHERE NOT EXISTS (SELECT 1 FROM relationships t
-                  WHERE t.trainee_id = s.trainee_id AND t.person_id = s.person_id AND t.wave = s.wave);
+                  WHERE t.trainee_id = s.trainee_id AND t.person_id = s.person_id AND t.wave = s.wave
+                    AND t.trainee_id IN (SELECT trainee_id FROM staged_relationships));
