@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import analysis
 from dashboard.analysis import GROUP_COLUMNS, Filters, Norm, suggestions, triage
@@ -65,6 +66,36 @@ def _evaluate(db: Database, rows: Mapping[str, pa.Table], params: Mapping, table
             {tid: set(codes) for tid, codes in zip(found["trainee_id"], found["codes"])})
 
 
+def _compare_stored(db: Database, rows: Mapping[str, pa.Table], after_rows: Mapping[str, pa.Table],
+                    params: Mapping, tables: Mapping[str, pa.Table], taxonomy: pd.DataFrame, filters: Filters,
+                    lang: str) -> tuple[tuple, tuple]:
+    """What :func:`_evaluate` gives before and after, under the stored norms while the
+    derived layer is current (``rows`` carry the trainees' derived rows): before is read
+    as stored, after is evaluated on ``after_rows`` with each trainee's previous wave
+    as stored (only the evaluated wave changed). Four statements, two at a time."""
+    triage_tables = {**tables, **analysis._message_tables(db, lang, taxonomy)}
+    stored = {name: rows[name] for name in analysis.DERIVED_TABLES}
+    coverage_jobs: list[analysis.Job] = [
+        ([*analysis.DERIVED_COVERAGE_PARTS, "analysis/coverage"], params, {**tables, **rows}),
+        ([*analysis.COVERAGE_PARTS, "analysis/coverage"], params, {**tables, **after_rows}),
+    ]
+    before_job = triage.copied_triage_job(rows, filters, triage_tables, changed=False)
+    after_job = triage.copied_triage_job({**after_rows, **stored}, filters, triage_tables, changed=True)
+    # The tiers on the handle without a viewer, as _triage says; the coverage on the caller's, as _evaluate.
+    unscoped = db.scoped(None)
+    [found_after], (coverage_before, coverage_after, found_before) = side_by_side(
+        lambda: analysis._run_on_rows(unscoped, {}, [after_job]),
+        lambda: [*analysis._run_on_rows(db, {}, coverage_jobs), *analysis._run_on_rows(unscoped, {}, [before_job])],
+    )
+
+    def tiers_and_codes(found: pd.DataFrame) -> tuple[dict[str, str], dict[str, set[str]]]:
+        found = triage.triage_found(found)
+        return (dict(zip(found["trainee_id"], found["tier"])),
+                {tid: set(codes) for tid, codes in zip(found["trainee_id"], found["codes"])})
+
+    return (coverage_before, *tiers_and_codes(found_before)), (coverage_after, *tiers_and_codes(found_after))
+
+
 def _evaluated_waves(relationships: pd.DataFrame, wave: str | None) -> dict[str, str]:
     """trainee_id -> the wave _scope.sql evaluates them on: the chosen one, else their latest with relationships."""
     order = {w: i for i, w in enumerate(domain.WAVES)}
@@ -81,28 +112,48 @@ def _empty_changes() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="object") for c in CHANGE_COLUMNS})
 
 
+def _only(rows: Mapping[str, pa.Table], trainees: set[str]) -> dict[str, pa.Table]:
+    """``rows`` of ``trainees`` only (tables about persons, schools and institutes as they are)."""
+    keep = pa.array(sorted(trainees), type=pa.string())
+    return {name: table.filter(pc.is_in(table.column("trainee_id"), value_set=keep))
+            if "trainee_id" in table.column_names else table for name, table in rows.items()}
+
+
 def _changes(
     db: Database, person_id: str, filters: Filters, norm: Norm | None, lang: str,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(one row per affected trainee and lost function, without candidates; the trainees' rows)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(one row per affected trainee and lost function, without candidates; the trainees' rows; the taxonomy)."""
     params = {**analysis._filter_params(filters), "person_id": person_id}
-    rows = analysis._copied_rows(db, ("analysis/_chosen", "analysis/_copy_person_trainees"), params)
+    derived = analysis.uses_derived(db, norm)
+    # The copy, the taxonomy and the norms are independent reads: side by side.
+    rows, taxonomy, norms = side_by_side(
+        lambda: analysis._copied_rows(db, ("analysis/_chosen", "analysis/_copy_person_trainees"), params,
+                                      derived=derived),
+        lambda: analysis.functions(db),
+        lambda: analysis.norms_for(db, norm),
+    )
     people = rows["trainees"].to_pandas()
     if people.empty:
-        return _empty_changes(), people
+        return _empty_changes(), people, taxonomy
     rel = rows["relationships"].select(["trainee_id", "person_id", "wave"]).to_pandas()
     waves = _evaluated_waves(rel, filters.wave)
     in_wave = rel[rel["person_id"].eq(person_id) & rel["trainee_id"].map(waves).eq(rel["wave"])]
     affected = set(in_wave["trainee_id"])
     if not affected:
-        return _empty_changes(), people
-    after_rows = _without(rows, person_id, waves)
-    tables = analysis._analysis_tables(db, norm)
-    # Before and after side by side (DuckDB releases the GIL while it works).
-    (coverage_before, tiers_before, codes_before), (coverage_after, tiers_after, codes_after) = side_by_side(
-        lambda: _evaluate(db, rows, params, tables, filters, norm, lang),
-        lambda: _evaluate(db, after_rows, params, tables, filters, norm, lang),
-    )
+        return _empty_changes(), people, taxonomy
+    # Only the affected trainees' answers are compared: who has the person in another wave only keeps theirs.
+    rows = _only(rows, affected)
+    after_rows = _without({name: rows[name] for name in analysis.TRAINEE_TABLES}, person_id, waves)
+    tables = analysis._analysis_tables(db, norms, taxonomy)  # norms as read: no second read
+    if derived:
+        found = _compare_stored(db, rows, after_rows, params, tables, taxonomy, filters, lang)
+    else:
+        # Before and after side by side (DuckDB releases the GIL while it works).
+        found = side_by_side(
+            lambda: _evaluate(db, rows, params, tables, filters, norm, lang),
+            lambda: _evaluate(db, after_rows, params, tables, filters, norm, lang),
+        )
+    (coverage_before, tiers_before, codes_before), (coverage_after, tiers_after, codes_after) = found
     # The same wave after as before: a trainee whose wave held only this person has nothing left in it.
     after_wave = dict(zip(coverage_after["trainee_id"], coverage_after["wave"]))
     after_level = {
@@ -130,7 +181,7 @@ def _changes(
         if not lost and (new_codes or base["tier_before"] != base["tier_after"]):
             records.append({**base, "function": None, "level_before": None, "level_after": None})
     changes = pd.DataFrame(records, columns=[c for c in CHANGE_COLUMNS if c != "candidates"])
-    return changes, people
+    return changes, people, taxonomy
 
 
 def _triage(db: Database, rows: Mapping[str, pa.Table], filters: Filters, norm: Norm | None, lang: str,
@@ -159,12 +210,12 @@ def leave(
     """
     analysis._require_persons(db)
     lang = normalise_language(lang)
-    changes, _ = _changes(db, person_id, filters, norm, lang)
+    changes, _, taxonomy = _changes(db, person_id, filters, norm, lang)
     lost = changes[changes["function"].notna()]
     if lost.empty:
         found = pd.DataFrame({c: pd.Series([], dtype="object") for c in suggestions.CANDIDATE_COLUMNS})
     else:
-        found = suggestions.candidates_for(db, lost, lang, caps, leaving=person_id)
+        found = suggestions.candidates_for(db, lost, lang, caps, leaving=person_id, taxonomy=taxonomy)
     best = {key: list(group["person_id"]) for key, group in found.groupby(["trainee_id", "function"], sort=False)}
     changes["candidates"] = [
         best.get((tid, f), []) if isinstance(f, str) else [] for tid, f in zip(changes["trainee_id"], changes["function"])
@@ -181,7 +232,7 @@ def leave_by_group(
     for a viewer who suppresses them (``suppression.suppress_groups``)."""
     analysis._check_by(by)
     id_column = GROUP_COLUMNS[by]
-    changes, people = _changes(db, person_id, filters, norm, "nl")
+    changes, people, _ = _changes(db, person_id, filters, norm, "nl")
     if changes.empty:
         found = pd.DataFrame({id_column: pd.Series([], dtype="object"),
                               **{c: pd.Series([], dtype="int64") for c in GROUP_CHANGE_COLUMNS}})
