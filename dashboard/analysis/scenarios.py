@@ -279,9 +279,12 @@ def leave_by_group(
         changes["group_id"] = changes["trainee_id"].map(group_of)
         per_trainee = changes.drop_duplicates("trainee_id")
         lost = changes[changes["function"].notna()]
-        tier_up = per_trainee[[TIER_RANK[a] > TIER_RANK[b] for a, b in zip(
-            per_trainee["tier_after"].where(per_trainee["tier_after"].notna(), None),
-            per_trainee["tier_before"].where(per_trainee["tier_before"].notna(), None))]]
+        # No tier is None here, but pandas 3 holds it as NaN in a text column (where() cannot undo that).
+        def tier(value: Any) -> str | None:
+            return value if isinstance(value, str) else None
+
+        tier_up = per_trainee[[TIER_RANK[tier(a)] > TIER_RANK[tier(b)]
+                               for a, b in zip(per_trainee["tier_after"], per_trainee["tier_before"])]]
         groups = sorted(set(per_trainee["group_id"]), key=str)
         names = _group_names(db, by, rows_people=people)
         found = pd.DataFrame({
