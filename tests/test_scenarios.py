@@ -162,3 +162,19 @@ def test_losing_the_only_werkplekbegeleider_puts_the_trainee_on_nu(db):
     found = scenarios.leave(db, people["werkplekbegeleider"])["changes"]
     assert set(found["tier_after"]) == {"nu"}  # triage: no werkplekbegeleider contributes
     assert found["tier_before"].isna().all()  # a healthy trainee is not on the list
+
+
+def test_management_counts_with_trainees_on_and_off_the_list_before(db):
+    # T1 is healthy (not on the list) and shares its werkplekbegeleider with T2, who
+    # has nobody else (on the list): tier_before holds a tier and an empty one.
+    data = base()
+    wpb = healthy_trainee(data, "T1")["werkplekbegeleider"]
+    data.trainee("T2")
+    data.rel("T2", wpb, functions=["gastheer", "leermeester"])
+    data.write(db)
+    changes = scenarios.leave(db, wpb)["changes"]
+    per_trainee = changes.drop_duplicates("trainee_id").set_index("trainee_id")
+    assert pd.isna(per_trainee.at["T1", "tier_before"]) and per_trainee.at["T1", "tier_after"] == "nu"
+    assert per_trainee.at["T2", "tier_before"] in ("nu", "bespreken")
+    grouped = scenarios.leave_by_group(db, wpb, "school")
+    assert grouped[["school_id", "n_trainees", "n_tier_up"]].values.tolist() == [["S1", 2, 1]]

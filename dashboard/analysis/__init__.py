@@ -136,7 +136,7 @@ def _run(
     try:
         for name, frame in (tables or {}).items():
             cur.register(name, frame)
-        return cur.execute(sql, bound).df()
+        return cur.execute(_parsed(sql), bound).df()
     finally:
         cur.close()
 
@@ -631,6 +631,8 @@ TRAINEE_TABLES: tuple[str, ...] = (
     "trainees", "schools", "institutes", "relationships", "people", "relationship_functions",
     "consultations", "needs",
 )
+# The derived layer's tables (dashboard/analysis/derived.py), copied beside them for the scenario.
+DERIVED_TABLES: tuple[str, ...] = ("derived_coverage", "derived_signals")
 CONSTELLATION_PARTS: tuple[str, ...] = ("trainee", "relationships", "consultations", "needs", "missing_roles")
 DETAIL_PARTS: dict[str, tuple[str, ...]] = {
     "coverage": (*COVERAGE_PARTS, "analysis/coverage"),
@@ -668,7 +670,8 @@ def _scratch_cursor() -> duckdb.DuckDBPyConnection:
 def _parsed(sql: str) -> Any:
     """``sql`` parsed once (a DuckDB Statement, safe to run from any thread):
     running a parsed statement skips parsing its text again, a fifth of the
-    cost of a question on copied rows."""
+    cost of a question on copied rows (and a few ms of a national one: the
+    copy, step 6's candidates)."""
     cur = _scratch_cursor()
     try:
         [statement] = cur.extract_statements(sql)
@@ -683,19 +686,23 @@ def _names_in(sql: str) -> frozenset[str]:
     return frozenset(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", sql))
 
 
-def _copied_rows(db: Database, opening: Sequence[str], params: Mapping[str, Any]) -> dict[str, pa.Table]:
+def _copied_rows(db: Database, opening: Sequence[str], params: Mapping[str, Any], *,
+                 derived: bool = False) -> dict[str, pa.Table]:
     """The rows of each of TRAINEE_TABLES about the trainees ``opening`` names
     (``_copy_one_trainee`` or ``_chosen`` + ``_copy_chosen``), with the
     tables' own columns and types; no rows at all for trainees the viewer may
-    not see (or unknown ones)."""
-    sql = "\n".join(load_sql(part) for part in (_VISIBLE, *opening, "analysis/copied_rows"))
+    not see (or unknown ones). ``derived``: also their rows of DERIVED_TABLES,
+    in the same read; only for a caller that knows the layer is current
+    (:func:`uses_derived`)."""
+    parts = (_VISIBLE, *opening, "analysis/copied_rows", *(("analysis/derived/copied_rows",) if derived else ()))
+    sql = "\n".join(load_sql(part) for part in parts)
     cur = db.cursor()
     try:
-        found = cur.sql(sql, params=db.bind(sql, params)).to_arrow_table()
+        found = cur.sql(_parsed(sql), params=db.bind(sql, params)).to_arrow_table()
     finally:
         cur.close()
     rows = {}
-    for name in TRAINEE_TABLES:
+    for name in TRAINEE_TABLES + (DERIVED_TABLES if derived else ()):
         column = found.column(name)
         rows[name] = pa.Table.from_struct_array(column.filter(pc.is_valid(column)).combine_chunks())
     return rows

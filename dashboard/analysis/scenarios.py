@@ -14,10 +14,12 @@ asked about the same copy before and after (its ``rows=``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import analysis
 from dashboard.analysis import GROUP_COLUMNS, Filters, Norm, suggestions, triage
@@ -65,6 +67,69 @@ def _evaluate(db: Database, rows: Mapping[str, pa.Table], params: Mapping, table
             {tid: set(codes) for tid, codes in zip(found["trainee_id"], found["codes"])})
 
 
+def _compare_stored(db: Database, rows: Mapping[str, pa.Table], after_rows: Mapping[str, pa.Table],
+                    params: Mapping, tables: Mapping[str, pa.Table], taxonomy: pd.DataFrame, filters: Filters,
+                    lang: str, lost: Callable[[pd.DataFrame, pd.DataFrame], Any]) -> tuple[tuple, tuple, Any]:
+    """What :func:`_evaluate` gives before and after, under the stored norms while the
+    derived layer is current (``rows`` carry the trainees' derived rows): before is read
+    as stored, after is evaluated on ``after_rows`` with each trainee's previous wave
+    as stored (only the evaluated wave changed). Four statements, two at a time; and
+    ``lost(coverage_before, coverage_after)`` as soon as the coverage is known, beside
+    the tiers (the candidates for the lost functions need no tier)."""
+    triage_tables = {**tables, **analysis._message_tables(db, lang, taxonomy)}
+    stored = {name: rows[name] for name in analysis.DERIVED_TABLES}
+    coverage_jobs: list[analysis.Job] = [
+        ([*analysis.DERIVED_COVERAGE_PARTS, "analysis/coverage"], params, {**tables, **rows}),
+        ([*analysis.COVERAGE_PARTS, "analysis/coverage"], params, {**tables, **after_rows}),
+    ]
+    before_job = triage.copied_triage_job(rows, filters, triage_tables, changed=False)
+    after_job = triage.copied_triage_job({**after_rows, **stored}, filters, triage_tables, changed=True)
+    # The tiers on the handle without a viewer, as _triage says; the coverage on the caller's, as _evaluate.
+    unscoped = db.scoped(None)
+
+    def coverage_then_lost() -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+        coverage_before, coverage_after = analysis._run_on_rows(db, {}, coverage_jobs)
+        return coverage_before, coverage_after, lost(coverage_before, coverage_after)
+
+    (found_after, found_before), (coverage_before, coverage_after, found_lost) = side_by_side(
+        lambda: analysis._run_on_rows(unscoped, {}, [after_job, before_job]), coverage_then_lost,
+    )
+
+    def tiers_and_codes(found: pd.DataFrame) -> tuple[dict[str, str], dict[str, set[str]]]:
+        found = triage.triage_found(found)
+        return (dict(zip(found["trainee_id"], found["tier"])),
+                {tid: set(codes) for tid, codes in zip(found["trainee_id"], found["codes"])})
+
+    return (coverage_before, *tiers_and_codes(found_before)), (coverage_after, *tiers_and_codes(found_after)), found_lost
+
+
+def _drops(coverage_before: pd.DataFrame, coverage_after: pd.DataFrame, waves: Mapping[str, str],
+           affected: set[str]) -> dict[str, list[tuple[str, str, str]]]:
+    """trainee_id -> (function, level_before, level_after) of each function whose level
+    drops, in the taxonomy's order, for every affected trainee with coverage before."""
+    # The same wave after as before: a trainee whose wave held only this person has nothing left in it.
+    after_level = {
+        (tid, f): level for tid, f, level, wave in zip(
+            coverage_after["trainee_id"], coverage_after["function"], coverage_after["level"], coverage_after["wave"])
+        if wave == waves.get(tid)
+    }
+    before = coverage_before[coverage_before["trainee_id"].isin(affected)]
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for tid, mine in before.groupby("trainee_id", sort=True):
+        found[tid] = []
+        for function, level in zip(mine["function"], mine["level"]):
+            level_after = after_level.get((tid, function), "geen")
+            if LEVEL_RANK[level_after] < LEVEL_RANK[level]:
+                found[tid].append((function, level, level_after))
+    return found
+
+
+def _lost_functions(drops: Mapping[str, list[tuple[str, str, str]]], waves: Mapping[str, str]) -> pd.DataFrame:
+    """(trainee_id, wave, function) of every drop: what the candidates are asked for."""
+    lost = [(tid, waves[tid], function) for tid, mine in drops.items() for function, _, _ in mine]
+    return pd.DataFrame(lost, columns=["trainee_id", "wave", "function"])
+
+
 def _evaluated_waves(relationships: pd.DataFrame, wave: str | None) -> dict[str, str]:
     """trainee_id -> the wave _scope.sql evaluates them on: the chosen one, else their latest with relationships."""
     order = {w: i for i, w in enumerate(domain.WAVES)}
@@ -81,39 +146,65 @@ def _empty_changes() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="object") for c in CHANGE_COLUMNS})
 
 
+def _only(rows: Mapping[str, pa.Table], trainees: set[str]) -> dict[str, pa.Table]:
+    """``rows`` of ``trainees`` only (tables about persons, schools and institutes as they are)."""
+    keep = pa.array(sorted(trainees), type=pa.string())
+    return {name: table.filter(pc.is_in(table.column("trainee_id"), value_set=keep))
+            if "trainee_id" in table.column_names else table for name, table in rows.items()}
+
+
+Candidates = Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame]  # (lost functions, taxonomy) -> candidates
+
+
 def _changes(
     db: Database, person_id: str, filters: Filters, norm: Norm | None, lang: str,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(one row per affected trainee and lost function, without candidates; the trainees' rows)."""
+    candidates: Candidates | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """(one row per affected trainee and lost function, without candidates; the trainees'
+    rows; ``candidates`` asked for the lost functions, None when there are none)."""
     params = {**analysis._filter_params(filters), "person_id": person_id}
-    rows = analysis._copied_rows(db, ("analysis/_chosen", "analysis/_copy_person_trainees"), params)
+    derived = analysis.uses_derived(db, norm)
+    # The copy, the taxonomy and the norms are independent reads: side by side.
+    rows, taxonomy, norms = side_by_side(
+        lambda: analysis._copied_rows(db, ("analysis/_chosen", "analysis/_copy_person_trainees"), params,
+                                      derived=derived),
+        lambda: analysis.functions(db),
+        lambda: analysis.norms_for(db, norm),
+    )
     people = rows["trainees"].to_pandas()
     if people.empty:
-        return _empty_changes(), people
+        return _empty_changes(), people, None
     rel = rows["relationships"].select(["trainee_id", "person_id", "wave"]).to_pandas()
     waves = _evaluated_waves(rel, filters.wave)
     in_wave = rel[rel["person_id"].eq(person_id) & rel["trainee_id"].map(waves).eq(rel["wave"])]
     affected = set(in_wave["trainee_id"])
     if not affected:
-        return _empty_changes(), people
-    after_rows = _without(rows, person_id, waves)
-    tables = analysis._analysis_tables(db, norm)
-    # Before and after side by side (DuckDB releases the GIL while it works).
-    (coverage_before, tiers_before, codes_before), (coverage_after, tiers_after, codes_after) = side_by_side(
-        lambda: _evaluate(db, rows, params, tables, filters, norm, lang),
-        lambda: _evaluate(db, after_rows, params, tables, filters, norm, lang),
-    )
-    # The same wave after as before: a trainee whose wave held only this person has nothing left in it.
+        return _empty_changes(), people, None
+    # Only the affected trainees' answers are compared: who has the person in another wave only keeps theirs.
+    rows = _only(rows, affected)
+    after_rows = _without({name: rows[name] for name in analysis.TRAINEE_TABLES}, person_id, waves)
+    tables = analysis._analysis_tables(db, norms, taxonomy)  # norms as read: no second read
+
+    def lost(coverage_before: pd.DataFrame, coverage_after: pd.DataFrame) -> pd.DataFrame | None:
+        functions = _lost_functions(_drops(coverage_before, coverage_after, waves, affected), waves)
+        return None if candidates is None or functions.empty else candidates(functions, taxonomy)
+
+    if derived:
+        before, after, found_candidates = _compare_stored(db, rows, after_rows, params, tables, taxonomy, filters,
+                                                          lang, lost)
+    else:
+        # Before and after side by side (DuckDB releases the GIL while it works).
+        before, after = side_by_side(
+            lambda: _evaluate(db, rows, params, tables, filters, norm, lang),
+            lambda: _evaluate(db, after_rows, params, tables, filters, norm, lang),
+        )
+        found_candidates = lost(before[0], after[0])
+    (coverage_before, tiers_before, codes_before), (coverage_after, tiers_after, codes_after) = before, after
+    drops = _drops(coverage_before, coverage_after, waves, affected)
     after_wave = dict(zip(coverage_after["trainee_id"], coverage_after["wave"]))
-    after_level = {
-        (tid, f): level for tid, f, level, wave in zip(
-            coverage_after["trainee_id"], coverage_after["function"], coverage_after["level"], coverage_after["wave"])
-        if wave == waves.get(tid)
-    }
-    before = coverage_before[coverage_before["trainee_id"].isin(affected)]
     info = people.set_index("trainee_id")
     records = []
-    for tid, mine in before.groupby("trainee_id", sort=True):
+    for tid, mine in drops.items():
         wave = waves[tid]
         new_codes = sorted(codes_after.get(tid, set()) - codes_before.get(tid, set()))
         if after_wave.get(tid) != wave:
@@ -121,16 +212,12 @@ def _changes(
         base = dict(trainee_id=tid, name=info.at[tid, "name"], school_id=info.at[tid, "school_id"],
                     institute_id=info.at[tid, "institute_id"], wave=wave,
                     tier_before=tiers_before.get(tid), tier_after=tiers_after.get(tid), new_codes=new_codes)
-        lost = False
-        for function, level in zip(mine["function"], mine["level"]):
-            level_after = after_level.get((tid, function), "geen")
-            if LEVEL_RANK[level_after] < LEVEL_RANK[level]:
-                lost = True
-                records.append({**base, "function": function, "level_before": level, "level_after": level_after})
-        if not lost and (new_codes or base["tier_before"] != base["tier_after"]):
+        for function, level, level_after in mine:
+            records.append({**base, "function": function, "level_before": level, "level_after": level_after})
+        if not mine and (new_codes or base["tier_before"] != base["tier_after"]):
             records.append({**base, "function": None, "level_before": None, "level_after": None})
     changes = pd.DataFrame(records, columns=[c for c in CHANGE_COLUMNS if c != "candidates"])
-    return changes, people
+    return changes, people, found_candidates
 
 
 def _triage(db: Database, rows: Mapping[str, pa.Table], filters: Filters, norm: Norm | None, lang: str,
@@ -159,12 +246,13 @@ def leave(
     """
     analysis._require_persons(db)
     lang = normalise_language(lang)
-    changes, _ = _changes(db, person_id, filters, norm, lang)
-    lost = changes[changes["function"].notna()]
-    if lost.empty:
+
+    def candidates(lost: pd.DataFrame, taxonomy: pd.DataFrame) -> pd.DataFrame:
+        return suggestions.candidates_for(db, lost, lang, caps, leaving=person_id, taxonomy=taxonomy)
+
+    changes, _, found = _changes(db, person_id, filters, norm, lang, candidates)
+    if found is None:
         found = pd.DataFrame({c: pd.Series([], dtype="object") for c in suggestions.CANDIDATE_COLUMNS})
-    else:
-        found = suggestions.candidates_for(db, lost, lang, caps, leaving=person_id)
     best = {key: list(group["person_id"]) for key, group in found.groupby(["trainee_id", "function"], sort=False)}
     changes["candidates"] = [
         best.get((tid, f), []) if isinstance(f, str) else [] for tid, f in zip(changes["trainee_id"], changes["function"])
@@ -181,7 +269,7 @@ def leave_by_group(
     for a viewer who suppresses them (``suppression.suppress_groups``)."""
     analysis._check_by(by)
     id_column = GROUP_COLUMNS[by]
-    changes, people = _changes(db, person_id, filters, norm, "nl")
+    changes, people, _ = _changes(db, person_id, filters, norm, "nl")
     if changes.empty:
         found = pd.DataFrame({id_column: pd.Series([], dtype="object"),
                               **{c: pd.Series([], dtype="int64") for c in GROUP_CHANGE_COLUMNS}})
@@ -191,9 +279,12 @@ def leave_by_group(
         changes["group_id"] = changes["trainee_id"].map(group_of)
         per_trainee = changes.drop_duplicates("trainee_id")
         lost = changes[changes["function"].notna()]
-        tier_up = per_trainee[[TIER_RANK[a] > TIER_RANK[b] for a, b in zip(
-            per_trainee["tier_after"].where(per_trainee["tier_after"].notna(), None),
-            per_trainee["tier_before"].where(per_trainee["tier_before"].notna(), None))]]
+        # No tier is None here, but pandas 3 holds it as NaN in a text column (where() cannot undo that).
+        def tier(value: Any) -> str | None:
+            return value if isinstance(value, str) else None
+
+        tier_up = per_trainee[[TIER_RANK[tier(a)] > TIER_RANK[tier(b)]
+                               for a, b in zip(per_trainee["tier_after"], per_trainee["tier_before"])]]
         groups = sorted(set(per_trainee["group_id"]), key=str)
         names = _group_names(db, by, rows_people=people)
         found = pd.DataFrame({

@@ -82,6 +82,9 @@ _TRIAGE_PARTS = (_CHOSEN, _SCOPE, "analysis/triage")
 _DERIVED_TRIAGE_PARTS = (*DERIVED_SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/triage")
 _PATTERN_PARTS = (_CHOSEN, _SCOPE, "analysis/patterns")
 _DERIVED_PATTERN_PARTS = (*DERIVED_SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/patterns")
+# Copied rows changed in memory in each trainee's evaluated wave only (the scenario "a mentor
+# leaves"): the evaluated wave's signals evaluated on them, the previous wave's read as stored.
+_CHANGED_TRIAGE_PARTS = (*SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/triage")
 
 Rows = Mapping[str, pa.Table]
 
@@ -260,6 +263,22 @@ def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | Non
         {**tables, "signals_param": _signal_arrow(current), "previous_signals_param": _signal_arrow(previous)},
     )
     return _triage_found(_run_one(db, rows, job))
+
+
+def copied_triage_job(rows: Rows, filters: Filters, tables: Mapping[str, pa.Table], *, changed: bool) -> Job:
+    """:func:`triage` under the stored norms as one statement on copied rows that
+    carry their derived rows (``_copied_rows(..., derived=True)``, read while the
+    layer is current), for :func:`dashboard.analysis._run_on_rows`. As copied,
+    the signals are read as stored; ``changed``: the rows were changed in memory
+    in each trainee's evaluated wave only, so that wave's signals are evaluated
+    on them and the previous wave's (earlier waves, unchanged) are read as
+    stored. ``tables``: ``_analysis_tables`` (stored norms) with ``_message_tables``."""
+    return (_CHANGED_TRIAGE_PARTS if changed else _DERIVED_TRIAGE_PARTS), _filter_params(filters), {**tables, **rows}
+
+
+def triage_found(found: pd.DataFrame) -> pd.DataFrame:
+    """triage.sql's rows as :func:`triage` gives them."""
+    return _triage_found(found)
 
 
 def tier_counts(db, filters: Filters = Filters(), norm: Norm | None = None) -> dict[str, Any]:

@@ -29,18 +29,29 @@ network AS (
     WHERE NOT r.formal
 ),
 pool AS (
+    -- the three ways in, each an equality join (one join on their OR compares every
+    -- trainee asked about with every person); a person in two of them counts once
     SELECT g.trainee_id, g.wave, p.person_id, p.name, p.role,
            EXISTS (SELECT 1 FROM network n WHERE n.trainee_id = g.trainee_id AND n.person_id = p.person_id)
                AS in_network
-    FROM target g
-    JOIN people p
-      ON p.school_id = g.school_id OR p.institute_id = g.institute_id
-      OR p.person_id IN (SELECT person_id FROM network n WHERE n.trainee_id = g.trainee_id)
+    FROM (
+        SELECT g.trainee_id, p.person_id
+        FROM target g
+        JOIN people p ON p.school_id = g.school_id
+        JOIN roles_param rp ON rp.role = p.role AND rp.side = 'school'
+        UNION
+        SELECT g.trainee_id, p.person_id
+        FROM target g
+        JOIN people p ON p.institute_id = g.institute_id
+        JOIN roles_param rp ON rp.role = p.role AND rp.side = 'instituut'
+        UNION
+        SELECT n.trainee_id, n.person_id
+        FROM network n
+    ) way
+    JOIN target g ON g.trainee_id = way.trainee_id
+    JOIN people p ON p.person_id = way.person_id
     JOIN roles_param rp ON rp.role = p.role
-    WHERE ((rp.side = 'school' AND p.school_id = g.school_id)
-        OR (rp.side = 'instituut' AND p.institute_id = g.institute_id)
-        OR EXISTS (SELECT 1 FROM network n WHERE n.trainee_id = g.trainee_id AND n.person_id = p.person_id))
-      AND p.person_id IS DISTINCT FROM $leaving::VARCHAR
+    WHERE p.person_id IS DISTINCT FROM $leaving::VARCHAR
 ),
 pool_waves AS (
     SELECT DISTINCT person_id, wave FROM pool
