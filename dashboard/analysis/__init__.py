@@ -130,13 +130,28 @@ def _run(
     ``db.bind`` passes the parameters the statement names, with the scope
     of the handle's viewer.
     """
+    return _run_arrow(db, parts, params, tables, as_frame=True)
+
+
+def _run_arrow(
+    db: Database,
+    parts: Sequence[str],
+    params: Mapping[str, Any] | None = None,
+    tables: Mapping[str, pa.Table | pd.DataFrame] | None = None,
+    *, as_frame: bool = False,
+) -> pa.Table | pd.DataFrame:
+    """:func:`_run`, the rows as Arrow: for a caller that converts list
+    columns itself (``to_pylist`` is several times faster than pandas' per-row
+    arrays); ``as_frame``: as a DataFrame (:func:`_run`)."""
     sql = "\n".join(load_sql(part) for part in (_VISIBLE, *parts))
     bound = db.bind(sql, params)
     cur = db.cursor()
     try:
         for name, frame in (tables or {}).items():
             cur.register(name, frame)
-        return cur.execute(_parsed(sql), bound).df()
+        if as_frame:
+            return cur.execute(_parsed(sql), bound).df()
+        return cur.sql(_parsed(sql), params=bound).to_arrow_table()
     finally:
         cur.close()
 

@@ -43,6 +43,7 @@ from dashboard.analysis import (
     _message_tables,
     _require_persons,
     _run,
+    _run_arrow,
     _suppression_cells,
     _run_on_rows,
     _run_side_by_side,
@@ -156,9 +157,18 @@ def _signals_found(found: pd.DataFrame, rows: Rows | None) -> pd.DataFrame:
     return found[list(SIGNAL_COLUMNS)]
 
 
-def _triage_found(found: pd.DataFrame) -> pd.DataFrame:
-    for column in ("codes", "new_codes", "messages", "message_is_new"):
-        found[column] = found[column].map(list)
+_LIST_COLUMNS = ("codes", "new_codes", "messages", "message_is_new")
+
+
+def _triage_found(found: pd.DataFrame | pa.Table) -> pd.DataFrame:
+    if isinstance(found, pa.Table):
+        lists = {column: found.column(column).to_pylist() for column in _LIST_COLUMNS}
+        found = found.drop_columns(list(_LIST_COLUMNS)).to_pandas()
+        for column, values in lists.items():
+            found[column] = pd.Series(values, index=found.index, dtype=object)
+    else:
+        for column in _LIST_COLUMNS:
+            found[column] = found[column].map(list)
     for column in ("rank", "n_nu_reasons", "n_signals"):
         found[column] = found[column].astype("int64")
     return found[list(TRIAGE_COLUMNS)].reset_index(drop=True)
@@ -255,7 +265,7 @@ def _triage(db, filters: Filters, norm: Norm | None, lang: str, rows: Rows | Non
         taxonomy = functions(db)
         messages = _message_tables(db, lang, taxonomy) if sentences else _blank_message_tables()
         tables = {**_analysis_tables(db, norm, taxonomy), **messages}
-        return _triage_found(_run(db, _DERIVED_TRIAGE_PARTS, _filter_params(filters), tables))
+        return _triage_found(_run_arrow(db, _DERIVED_TRIAGE_PARTS, _filter_params(filters), tables))
     current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows, sentences)
     current, previous = _run_jobs(db, rows, [current_job], [previous_job])
     job: Job = (
