@@ -94,7 +94,9 @@ def test_a_rerun_while_editing_reads_the_trainee_once_per_data_version(run_app, 
                  ("trainee", "waves", "candidate_people", "previous_actions")]
 
     def asked(log) -> list[str]:
-        return [q for q in questions if any(isinstance(s.sql, str) and q in s.sql for s in log)]
+        # a statement runs as text or as a parsed DuckDB Statement (analysis._parsed): its .query
+        texts = [s.sql if isinstance(s.sql, str) else s.sql.query for s in log]
+        return [q for q in questions if any(q in text for text in texts)]
 
     [support] = [r for r in app.radio if r.key == "cap_support"]
     with recording_sql() as log:
