@@ -90,8 +90,9 @@ def test_a_rerun_while_editing_reads_the_trainee_once_per_data_version(run_app, 
     trainee = people.iloc[3]
     trainee_id = str(trainee["trainee_id"])
     app = _clean(run_app(sample_db_copy, PAGE, trainee=trainee_id, wave="eind"))
-    questions = [load_sql(f"exchange/capture/{name}").strip() for name in
-                 ("trainee", "waves", "candidate_people", "previous_actions")]
+    questions = [load_sql(name).strip() for name in ("exchange/capture/trainee", "exchange/capture/waves",
+                                                     "exchange/capture/candidate_people",
+                                                     "exchange/capture/previous_actions")]
 
     def asked(log) -> list[str]:
         # a statement runs as text or as a parsed DuckDB Statement (analysis._parsed): its .query

@@ -23,7 +23,8 @@ import functools
 import re
 import string
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -130,7 +131,8 @@ def _run(
     ``db.bind`` passes the parameters the statement names, with the scope
     of the handle's viewer.
     """
-    return _run_arrow(db, parts, params, tables, as_frame=True)
+    with _statement(db, parts, params, tables) as (cur, statement, bound):
+        return cur.execute(statement, bound).df()
 
 
 def _run_arrow(
@@ -138,20 +140,28 @@ def _run_arrow(
     parts: Sequence[str],
     params: Mapping[str, Any] | None = None,
     tables: Mapping[str, pa.Table | pd.DataFrame] | None = None,
-    *, as_frame: bool = False,
-) -> pa.Table | pd.DataFrame:
+) -> pa.Table:
     """:func:`_run`, the rows as Arrow: for a caller that converts list
     columns itself (``to_pylist`` is several times faster than pandas' per-row
-    arrays); ``as_frame``: as a DataFrame (:func:`_run`)."""
+    arrays) or keeps the rows as Arrow."""
+    with _statement(db, parts, params, tables) as (cur, statement, bound):
+        return cur.sql(statement, params=bound).to_arrow_table()
+
+
+@contextmanager
+def _statement(
+    db: Database, parts: Sequence[str], params: Mapping[str, Any] | None,
+    tables: Mapping[str, pa.Table | pd.DataFrame] | None,
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Any, dict[str, Any]]]:
+    """(a cursor of its own with ``tables`` registered, the parsed statement of
+    ``_visible.sql`` + ``parts``, its bound parameters); the cursor closes after."""
     sql = "\n".join(load_sql(part) for part in (_VISIBLE, *parts))
     bound = db.bind(sql, params)
     cur = db.cursor()
     try:
         for name, frame in (tables or {}).items():
             cur.register(name, frame)
-        if as_frame:
-            return cur.execute(_parsed(sql), bound).df()
-        return cur.sql(_parsed(sql), params=bound).to_arrow_table()
+        yield cur, _parsed(sql), bound
     finally:
         cur.close()
 
@@ -709,13 +719,8 @@ def _copied_rows(db: Database, opening: Sequence[str], params: Mapping[str, Any]
     not see (or unknown ones). ``derived``: also their rows of DERIVED_TABLES,
     in the same read; only for a caller that knows the layer is current
     (:func:`uses_derived`)."""
-    parts = (_VISIBLE, *opening, "analysis/copied_rows", *(("analysis/derived/copied_rows",) if derived else ()))
-    sql = "\n".join(load_sql(part) for part in parts)
-    cur = db.cursor()
-    try:
-        found = cur.sql(_parsed(sql), params=db.bind(sql, params)).to_arrow_table()
-    finally:
-        cur.close()
+    found = _run_arrow(db, (*opening, "analysis/copied_rows", *(("analysis/derived/copied_rows",) if derived else ())),
+                       params)
     rows = {}
     for name in TRAINEE_TABLES + (DERIVED_TABLES if derived else ()):
         column = found.column(name)

@@ -62,8 +62,12 @@ def _evaluate(db: Database, rows: Mapping[str, pa.Table], params: Mapping, table
               norm: Norm | None, lang: str) -> tuple[pd.DataFrame, dict[str, str], dict[str, set[str]]]:
     """(coverage, trainee_id -> tier, trainee_id -> signal codes) of the copied rows."""
     [found_coverage] = analysis._run_on_rows(db, rows, [([*_PARTS, "analysis/coverage"], params, tables)])
-    found = _triage(db, rows, filters, norm, lang)
-    return (found_coverage, dict(zip(found["trainee_id"], found["tier"])),
+    return (found_coverage, *_tiers_and_codes(_triage(db, rows, filters, norm, lang)))
+
+
+def _tiers_and_codes(found: pd.DataFrame) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """(trainee_id -> tier, trainee_id -> signal codes) of :func:`triage.triage`'s rows."""
+    return (dict(zip(found["trainee_id"], found["tier"])),
             {tid: set(codes) for tid, codes in zip(found["trainee_id"], found["codes"])})
 
 
@@ -95,16 +99,15 @@ def _compare_stored(db: Database, rows: Mapping[str, pa.Table], after_rows: Mapp
         lambda: analysis._run_on_rows(unscoped, {}, [after_job, before_job]), coverage_then_lost,
     )
 
-    def tiers_and_codes(found: pd.DataFrame) -> tuple[dict[str, str], dict[str, set[str]]]:
-        found = triage.triage_found(found)
-        return (dict(zip(found["trainee_id"], found["tier"])),
-                {tid: set(codes) for tid, codes in zip(found["trainee_id"], found["codes"])})
+    return ((coverage_before, *_tiers_and_codes(triage.triage_found(found_before))),
+            (coverage_after, *_tiers_and_codes(triage.triage_found(found_after))), found_lost)
 
-    return (coverage_before, *tiers_and_codes(found_before)), (coverage_after, *tiers_and_codes(found_after)), found_lost
+
+Drops = dict[str, list[tuple[str, str, str]]]  # trainee_id -> (function, level_before, level_after)
 
 
 def _drops(coverage_before: pd.DataFrame, coverage_after: pd.DataFrame, waves: Mapping[str, str],
-           affected: set[str]) -> dict[str, list[tuple[str, str, str]]]:
+           affected: set[str]) -> Drops:
     """trainee_id -> (function, level_before, level_after) of each function whose level
     drops, in the taxonomy's order, for every affected trainee with coverage before."""
     # The same wave after as before: a trainee whose wave held only this person has nothing left in it.
@@ -114,7 +117,7 @@ def _drops(coverage_before: pd.DataFrame, coverage_after: pd.DataFrame, waves: M
         if wave == waves.get(tid)
     }
     before = coverage_before[coverage_before["trainee_id"].isin(affected)]
-    found: dict[str, list[tuple[str, str, str]]] = {}
+    found: Drops = {}
     for tid, mine in before.groupby("trainee_id", sort=True):
         found[tid] = []
         for function, level in zip(mine["function"], mine["level"]):
@@ -124,7 +127,7 @@ def _drops(coverage_before: pd.DataFrame, coverage_after: pd.DataFrame, waves: M
     return found
 
 
-def _lost_functions(drops: Mapping[str, list[tuple[str, str, str]]], waves: Mapping[str, str]) -> pd.DataFrame:
+def _lost_functions(drops: Drops, waves: Mapping[str, str]) -> pd.DataFrame:
     """(trainee_id, wave, function) of every drop: what the candidates are asked for."""
     lost = [(tid, waves[tid], function) for tid, mine in drops.items() for function, _, _ in mine]
     return pd.DataFrame(lost, columns=["trainee_id", "wave", "function"])
@@ -185,22 +188,23 @@ def _changes(
     after_rows = _without({name: rows[name] for name in analysis.TRAINEE_TABLES}, person_id, waves)
     tables = analysis._analysis_tables(db, norms, taxonomy)  # norms as read: no second read
 
-    def lost(coverage_before: pd.DataFrame, coverage_after: pd.DataFrame) -> pd.DataFrame | None:
-        functions = _lost_functions(_drops(coverage_before, coverage_after, waves, affected), waves)
-        return None if candidates is None or functions.empty else candidates(functions, taxonomy)
+    def lost(coverage_before: pd.DataFrame, coverage_after: pd.DataFrame) -> tuple[Drops, pd.DataFrame | None]:
+        """(the drops, the candidates for the lost functions): one computation of the drops."""
+        drops = _drops(coverage_before, coverage_after, waves, affected)
+        functions = _lost_functions(drops, waves)
+        return drops, None if candidates is None or functions.empty else candidates(functions, taxonomy)
 
     if derived:
-        before, after, found_candidates = _compare_stored(db, rows, after_rows, params, tables, taxonomy, filters,
-                                                          lang, lost)
+        before, after, (drops, found_candidates) = _compare_stored(db, rows, after_rows, params, tables, taxonomy,
+                                                                   filters, lang, lost)
     else:
         # Before and after side by side (DuckDB releases the GIL while it works).
         before, after = side_by_side(
             lambda: _evaluate(db, rows, params, tables, filters, norm, lang),
             lambda: _evaluate(db, after_rows, params, tables, filters, norm, lang),
         )
-        found_candidates = lost(before[0], after[0])
+        drops, found_candidates = lost(before[0], after[0])
     (coverage_before, tiers_before, codes_before), (coverage_after, tiers_after, codes_after) = before, after
-    drops = _drops(coverage_before, coverage_after, waves, affected)
     after_wave = dict(zip(coverage_after["trainee_id"], coverage_after["wave"]))
     info = people.set_index("trainee_id")
     records = []
