@@ -24,6 +24,7 @@ from dashboard.store.db import SAMPLE_DATA_DIR, Database
 from dashboard.privacy.users import add_user
 from tests.app_fixtures import sample_db_path  # noqa: F401  (a session fixture used below)
 from tests.e2e.harness import PAGE_TIMEOUT_MS, VIEWPORT, AppBrowser, ServerHandle, free_port
+from tests.e2e.proxy import forwarding_proxy
 from tests.e2e.login_harness import (
     check,
     log_in,
@@ -242,9 +243,10 @@ def test_local_mode_shows_its_banner_and_no_data_behind_a_proxy(browser, e2e_ser
         app.visit("/")
         sidebar = app.page.locator('[data-testid="stSidebar"]').inner_text()
         assert "Lokale modus: geen inlog; alleen bereikbaar op deze computer (127.0.0.1)" in sidebar
-        context.set_extra_http_headers({"X-Forwarded-For": "203.0.113.9"})
-        app.visit(f"/constellatie?trainee={trainees.ids_a[0]}")
-        text = app.text()
+        with forwarding_proxy(e2e_server.url, free_port()) as proxied:
+            behind = AppBrowser(proxied, context.new_page())
+            behind.visit(f"/constellatie?trainee={trainees.ids_a[0]}")
+            text = behind.text()
         assert "lokale modus" in text and "Filters" not in text
         assert _shown(trainees.all_names, text) == []
     finally:
