@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import uvicorn
@@ -23,19 +23,27 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from tests.e2e.harness import SERVER_START_TIMEOUT
+
 FORWARDED_FOR = "203.0.113.9"  # TEST-NET-3: an address no real client has
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length",
                "content-encoding"}
 
 
 def _app(upstream: str) -> Starlette:
-    client = httpx.AsyncClient(base_url=upstream, timeout=30)
     ws_upstream = upstream.replace("http://", "ws://", 1)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The upstream client lives on the proxy's own event loop and closes with it.
+        async with httpx.AsyncClient(base_url=upstream, timeout=30) as client:
+            app.state.client = client
+            yield
 
     async def forward(request: Request) -> Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
         headers["X-Forwarded-For"] = FORWARDED_FOR
-        answer = await client.request(request.method, request.url.path, params=request.query_params,
+        answer = await request.app.state.client.request(request.method, request.url.path, params=request.query_params,
                                       headers=headers, content=await request.body())
         kept = {k: v for k, v in answer.headers.items() if k.lower() not in _HOP_BY_HOP}
         return Response(answer.content, status_code=answer.status_code, headers=kept)
@@ -54,7 +62,9 @@ def _app(upstream: str) -> Starlette:
                         message = await browser.receive()
                         if message["type"] == "websocket.disconnect":
                             break
-                        await server.send(message.get("bytes") or message.get("text") or b"")
+                        # An empty text frame stays text: pick the field by presence, not truth.
+                        data = message.get("bytes")
+                        await server.send(data if data is not None else message.get("text", ""))
                 await server.close()
 
             async def down() -> None:
@@ -70,7 +80,8 @@ def _app(upstream: str) -> Starlette:
             await asyncio.gather(up(), down())
 
     methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"]
-    return Starlette(routes=[WebSocketRoute("/{path:path}", bridge), Route("/{path:path}", forward, methods=methods)])
+    return Starlette(routes=[WebSocketRoute("/{path:path}", bridge), Route("/{path:path}", forward, methods=methods)],
+                     lifespan=lifespan)
 
 
 @contextlib.contextmanager
@@ -79,9 +90,12 @@ def forwarding_proxy(upstream: str, port: int) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(_app(upstream), host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
+    if not server.started:
+        server.should_exit = True
+        raise RuntimeError(f"the forwarding proxy did not start on port {port} within {SERVER_START_TIMEOUT} s")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
