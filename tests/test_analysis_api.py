@@ -22,6 +22,7 @@ from dashboard.analysis import (
     trainee_signals_summary,
     trainees,
 )
+from dashboard.analysis import suggestions
 from dashboard.store.db import Database
 from tests.analysis_fixtures import ALL_FUNCTIONS, Dataset, base, healthy_trainee
 from tests.app_fixtures import sample_db_path  # noqa: F401  (a fixture)
@@ -192,12 +193,15 @@ def test_trainee_detail_is_the_trainee_s_rows_of_the_group_questions(db):
     data.write(db)
     for wave in (None, "begin", "eind"):
         found = trainee_detail(db, "T1", wave)
-        assert set(found) == {"coverage", "signals", "measures"}
+        assert set(found) == {"coverage", "signals", "measures", "open"}
         for name, question in (("coverage", coverage), ("signals", signals), ("measures", measures)):
             everyone = question(db, Filters(wave=wave))
             expected = everyone[everyone["trainee_id"] == "T1"].reset_index(drop=True)
             assert not expected.empty or (name, wave) == ("signals", "begin")
             assert found[name].astype(object).equals(expected.astype(object)), (name, wave)
+        # step 6's open functions, on the copy, are the ones the engine finds on the stored tables
+        expected_open = suggestions.open_functions(db, "T1", wave)
+        assert found["open"].astype(object).equals(expected_open.astype(object)), wave
     assert "declining" in set(trainee_detail(db, "T1")["signals"]["code"])
     assert set(trainee_detail(db, "T2")["signals"]["trainee_id"]) == {"T2"}
     unknown = trainee_detail(db, "nobody")
@@ -207,6 +211,7 @@ def test_trainee_detail_is_the_trainee_s_rows_of_the_group_questions(db):
 def test_trainee_detail_matches_the_school_view_on_sample_data(sample_db_path):
     with Database(sample_db_path) as sample:
         people = trainees(sample)
+        opened = 0
         for row in people.iloc[:: max(1, len(people) // 12)].itertuples(index=False):
             found = trainee_detail(sample, row.trainee_id)
             group = Filters(school=row.school_id)
@@ -214,3 +219,7 @@ def test_trainee_detail_matches_the_school_view_on_sample_data(sample_db_path):
                 everyone = question(sample, group)
                 expected = everyone[everyone["trainee_id"] == row.trainee_id].reset_index(drop=True)
                 assert found[name].astype(object).equals(expected.astype(object)), (name, row.trainee_id)
+            expected_open = suggestions.open_functions(sample, row.trainee_id)
+            assert found["open"].astype(object).equals(expected_open.astype(object)), row.trainee_id
+            opened += not found["open"].empty
+        assert opened  # the comparison saw open functions, not only empty frames

@@ -663,7 +663,19 @@ DETAIL_PARTS: dict[str, tuple[str, ...]] = {
     "coverage": (*COVERAGE_PARTS, "analysis/coverage"),
     "signals": SIGNAL_PARTS,
     "measures": (_CHOSEN, _SCOPE, "analysis/measures"),
+    # step 6's open functions (analysis.suggestions), on the same copy: on the national tables
+    # that one statement costs about what the trainee's whole copy costs
+    "open": (*COVERAGE_PARTS, "analysis/suggestions_open"),
 }
+# The same, reading the trainee's copied rows of the derived layer (current, stored norms):
+# the signal rules are most of a constellation's cost, and the layer has their result.
+DERIVED_DETAIL_PARTS: dict[str, tuple[str, ...]] = {
+    **DETAIL_PARTS,
+    "coverage": (*DERIVED_COVERAGE_PARTS, "analysis/coverage"),
+    "signals": DERIVED_SIGNAL_PARTS,
+    "open": (*DERIVED_COVERAGE_PARTS, "analysis/suggestions_open"),
+}
+OPEN_COLUMNS: tuple[str, ...] = ("trainee_id", "wave", "function", "level", "reasons")
 
 _scratch_lock = threading.Lock()
 _scratch_connection: list[duckdb.DuckDBPyConnection] = []
@@ -728,9 +740,9 @@ def _copied_rows(db: Database, opening: Sequence[str], params: Mapping[str, Any]
     return rows
 
 
-def _trainee_rows(db: Database, trainee_id: str) -> dict[str, pa.Table]:
-    """One trainee's rows (see :func:`_copied_rows`)."""
-    return _copied_rows(db, ("analysis/_copy_one_trainee",), {"trainee_id": trainee_id})
+def _trainee_rows(db: Database, trainee_id: str, derived: bool = False) -> dict[str, pa.Table]:
+    """One trainee's rows (see :func:`_copied_rows`), with their derived rows when ``derived``."""
+    return _copied_rows(db, ("analysis/_copy_one_trainee",), {"trainee_id": trainee_id}, derived=derived)
 
 
 Job = tuple[Sequence[str], Mapping[str, Any], Mapping[str, pa.Table]]
@@ -798,14 +810,15 @@ def _constellation_result(found: Sequence[pd.DataFrame]) -> dict:
 
 def _detail_jobs(
     db: Database, trainee_id: str, wave: str | None, norm: Norm | None, norms: Mapping[str, Norm],
-    taxonomy: pd.DataFrame, taxonomy_table: pa.Table, lang: str,
+    taxonomy: pd.DataFrame, taxonomy_table: pa.Table, lang: str, derived: bool = False,
 ) -> dict[str, Job]:
+    """``derived``: the copied rows include the trainee's derived rows (see :func:`_trainee_rows`)."""
     tables = _norm_tables({domain.DEFAULT_PROGRAMME: norm} if norm is not None else norms)
     tables["roles_param"] = _roles_table()
     tables["taxonomy_param"] = taxonomy_table
     tables.update(_message_tables(db, lang, taxonomy))
     params = _filter_params(Filters(wave=wave), trainee=trainee_id)
-    return {name: (parts, params, tables) for name, parts in DETAIL_PARTS.items()}
+    return {name: (parts, params, tables) for name, parts in (DERIVED_DETAIL_PARTS if derived else DETAIL_PARTS).items()}
 
 
 def _copied_signals(found: pd.DataFrame) -> pd.DataFrame:
@@ -815,14 +828,22 @@ def _copied_signals(found: pd.DataFrame) -> pd.DataFrame:
     return found.astype({c: "str" for c in found.columns if found[c].dtype == object})[list(SIGNAL_COLUMNS)]
 
 
+def open_found(found: pd.DataFrame) -> pd.DataFrame:
+    """suggestions_open.sql's rows as step 6 gives them (OPEN_COLUMNS, reasons as lists)."""
+    found = found.copy()
+    found["reasons"] = found["reasons"].map(list)
+    return found[list(OPEN_COLUMNS)].reset_index(drop=True)
+
+
 def _detail_result(
-    coverage: pd.DataFrame, found_signals: pd.DataFrame, found_measures: pd.DataFrame
+    coverage: pd.DataFrame, found_signals: pd.DataFrame, found_measures: pd.DataFrame, found_open: pd.DataFrame,
 ) -> dict[str, pd.DataFrame]:
     found_signals = _copied_signals(found_signals[found_signals["trainee_id"].notna()])
     return {
         "coverage": coverage.reset_index(drop=True),
         "signals": found_signals.reset_index(drop=True),
         "measures": _measure_columns(found_measures),
+        "open": open_found(found_open),
     }
 
 
@@ -857,11 +878,12 @@ def trainee_detail(
     lang = normalise_language(lang)
     norms = load_norms(db) if norms is None and norm is None else (norms or {})
     taxonomy = functions(db) if taxonomy is None else taxonomy
-    rows = _trainee_rows(db, trainee_id)
-    jobs = _detail_jobs(db, trainee_id, wave, norm, norms, taxonomy, _taxonomy_table(db, taxonomy), lang)
-    # signals alone costs about what coverage and measures cost together
-    found = _run_side_by_side(db, rows, [jobs["signals"]], [jobs["coverage"], jobs["measures"]])
-    return _detail_result(found[1], found[0], found[2])
+    derived = uses_derived(db, norm)
+    rows = _trainee_rows(db, trainee_id, derived)
+    jobs = _detail_jobs(db, trainee_id, wave, norm, norms, taxonomy, _taxonomy_table(db, taxonomy), lang, derived)
+    # two cursors of about equal work
+    found = _run_side_by_side(db, rows, [jobs["signals"], jobs["open"]], [jobs["coverage"], jobs["measures"]])
+    return _detail_result(found[2], found[0], found[3], found[1])
 
 
 def trainee_view(
@@ -878,24 +900,26 @@ def trainee_view(
     if norms is None:
         norms = load_norms(db) if norm is None else {}
     taxonomy = functions(db) if taxonomy is None else taxonomy
-    rows = _trainee_rows(db, trainee_id)
+    derived = detail and uses_derived(db, norm)
+    rows = _trainee_rows(db, trainee_id, derived)
     if not _is_visible(rows):
         return None, None
     taxonomy_table = _taxonomy_table(db, taxonomy)  # one table for both: registered once per cursor
     network_jobs = _constellation_jobs(rows, norm, norms, taxonomy_table)
     if not detail:
         return _constellation_result(_run_side_by_side(db, rows, network_jobs[:2], network_jobs[2:])), None
-    detail_jobs = _detail_jobs(db, trainee_id, None, norm, norms, taxonomy, taxonomy_table, lang)
-    # Two cursors of about equal work (signals costs as much as the other seven together).
+    detail_jobs = _detail_jobs(db, trainee_id, None, norm, norms, taxonomy, taxonomy_table, lang, derived)
+    # Two cursors of about equal work.
     trainee, relationships, consultations, needs, missing_roles = network_jobs
     found = _run_side_by_side(
         db, rows,
-        [detail_jobs["signals"], trainee, consultations],
-        [detail_jobs["coverage"], detail_jobs["measures"], relationships, needs, missing_roles],
+        [detail_jobs["signals"], detail_jobs["measures"], trainee, consultations],
+        [detail_jobs["coverage"], detail_jobs["open"], relationships, needs, missing_roles],
     )
-    signals_found, trainee_found, consultations_found, coverage_found, measures_found = found[:5]
-    network_found = [trainee_found, found[5], consultations_found, *found[6:]]
-    return _constellation_result(network_found), _detail_result(coverage_found, signals_found, measures_found)
+    signals_found, measures_found, trainee_found, consultations_found, coverage_found, open_found_ = found[:6]
+    network_found = [trainee_found, found[6], consultations_found, *found[7:]]
+    return (_constellation_result(network_found),
+            _detail_result(coverage_found, signals_found, measures_found, open_found_))
 
 
 def group_view(

@@ -27,13 +27,15 @@ from dashboard.store.db import Database, side_by_side
 DEFAULT_LOAD_CAPS: dict[str, int] = {"werkplekbegeleider": 3}
 DEFAULT_CAP = 25
 
-OPEN_COLUMNS: tuple[str, ...] = ("trainee_id", "wave", "function", "level", "reasons")
+OPEN_COLUMNS: tuple[str, ...] = analysis.OPEN_COLUMNS
 CANDIDATE_COLUMNS: tuple[str, ...] = (
     "trainee_id", "wave", "function", "person_id", "name", "role", "rank",
     "n_strong", "load", "cap", "in_network", "reason",
 )
 
-_OPEN_PARTS = ("analysis/_chosen", "analysis/_scope", "analysis/_coverage", "analysis/suggestions_open")
+_OPEN_PARTS = (*analysis.COVERAGE_PARTS, "analysis/suggestions_open")
+# Coverage as the derived layer stores it, while it is current and the norm is the stored one.
+_OPEN_PARTS_DERIVED = (*analysis.DERIVED_COVERAGE_PARTS, "analysis/suggestions_open")
 
 
 def _caps_table(caps: Mapping[str, int] | None) -> tuple[pa.Table, int]:
@@ -45,12 +47,6 @@ def _caps_table(caps: Mapping[str, int] | None) -> tuple[pa.Table, int]:
         "cap": pa.array([int(v) for v in merged.values()], type=pa.int64()),
     })
     return table, default_cap
-
-
-def _open_found(found: pd.DataFrame) -> pd.DataFrame:
-    found = found.copy()
-    found["reasons"] = found["reasons"].map(list)
-    return found[list(OPEN_COLUMNS)].reset_index(drop=True)
 
 
 def open_functions(db: Database, trainee_id: str, wave: str | None = None, norm: Norm | None = None) -> pd.DataFrame:
@@ -71,8 +67,9 @@ def _open_functions(db: Database, trainee_id: str, wave: str | None, norm: Norm 
     # filter on the trainee reaches every scan, and at 40,000 trainees the copy and a
     # statement on it cost more (about 45 against 35 ms) than this one statement.
     params = analysis._filter_params(Filters(wave=wave), trainee=trainee_id)
-    found = analysis._run(db, _OPEN_PARTS, params, _open_tables(db, norms, taxonomy))
-    return _open_found(found), taxonomy
+    found = analysis._run(db, _OPEN_PARTS_DERIVED if analysis.uses_derived(db, norm) else _OPEN_PARTS, params,
+                          _open_tables(db, norms, taxonomy))
+    return analysis.open_found(found), taxonomy
 
 
 def _open_tables(db: Database, norms: Mapping[str, Norm], taxonomy: pd.DataFrame) -> dict[str, pa.Table]:
@@ -129,9 +126,15 @@ def reason_text(function_label: str, n_strong: int, load: int, lang: str = "nl")
 def step_six(
     db: Database, trainee_id: str, wave: str | None = None, lang: str = "nl",
     caps: Mapping[str, int] | None = None, *, norm: Norm | None = None,
+    found_open: pd.DataFrame | None = None, taxonomy: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """{"open": :func:`open_functions`, "candidates": the candidates for them}."""
-    found_open, taxonomy = _open_functions(db, trainee_id, wave, norm)
+    """{"open": :func:`open_functions`, "candidates": the candidates for them}.
+
+    ``found_open``: the open functions as the caller already has them (the
+    trainee's detail, ``analysis.trainee_detail``, computes them on the
+    trainee's copied rows by the same SQL); ``taxonomy``: ``analysis.functions``."""
+    if found_open is None:
+        found_open, taxonomy = _open_functions(db, trainee_id, wave, norm)
     if found_open.empty:
         empty = pd.DataFrame({c: pd.Series([], dtype="object") for c in CANDIDATE_COLUMNS})
         return {"open": found_open, "candidates": empty}

@@ -324,6 +324,21 @@ def step_six(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(**_CACHE)
+def _step_six_beside(version: str, who: Viewer, trainee_id: str, wave: str, lang: str) -> dict[str, pd.DataFrame]:
+    view, latest = _constellation(version, who, trainee_id, lang)
+    detail = latest if view is not None and view["waves"] and wave == view["waves"][-1] \
+        else _trainee_detail(version, who, trainee_id, wave, lang)
+    return suggestions.step_six(ui.database_for(who), trainee_id, wave, lang,
+                                found_open=detail["open"], taxonomy=_functions(version))
+
+
+def step_six_beside_detail(trainee_id: str, wave: str) -> dict[str, pd.DataFrame]:
+    """:func:`step_six` on the constellation page: the open functions come with the trainee's
+    detail (:func:`constellation`, :func:`trainee_detail`), which the page has read already."""
+    return _step_six_beside(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
+
+
+@st.cache_data(**_CACHE)
 def _mentor(version: str, who: Viewer, person_id: str, filters: Filters, lang: str) -> dict | None:
     return mentors.mentor(ui.database_for(who), person_id, filters, lang)
 

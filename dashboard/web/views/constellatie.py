@@ -173,7 +173,7 @@ def step_six_section(trainee_id: str, wave: str, function_labels: dict[str, str]
     """Step 6, "Wie kan helpen?": per open function the ranked candidates with their reason."""
     st.subheader(ui.t("step6.title"))
     st.caption(ui.t("step6.intro"))
-    found = loaders.step_six(trainee_id, wave)
+    found = loaders.step_six_beside_detail(trainee_id, wave)
     open_functions, candidates = found["open"], found["candidates"]
     if open_functions.empty:
         st.success(ui.t("step6.none_open"), icon=":material/check_circle:")
