@@ -23,7 +23,7 @@ import functools
 import re
 import string
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -312,6 +312,13 @@ def _check_by(by: str) -> str:
 # --- norms and vocabulary -------------------------------------------------------
 
 
+def _per_version(db: Database, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per data version on a handle that keeps such values
+    (``Database.per_version``); on any other (a write transaction's) every time."""
+    per_version = getattr(db, "per_version", None)
+    return compute() if per_version is None else per_version(name, compute)
+
+
 def load_norms(db: Database) -> dict[str, Norm]:
     """Programme -> Norm from the norm tables; ``"*"`` is always present.
 
@@ -319,8 +326,13 @@ def load_norms(db: Database) -> dict[str, Norm]:
     ``norm_roles`` uses those roles (else the ``*`` roles), and likewise for
     ``norm_consultations``. When a table has no ``*`` rows, ``*`` is the
     shipped default of ``dashboard.core.domain``. Norms from the database always
-    let informal relationships count.
+    let informal relationships count. Read once per data version: every
+    question binds them.
     """
+    return dict(_per_version(db, "norms", lambda: _load_norms(db)))
+
+
+def _load_norms(db: Database) -> dict[str, Norm]:
     role_rows = db.query("analysis/norm_roles")
     consultation_rows = db.query("analysis/norm_consultations")
     roles: dict[str, list[tuple[str, str]]] = {}
@@ -344,8 +356,12 @@ def load_norms(db: Database) -> dict[str, Norm]:
 def functions(db: Database) -> pd.DataFrame:
     """The guidance functions in taxonomy order: code, label_nl, label_en, group, description.
 
-    An empty ``functions`` table means the shipped defaults.
+    An empty ``functions`` table means the shipped defaults. Read once per data version.
     """
+    return _per_version(db, "functions", lambda: _functions(db)).copy()
+
+
+def _functions(db: Database) -> pd.DataFrame:
     found = db.query("analysis/functions")
     if len(found):
         return found.reset_index(drop=True)

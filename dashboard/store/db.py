@@ -410,6 +410,10 @@ class Database:
             raise
         self._write_lock = threading.Lock()
         self.viewer = None  # None: unrestricted (the command line, imports, tests)
+        # Values that depend on the data alone, for everyone (the analysis keeps its vocabulary
+        # here), keyed by (data version, name): see :meth:`per_version`. Shared by scoped handles.
+        self._per_version: dict[tuple[int, str], Any] = {}
+        self._per_version_lock = threading.Lock()
 
     def scoped(self, viewer: Any) -> Database:
         """A handle on the same connection that answers every question for
@@ -495,6 +499,24 @@ class Database:
         finally:
             cur.close()
         return int(version), bool(fresh)
+
+    def per_version(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per data version (:meth:`data_state`): for values that
+        depend on the stored data alone and are the same for every viewer, such as
+        the norms and the taxonomy that every question binds. The version is read
+        before computing, so a value is never filed under a newer version than the
+        data it was computed from. Callers must not change what they get."""
+        version = self.data_state()[0]
+        key = (version, name)
+        with self._per_version_lock:
+            if key in self._per_version:
+                return self._per_version[key]
+        value = compute()
+        with self._per_version_lock:
+            if any(v != version for v, _ in self._per_version):
+                self._per_version.clear()  # an older version's values are never read again
+            self._per_version[key] = value
+        return value
 
     def is_empty(self) -> bool:
         return self.scalar(load_sql("store/meta/trainee_count")) == 0
