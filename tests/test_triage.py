@@ -377,3 +377,35 @@ def test_a_klik_nee_set_to_ja_never_raises_a_tier(data, draw):
     after = {k: TIER_RANK[v] for k, v in tier_of(answer(changed)).items()}
     for trainee, rank in after.items():
         assert trainee in before and rank >= before[trainee]
+
+
+# --- the mentor-level signals with the trainees they concern --------------------------
+
+
+def _signal(trainee_id, person_id, code, cohort, message="m"):
+    return {"trainee_id": trainee_id, "person_id": person_id, "function": None, "code": code,
+            "severity": "high", "wave": "begin", "message": message, "role": None, "other_role": None,
+            "cohort": cohort}
+
+
+def test_mentor_concerns_lists_the_trainees_of_the_mentor_s_cohort_in_view_by_name():
+    from dashboard.analysis.triage import mentor_concerns
+
+    found = pd.DataFrame([
+        _signal("T1", "P", "no_klik", "2025"),
+        _signal("T2", "P", "no_klik", "2025"),
+        _signal("T3", "P", "no_klik", "2024"),      # near miss: another cohort than the signal's
+        _signal("T4", "P", "no_klik", "2025"),      # near miss: not in view
+        _signal("T1", "Q", "weak_formal", "2025"),  # near miss: not a klik signal
+        _signal(None, "P", "mentor_no_klik", "2025", "P: geen klik"),
+        _signal(None, "Q", "mentor_no_klik", "2025", "Q: geen klik"),  # nobody of it in view
+    ])
+    people = pd.DataFrame({"trainee_id": ["T1", "T2", "T3"], "name": ["Zoë", "Anna", "Bram"],
+                           "cohort": ["2025", "2025", "2024"]})
+    got = mentor_concerns(found, people)
+    assert got[["person_id", "message", "trainee_id", "name"]].values.tolist() == [
+        ["P", "P: geen klik", "T2", "Anna"], ["P", "P: geen klik", "T1", "Zoë"],
+        ["Q", "Q: geen klik", None, None],
+    ]
+    with pytest.raises(ValueError):
+        mentor_concerns(found.drop(columns="cohort"), people)

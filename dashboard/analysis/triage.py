@@ -103,7 +103,8 @@ def copied_rows(db, filters: Filters = Filters()) -> dict[str, pa.Table]:
 def _signal_arrow(found: pd.DataFrame) -> pa.Table:
     """signals.sql's rows as a bound table with fixed types (also when empty or all-null)."""
     columns = [*SIGNAL_COLUMNS, "role", "other_role"]
-    table = {name: pa.Array.from_pandas(found[name].astype(object), type=pa.string()) for name in columns}
+    # from_pandas: NaN and None are nulls; a text column converts without a detour through objects
+    table = {name: pa.array(found[name], type=pa.string(), from_pandas=True) for name in columns}
     table["position"] = pa.array(range(len(found)), type=pa.int64())
     return pa.table(table)
 
@@ -202,7 +203,8 @@ def triage_view(
     current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows)
     params = _filter_params(filters)
     people_job: Job = ((_CHOSEN, "analysis/trainees"), params, {})
-    current, previous, people = _run_jobs(db, rows, [current_job], [previous_job, people_job])
+    # the previous wave's signals cost about what the shown ones and the trainees cost together
+    current, people, previous = _run_jobs(db, rows, [current_job, people_job], [previous_job])
     bound = {"signals_param": _signal_arrow(current)}
     triage_job: Job = (_TRIAGE_PARTS, params, {**tables, **bound, "previous_signals_param": _signal_arrow(previous)})
     pattern_job: Job = (_PATTERN_PARTS, {**params, **_pattern_params()}, {**tables, **bound})
@@ -223,19 +225,32 @@ MENTOR_COLUMNS: tuple[str, ...] = ("person_id", "code", "severity", "wave", "mes
 def mentor_concerns(found_signals: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """Each mentor-level signal with the trainees in view it is about: one row
     per (signal, trainee with a formal klik `nee` with that mentor in that
-    cohort), the mentor's signals in signals.sql's order. ``found_signals``:
-    signals.sql's rows (with cohort); ``people``: the trainees in view."""
+    cohort), the mentor's signals in signals.sql's order, their trainees by
+    name; a signal with none of them in view keeps one row without a trainee.
+    ``found_signals``: signals.sql's rows (with cohort); ``people``: the
+    trainees in view. (A few hundred rows: plain Python, not pandas merges.)"""
     if "cohort" not in found_signals:
         raise ValueError("mentor_concerns needs signals.sql's rows with their cohort")
-    mentor = found_signals[found_signals["trainee_id"].isna()][["person_id", "code", "severity", "wave", "message",
-                                                                "cohort"]]
-    klik = found_signals[(found_signals["code"] == "no_klik") & found_signals["trainee_id"].notna()]
-    concerned = klik[["person_id", "trainee_id"]].drop_duplicates().merge(
-        people[["trainee_id", "name", "cohort"]], on="trainee_id")
-    mentor = mentor.assign(position=range(len(mentor)))
-    found = mentor.merge(concerned, on=["person_id", "cohort"], how="left")
-    found = found.sort_values(["position", "name", "trainee_id"], kind="stable")
-    return found[list(MENTOR_COLUMNS)].reset_index(drop=True)
+
+    def key(value: Any) -> Any:  # a missing cohort matches a missing cohort, as a merge on it does
+        return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+    in_view = {tid: (name, key(cohort)) for tid, name, cohort in
+               zip(people["trainee_id"], people["name"], people["cohort"])}
+    columns = {name: found_signals[name].tolist() for name in
+               ("trainee_id", "person_id", "code", "severity", "wave", "message", "cohort")}
+    concerned: dict[tuple[Any, Any], set[str]] = {}
+    for trainee_id, person_id, code in zip(columns["trainee_id"], columns["person_id"], columns["code"]):
+        if code == "no_klik" and key(trainee_id) is not None and trainee_id in in_view:
+            concerned.setdefault((person_id, in_view[trainee_id][1]), set()).add(trainee_id)
+    rows = []
+    for trainee_id, person_id, code, severity, wave, message, cohort in zip(*columns.values()):
+        if key(trainee_id) is not None:
+            continue
+        about = sorted(concerned.get((person_id, key(cohort)), ()), key=lambda t: (str(in_view[t][0]), t))
+        signal = (person_id, code, severity, wave, message)
+        rows += [(*signal, t, in_view[t][0]) for t in about] or [(*signal, None, None)]
+    return pd.DataFrame(rows, columns=list(MENTOR_COLUMNS), dtype=object)
 
 
 def triage(
