@@ -86,6 +86,10 @@ def assert_derived_equals_fresh(db: Database) -> None:
         pd.testing.assert_frame_equal(analysis.coverage(db, filters).reset_index(drop=True),
                                       analysis.coverage(rules, filters).reset_index(drop=True))
     pd.testing.assert_frame_equal(triage.triage(db), triage.triage(rules))
+    # the Signalen page: the shown signals evaluated (or read), the previous wave's read from the layer
+    stored_view, computed_view = triage.triage_view(db), triage.triage_view(rules)
+    for part in ("triage", "patterns", "signals", "mentors", "trainees"):
+        pd.testing.assert_frame_equal(stored_view[part], computed_view[part])
     pd.testing.assert_frame_equal(triage.patterns(db), triage.patterns(rules))
     assert triage.tier_counts(db) == triage.tier_counts(rules)
 

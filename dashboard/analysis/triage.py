@@ -80,12 +80,15 @@ _COVERAGE = "analysis/_coverage"
 _PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", *SIGNAL_PARTS[1:])
 _DERIVED_PREVIOUS_SIGNAL_PARTS = (_CHOSEN, "analysis/_previous_wave", *DERIVED_SIGNAL_PARTS[1:])
 _TRIAGE_PARTS = (_CHOSEN, _SCOPE, "analysis/triage")
-_DERIVED_TRIAGE_PARTS = (*DERIVED_SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/triage")
+_TRIAGE_SIGNALS = ("analysis/derived/_triage_signals", "analysis/derived/_previous_signals")
+_DERIVED_TRIAGE_PARTS = (*DERIVED_SIGNAL_PARTS[:-1], *_TRIAGE_SIGNALS, "analysis/triage")
+# The evaluated wave's signals bound (signals_param), the previous wave's read from the derived layer.
+_BOUND_DERIVED_TRIAGE_PARTS = (_CHOSEN, _SCOPE, "analysis/derived/_previous_signals", "analysis/triage")
 _PATTERN_PARTS = (_CHOSEN, _SCOPE, "analysis/patterns")
 _DERIVED_PATTERN_PARTS = (*DERIVED_SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/patterns")
 # Copied rows changed in memory in each trainee's evaluated wave only (the scenario "a mentor
 # leaves"): the evaluated wave's signals evaluated on them, the previous wave's read as stored.
-_CHANGED_TRIAGE_PARTS = (*SIGNAL_PARTS[:-1], "analysis/derived/_triage_signals", "analysis/triage")
+_CHANGED_TRIAGE_PARTS = (*SIGNAL_PARTS[:-1], *_TRIAGE_SIGNALS, "analysis/triage")
 
 Rows = Mapping[str, pa.Table]
 
@@ -203,10 +206,17 @@ def triage_view(
     current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows)
     params = _filter_params(filters)
     people_job: Job = ((_CHOSEN, "analysis/trainees"), params, {})
-    # the previous wave's signals cost about what the shown ones and the trainees cost together
-    current, people, previous = _run_jobs(db, rows, [current_job, people_job], [previous_job])
-    bound = {"signals_param": _signal_arrow(current)}
-    triage_job: Job = (_TRIAGE_PARTS, params, {**tables, **bound, "previous_signals_param": _signal_arrow(previous)})
+    if rows is None and current_job[0] == DERIVED_SIGNAL_PARTS:
+        # The derived layer holds the previous wave's signals: the triage reads them there, and
+        # no statement evaluates that wave (a third of the page's work before).
+        current, people = _run_jobs(db, rows, [current_job], [people_job])
+        bound = {"signals_param": _signal_arrow(current)}
+        triage_job: Job = (_BOUND_DERIVED_TRIAGE_PARTS, params, {**tables, **bound})
+    else:
+        # the previous wave's signals cost about what the shown ones and the trainees cost together
+        current, people, previous = _run_jobs(db, rows, [current_job, people_job], [previous_job])
+        bound = {"signals_param": _signal_arrow(current)}
+        triage_job = (_TRIAGE_PARTS, params, {**tables, **bound, "previous_signals_param": _signal_arrow(previous)})
     pattern_job: Job = (_PATTERN_PARTS, {**params, **_pattern_params()}, {**tables, **bound})
     found_triage, found_patterns = _run_jobs(db, rows, [triage_job], [pattern_job])
     people = _trainees_found(people)
