@@ -3,6 +3,8 @@ section "Wie kan helpen?" on the constellation page (sample data)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dashboard.analysis import signals, suggestions
@@ -62,9 +64,15 @@ def test_constellation_has_step_six_with_candidates_and_reasons(run_app, sample_
     app = ok(run_app(sample_db_path, CONSTELLATION, trainee=facts["trainee"]))
     assert "Wie kan helpen?" in [s.value for s in app.subheader]
     first = facts["candidate"]
-    table = next(d.value for d in app.dataframe if "waarom" in d.value.columns and first["name"] in set(d.value["naam"]))
-    assert table["waarom"].str.startswith("sterk als ").all()
-    assert table["begeleider"].str.startswith("/begeleider?person=").all()
+    # each candidate a line of its own: "1. name · role · [begeleider](link)" above the reason
+    lines = [re.sub(r"\\(.)", r"\1", element.value)
+             for block in app.get("flex_container") if re.search(r"-step6_[a-z_]+$", block.proto.id)
+             for element in block.markdown]
+    assert lines and any(first["name"] in line for line in lines)
+    for line in lines:
+        head, reason = line.split("  \n", 1)
+        assert reason.startswith("sterk als ")
+        assert re.search(r"\[begeleider\]\(/begeleider\?person=[^)]+\)$", head), head
     # mentor names in the relationships table link to the mentor page
     relationships = next(d.value for d in app.dataframe if "Naam" in d.value.columns and "begeleider" in d.value.columns)
     assert relationships["begeleider"].str.startswith("/begeleider?person=").all()

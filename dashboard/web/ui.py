@@ -41,7 +41,7 @@ from dashboard.web.session import shared_database
 from dashboard.privacy.access import LOCAL_VIEWER, Viewer
 from dashboard.analysis import Filters, derived
 from dashboard.store.db import PROJECT_ROOT, Database, default_db_path, load_sql
-from dashboard.core.domain import WAVES
+from dashboard.core.domain import WAVES, role_label
 
 logger = logging.getLogger("dashboard")
 
@@ -284,6 +284,29 @@ def escape_markdown(text: object) -> str:
     from the URL must never become links (also not automatic ones: a bare
     URL, a ``www.`` host, an e-mail address), images, emphasis or HTML."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", break_autolinks(str(text)))
+
+
+def open_function_line(row: object, labels: Mapping[str, str]) -> None:
+    """One open function of step 6 (a row of ``suggestions.open_functions``): its name, its
+    level and why it is open."""
+    reasons = ", ".join(t(f"suggestions.open_reason.{r}") for r in row.reasons)
+    st.markdown(f"**{escape_markdown(labels.get(row.function, row.function))}** · "
+                f"{escape_markdown(t(f'chart.level.{row.level}'))} · {escape_markdown(reasons)}")
+
+
+def candidate_list(candidates: pd.DataFrame, key: str, links: list[str] | None = None) -> None:
+    """Step 6's candidates for one open function as a stacked list: per candidate a line
+    with rank, name and role (and, with ``links``, their mentor page) and below it their
+    reason, wrapping at any width (a table's reason column scrolled sideways, on a phone
+    and beside the constellation alike). Names and reasons escaped: shown as plain text."""
+    language = lang()
+    with st.container(border=True, key=key):
+        for i, candidate in enumerate(candidates.itertuples(index=False)):
+            reason = candidate.reason + (f" ({t('step6.in_network')})" if bool(candidate.in_network) else "")
+            link = f" · [{escape_markdown(t('step6.col.link'))}]({links[i]})" if links is not None else ""
+            st.markdown(f"**{int(candidate.rank)}\\. {escape_markdown(candidate.name)}** · "
+                        f"{escape_markdown(role_label(candidate.role, language))}{link}  \n"
+                        f"{escape_markdown(reason)}")
 
 
 def literal_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -180,32 +180,14 @@ def step_six_section(trainee_id: str, wave: str, function_labels: dict[str, str]
         return
     lang = ui.lang()
     for row in open_functions.itertuples(index=False):
-        reasons = ", ".join(ui.t(f"suggestions.open_reason.{r}") for r in row.reasons)
-        st.markdown(f"**{ui.escape_markdown(function_labels.get(row.function, row.function))}** · "
-                    f"{ui.escape_markdown(ui.t(f'chart.level.{row.level}'))} · {ui.escape_markdown(reasons)}")
+        ui.open_function_line(row, function_labels)
         mine = candidates[candidates["function"] == row.function] if not candidates.empty else candidates
         if mine.empty:
             st.caption(ui.t("step6.no_candidates"))
             continue
         more = len(mine) - STEP_SIX_SHOWN
         mine = mine.head(STEP_SIX_SHOWN)
-        st.dataframe(
-            pd.DataFrame({
-                ui.t("step6.col.rank"): mine["rank"].astype(int),
-                ui.t("step6.col.name"): mine["name"],
-                ui.t("step6.col.role"): mine["role"].map(lambda r: role_label(r, lang)),
-                ui.t("step6.col.reason"): [
-                    reason + (f" ({ui.t('step6.in_network')})" if bool(inside) else "")
-                    for reason, inside in zip(mine["reason"], mine["in_network"])
-                ],
-                ui.t("step6.col.link"): loaders.mentor_links(mine["person_id"]),
-            }),
-            hide_index=True, key=f"step6_{row.function}",
-            column_config={
-                ui.t("step6.col.reason"): st.column_config.TextColumn(width="large"),
-                ui.t("step6.col.link"): st.column_config.LinkColumn(display_text=ui.t("signals.open")),
-            },
-        )
+        ui.candidate_list(mine, f"step6_{row.function}", loaders.mentor_links(mine["person_id"]))
         if more > 0:
             st.caption(tn("step6.more", more, lang))
 

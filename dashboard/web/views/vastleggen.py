@@ -190,17 +190,14 @@ def _step_six(form: capture.WaveForm, labels: dict[str, str], basis: str | None)
     if open_functions.empty:
         st.success(ui.t("step6.none_open"), icon=":material/check_circle:")
         return [], candidates
-    lang = ui.lang()
     for row in open_functions.itertuples(index=False):
-        reasons = ", ".join(ui.t(f"suggestions.open_reason.{r}") for r in row.reasons)
-        st.markdown(f"**{ui.escape_markdown(labels.get(row.function, row.function))}** · "
-                    f"{ui.escape_markdown(ui.t(f'chart.level.{row.level}'))} · {ui.escape_markdown(reasons)}")
+        ui.open_function_line(row, labels)
         mine = candidates[candidates["function"] == row.function].head(STEP_SIX_SHOWN) \
             if not candidates.empty else candidates
         if mine.empty:
             st.caption(ui.t("step6.no_candidates"))
             continue
-        _candidate_list(mine, row.function, lang)
+        ui.candidate_list(mine, f"cap_step6_{row.function}")
         names = dict(zip(mine["person_id"], mine["name"]))
         columns = st.columns([2, 3], vertical_alignment="bottom")
         picked = columns[0].selectbox(ui.t("capture.step6.pick"), list(names), format_func=names.get,
@@ -211,18 +208,6 @@ def _step_six(form: capture.WaveForm, labels: dict[str, str], basis: str | None)
             form.actions.append(capture.ActionRow(capture.next_action_id(form), row.function, picked))
             st.rerun()
     return list(open_functions["function"]), candidates
-
-
-def _candidate_list(mine: pd.DataFrame, function: str, lang: str) -> None:
-    """The candidates of one open function as a stacked list: per candidate a line with rank,
-    name and role and below it their reason, wrapping at any width (a table's reason column
-    scrolled sideways on a phone). Names and reasons escaped: shown as plain text."""
-    with st.container(border=True, key=f"cap_step6_{function}"):
-        for candidate in mine.itertuples(index=False):
-            reason = candidate.reason + (f" ({ui.t('step6.in_network')})" if bool(candidate.in_network) else "")
-            st.markdown(f"**{int(candidate.rank)}\\. {ui.escape_markdown(candidate.name)}** · "
-                        f"{ui.escape_markdown(role_label(candidate.role, lang))}  \n"
-                        f"{ui.escape_markdown(reason)}")
 
 
 def _actions_step(form: capture.WaveForm, labels: dict[str, str], previous: pd.DataFrame,
