@@ -33,9 +33,6 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
     "n_strong", "load", "cap", "in_network", "reason",
 )
 
-_OPEN_PARTS = (*analysis.COVERAGE_PARTS, "analysis/suggestions_open")
-# Coverage as the derived layer stores it, while it is current and the norm is the stored one.
-_OPEN_PARTS_DERIVED = (*analysis.DERIVED_COVERAGE_PARTS, "analysis/suggestions_open")
 
 
 def _caps_table(caps: Mapping[str, int] | None) -> tuple[pa.Table, int]:
@@ -67,8 +64,8 @@ def _open_functions(db: Database, trainee_id: str, wave: str | None, norm: Norm 
     # filter on the trainee reaches every scan, and at 40,000 trainees the copy and a
     # statement on it cost more (about 45 against 35 ms) than this one statement.
     params = analysis._filter_params(Filters(wave=wave), trainee=trainee_id)
-    found = analysis._run(db, _OPEN_PARTS_DERIVED if analysis.uses_derived(db, norm) else _OPEN_PARTS, params,
-                          _open_tables(db, norms, taxonomy))
+    coverage_parts, _ = analysis.rule_parts(db, norm)  # the derived layer's coverage when it applies
+    found = analysis._run(db, (*coverage_parts, "analysis/suggestions_open"), params, _open_tables(db, norms, taxonomy))
     return analysis.open_found(found), taxonomy
 
 

@@ -206,7 +206,7 @@ def triage_view(
     current_job, previous_job, tables = _signal_jobs(db, filters, norm, lang, rows)
     params = _filter_params(filters)
     people_job: Job = ((_CHOSEN, "analysis/trainees"), params, {})
-    if rows is None and current_job[0] == DERIVED_SIGNAL_PARTS:
+    if rows is None and uses_derived(db, norm):
         # The derived layer holds the previous wave's signals: the triage reads them there, and
         # no statement evaluates that wave (a third of the page's work before).
         current, people = _run_jobs(db, rows, [current_job], [people_job])

@@ -266,7 +266,7 @@ def constellation(trainee_id: str) -> tuple[dict | None, dict[str, pd.DataFrame]
     """(the trainee's network in every wave (see analysis.constellation), their
     coverage, signals and measures in their latest wave); (None, None) if unknown.
 
-    One cached lookup for what the page shows first; other waves: :func:`trainee_detail`.
+    One cached lookup for what the page shows first; any wave: :func:`detail_in`.
     """
     return _constellation(ui.data_version(), ui.viewer(), trainee_id, ui.lang())
 
@@ -276,15 +276,6 @@ def _trainee_detail(version: str, who: Viewer, trainee_id: str, wave: str | None
     return analysis.trainee_detail(
         ui.database_for(who), trainee_id, wave, None, lang, norms=_norms(version), taxonomy=_functions(version)
     )
-
-
-def trainee_detail(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]:
-    """This trainee's coverage, signals and measures in ``wave``.
-
-    Computed on the trainee's own rows (read once), not for their whole
-    school or cohort. Their latest wave comes with :func:`constellation`.
-    """
-    return _trainee_detail(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
 
 
 # --- comparison --------------------------------------------------------------------------
@@ -323,11 +314,23 @@ def step_six(trainee_id: str, wave: str | None) -> dict[str, pd.DataFrame]:
     return _step_six(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
 
 
+def _detail_in(version: str, who: Viewer, trainee_id: str, wave: str, lang: str) -> dict[str, pd.DataFrame]:
+    # the latest wave's detail came with the network; another wave is its own question
+    view, latest = _constellation(version, who, trainee_id, lang)
+    if view is not None and view["waves"] and wave == view["waves"][-1]:
+        return latest
+    return _trainee_detail(version, who, trainee_id, wave, lang)
+
+
+def detail_in(trainee_id: str, wave: str) -> dict[str, pd.DataFrame]:
+    """The trainee's detail (coverage, signals, measures, open functions) in ``wave``, from
+    :func:`constellation` for their latest wave, else :func:`trainee_detail`."""
+    return _detail_in(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
+
+
 @st.cache_data(**_CACHE)
 def _step_six_beside(version: str, who: Viewer, trainee_id: str, wave: str, lang: str) -> dict[str, pd.DataFrame]:
-    view, latest = _constellation(version, who, trainee_id, lang)
-    detail = latest if view is not None and view["waves"] and wave == view["waves"][-1] \
-        else _trainee_detail(version, who, trainee_id, wave, lang)
+    detail = _detail_in(version, who, trainee_id, wave, lang)
     return suggestions.step_six(ui.database_for(who), trainee_id, wave, lang,
                                 found_open=detail["open"], taxonomy=_functions(version))
 

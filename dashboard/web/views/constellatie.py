@@ -201,7 +201,7 @@ def render() -> None:
         return
     filters = ui.filters()
     trainee_id = st.query_params.get("trainee") or None
-    constellation, latest = loaders.constellation(trainee_id) if trainee_id else (None, None)
+    constellation, _ = loaders.constellation(trainee_id) if trainee_id else (None, None)
     if constellation is None:
         if trainee_id and not ui.viewer().sees_all_trainees:
             # Outside the scope or unknown: the same answer, so that ids cannot be probed.
@@ -261,8 +261,7 @@ def render() -> None:
                          column_config={link: st.column_config.LinkColumn(display_text=ui.t("signals.open"))})
         step_six_section(trainee_id, wave, function_labels)
     with beside:
-        # The latest wave's detail came with the network; another wave is its own question.
-        detail = latest if latest is not None and wave == waves[-1] else loaders.trainee_detail(trainee_id, wave)
+        detail = loaders.detail_in(trainee_id, wave)
         side_panel(detail, needs, function_labels)
 
     if waves_figure is not None:
