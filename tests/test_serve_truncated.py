@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dashboard.exchange.importer import import_dataset
@@ -65,6 +66,45 @@ def test_near_miss_the_whole_file_and_an_empty_database_are_served(whole_db, tmp
     Database(empty).close()
     assert expected_size(empty) <= empty.stat().st_size
     assert server.prepare_database(empty).trainees == 0
+
+
+@pytest.fixture(scope="module")
+def shrunk_db(tmp_path_factory) -> Path:
+    """A healthy database after a large delete: its checkpoint cut the free blocks at the end
+    off the file, and the header still counts them (DuckDB's total_blocks)."""
+    path = tmp_path_factory.mktemp("shrunk") / "geslonken.duckdb"
+    with Database(path) as db:
+        assert import_dataset(db, PROJECT_ROOT / "sample_data").ok
+    # a large table written last and dropped, as an erasure or a new import frees much data
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CREATE TABLE bulk AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(1500000)")
+        con.execute("CHECKPOINT")
+        con.execute("DROP TABLE bulk")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        block_size, total_blocks = con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size() WHERE database_name = current_database()"
+        ).fetchone()
+    finally:
+        con.close()
+    assert path.stat().st_size < HEADER_BYTES + block_size * total_blocks  # the case itself
+    return path
+
+
+def test_a_file_whose_checkpoint_cut_its_free_blocks_is_served(shrunk_db):
+    assert expected_size(shrunk_db) == shrunk_db.stat().st_size
+    assert server.prepare_database(shrunk_db).trainees > 0
+
+
+def test_near_miss_that_file_one_block_short_is_refused(shrunk_db, tmp_path):
+    cut = _cut(shrunk_db, tmp_path / "kapot.duckdb", shrunk_db.stat().st_size - 262144)
+    with pytest.raises(server.ServeError) as refused:
+        server.prepare_database(cut)
+    assert "afgekapt" in str(refused.value) and str(cut) in str(refused.value)
 
 
 def test_a_file_shorter_than_its_headers_keeps_the_message_of_opening(whole_db, tmp_path):

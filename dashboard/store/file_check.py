@@ -3,9 +3,16 @@
 A file cut off after an intact header opens fine: DuckDB reads the catalogue
 and the table counts from the first blocks, and only a page that reads a
 later block fails, long after ``serve`` said the dashboard was running. The
-header knows how many blocks the file holds, so comparing that with the
-file's length finds the cut at once, without reading any data. The check
-opens the file read-only: a refused file is left exactly as it was.
+header and the tables' storage say which blocks hold data, so comparing the
+file's length with the least it must have finds the cut at once, without
+reading any data. The check opens the file read-only: a refused file is left
+exactly as it was.
+
+The least, not the header's total: a checkpoint after a large delete (an
+erasure, a purge, a new import) cuts the free blocks at the end off the
+file, while the header still counts them among its blocks. Two bounds that
+hold for every healthy file: the blocks in use, and the highest block that
+holds table data.
 """
 
 from __future__ import annotations
@@ -24,22 +31,44 @@ HEADER_BYTES = 3 * 4096
 
 
 def expected_size(path: os.PathLike[str] | str) -> int | None:
-    """The length in bytes the file's header promises, or None when DuckDB
-    cannot open it read-only (then opening it normally gives the reason)."""
+    """The least length in bytes a whole file with this header and these tables
+    has, or None when DuckDB cannot open it read-only (then opening it normally
+    gives the reason)."""
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error:
         return None
     try:
         row = con.execute(load_sql("store/meta/database_size")).fetchone()
+        if row is None:
+            return None
+        block_size, used_blocks = (int(value) for value in row)
+        highest = _highest_data_block(con)
     except duckdb.Error:
         return None
     finally:
         con.close()
-    if row is None:
-        return None
-    block_size, total_blocks = (int(value) for value in row)
-    return HEADER_BYTES + block_size * total_blocks
+    return HEADER_BYTES + block_size * max(used_blocks, highest + 1)
+
+
+def _highest_data_block(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest block id any table's stored data uses (-1 without any)."""
+    tables = [name for (name,) in con.execute(load_sql("store/meta/table_names")).fetchall()]
+    if not tables:
+        return -1
+    # pragma_storage_info takes one constant table name: one branch per table, names quoted.
+    branches = " UNION ALL ".join(
+        f"SELECT max(block_id) AS block_id FROM pragma_storage_info('{_quoted(name)}') WHERE persistent"
+        for name in tables
+    )
+    (highest,) = con.execute(f"SELECT coalesce(max(block_id), -1) FROM ({branches})").fetchone()
+    return int(highest)
+
+
+def _quoted(name: str) -> str:
+    # a string literal holding a quoted identifier: the catalogue's own names, quoted all the same
+    identifier = '"' + name.replace('"', '""') + '"'
+    return identifier.replace("'", "''")
 
 
 def check_complete(path: os.PathLike[str] | str, lang: str = DEFAULT_LANGUAGE) -> None:

@@ -996,7 +996,7 @@ TEXTS: dict[str, str] = {
     "capture.step6.pick": "Candidate for an action",
     "capture.step6.agree": "Agree as an action",
     # --- polish-12: Dutch placeholders, step-6 list, hidden headline figures, truncated database at serve ---
-    "db.damaged.truncated": "the file is {actual} bytes long, but its own header says it should be {expected} bytes (it was cut off)",
+    "db.damaged.truncated": "the file is {actual} bytes long, but its own header says it should be at least {expected} bytes (it was cut off)",
     "suppression.headline_complement_caption": "A figure that reads “hidden” is {k} or more, but together with the total it would show that fewer than {k} trainees (but not none) are left out: so that figure does not point at a few people either.",
     "capture.placeholder.functions": "Choose one or more functions",
     "capture.placeholder.frequency": "Choose how often",

@@ -996,7 +996,7 @@ TEXTS: dict[str, str] = {
     "capture.step6.pick": "Kandidaat voor een actie",
     "capture.step6.agree": "Als actie afspreken",
     # --- polish-12: Dutch placeholders, step-6 list, hidden headline figures, truncated database at serve ---
-    "db.damaged.truncated": "het bestand is {actual} bytes lang, maar volgens zijn eigen kop hoort het {expected} bytes te zijn (het is afgekapt)",
+    "db.damaged.truncated": "het bestand is {actual} bytes lang, maar volgens zijn eigen kop hoort het minstens {expected} bytes te zijn (het is afgekapt)",
     "suppression.headline_complement_caption": "Een aantal dat er als „verborgen” staat, is {k} of meer, maar samen met het totaal zou het laten zien dat minder dan {k} studenten (maar niet nul) erbuiten vallen: zo wijst ook dat cijfer niet naar een paar mensen.",
     "capture.placeholder.functions": "Kies een of meer functies",
     "capture.placeholder.frequency": "Kies hoe vaak",
