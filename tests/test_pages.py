@@ -215,8 +215,10 @@ def test_constellation_of_a_trainee(run_app, sample_db_path, sample):
     assert centre["x"] == [0.0] and centre["y"] == [0.0]
     headers = [s.value for s in app.subheader]
     assert {"Dekking van functies", "Signalen", "Netwerkmaten"} <= set(headers)
-    measures = next(d.value for d in app.dataframe if "Maat" in d.value.columns)
-    assert "omvang" in set(measures["Maat"]) and measures["Betekenis"].str.len().min() > 10
+    # the measures as a list: name, value and a meaning of its own on each line
+    measures = next(m.value for m in app.markdown if m.value.startswith("- **omvang**"))
+    lines = measures.split("\n")
+    assert len(lines) == 11 and all(line.count(" · ") == 1 and len(line.split(" · ")[1]) > 10 for line in lines)
     coverage = next(d.value for d in app.dataframe if "Dekking" in d.value.columns)
     assert len(coverage) == 6
 

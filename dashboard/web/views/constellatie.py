@@ -118,16 +118,22 @@ def side_panel(detail: dict[str, pd.DataFrame], needs: pd.DataFrame, function_la
         st.caption(ui.t("constellation.no_coverage"))
     else:
         needed = set(needs["function"]) if not needs.empty else set()
+        levels = {
+            ui.t("constellation.col.level"): coverage["level"],
+            ui.t("chart.formal"): coverage["level_formal"],
+            ui.t("chart.informal"): coverage["level_informal"],
+        }
+        # Narrow columns: all five fit beside the drawing at 1,366 px without scrolling sideways.
         st.dataframe(
             pd.DataFrame({
                 ui.t("constellation.col.function"): coverage["function"].map(lambda c: function_labels.get(c, c)),
-                ui.t("constellation.col.level"): coverage["level"].map(lambda v: ui.t(f"chart.level.{v}")),
-                ui.t("chart.formal"): coverage["level_formal"].map(lambda v: ui.t(f"chart.level.{v}")),
-                ui.t("chart.informal"): coverage["level_informal"].map(lambda v: ui.t(f"chart.level.{v}")),
+                **{name: values.map(lambda v: ui.t(f"chart.level.{v}")) for name, values in levels.items()},
                 ui.t("constellation.col.needed"): coverage["function"].map(
                     lambda c: ui.t("chart.yes") if c in needed else ""),
             }),
             hide_index=True, key="constellation_coverage",
+            column_config={name: st.column_config.TextColumn(width="small")
+                           for name in (*levels, ui.t("constellation.col.needed"))},
         )
     st.subheader(ui.t("constellation.signals_title"))
     signals = detail["signals"]
@@ -146,7 +152,7 @@ def side_panel(detail: dict[str, pd.DataFrame], needs: pd.DataFrame, function_la
         st.caption(ui.t("constellation.no_measures"))
         return
     row = measures.iloc[0]
-    values = []
+    lines = []
     for name in MEASURES:
         if name not in measures.columns:
             continue
@@ -159,13 +165,10 @@ def side_panel(detail: dict[str, pd.DataFrame], needs: pd.DataFrame, function_la
             shown = str(int(value))
         else:
             shown = f"{float(value):.2f}"
-        values.append((ui.t(f"constellation.measure.{name}"), shown, ui.t(f"constellation.measure_help.{name}")))
-    st.dataframe(
-        pd.DataFrame(values, columns=[ui.t("constellation.col.measure"), ui.t("constellation.col.value"),
-                                      ui.t("constellation.col.meaning")]),
-        hide_index=True, key="constellation_measures",
-        column_config={ui.t("constellation.col.meaning"): st.column_config.TextColumn(width="large")},
-    )
+        lines.append(f"- **{ui.escape_markdown(ui.t(f'constellation.measure.{name}'))}**: {ui.escape_markdown(shown)}"
+                     f" · {ui.escape_markdown(ui.t(f'constellation.measure_help.{name}'))}")
+    # A list, not a table: each meaning wraps in the narrow column instead of being cut off.
+    st.markdown("\n".join(lines))
     st.caption(ui.t("constellation.measures_note"))
 
 
@@ -247,7 +250,8 @@ def render() -> None:
     # The picture uses the page's width: a nine-person network needs it to keep every name readable.
     st.plotly_chart(figure, key="constellation_figure")
     st.caption(ui.t("constellation.legend_v2"))
-    picture, beside = st.columns([3, 2])
+    # Equal halves: the coverage table's five columns fit beside step 6 at 1,366 px.
+    picture, beside = st.columns(2)
     with picture:
         if not needs.empty:
             st.markdown(ui.t("constellation.needs", needs=ui.escape_markdown(
