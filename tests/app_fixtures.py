@@ -36,6 +36,7 @@ APP_TIMEOUT = 60
 
 __all__ = [
     "APP_PATH",
+    "CONSTELLATION_FOLDED",
     "SMALL_DATASET",
     "as_viewer",
     "empty_db_path",
@@ -44,6 +45,7 @@ __all__ = [
     "run_app",
     "sample_db_copy",
     "sample_db_path",
+    "unfold",
 ]
 
 
@@ -119,6 +121,18 @@ SMALL_DATASET: Mapping[str, str] = {
         "ZT2,ZP3,begin,ja,geen,,nee\n"
     ),
 }
+
+
+# The constellation page's folded parts (st.expander with on_change="rerun"): the picker of
+# another trainee, the table of relationships and the table of the waves, built once opened.
+CONSTELLATION_FOLDED = ("constellation_other_open", "constellation_table_open", "constellation_waves_open")
+
+
+def unfold(app: AppTest, *keys: str) -> AppTest:
+    """Open folded parts (``keys``; without: all of the constellation page's) and run the page again."""
+    for key in keys or CONSTELLATION_FOLDED:
+        app.session_state[key] = True
+    return app.run()
 
 
 def make_zip(files: Mapping[str, str | bytes], folder: str = "") -> bytes:

@@ -250,12 +250,41 @@ def test_a_school_outside_the_scope_has_nothing_to_copy_and_management_may_not_a
 
 # --- the page ------------------------------------------------------------------------------
 
+OTHER_TRAINEE, RELATIONSHIPS_TABLE, WAVES_TABLE = CONSTELLATION_FOLDED  # noqa: F405
+
+
+def _tables(app) -> list[pd.DataFrame]:
+    return [d.value for d in app.dataframe if "Naam" in d.value.columns]
+
+
+def test_folded_parts_are_built_only_once_opened(run_app, sample_db_path):
+    with Database(sample_db_path) as db:
+        people = analysis.trainees(db)
+        multi = people[people["waves"].map(len) > 1].iloc[0]
+    app = run_app(sample_db_path, CONSTELLATION, trainee=multi["trainee_id"])
+    assert not app.exception and not app.error
+    labels = [e.label for e in app.expander]
+    assert {"Andere student kiezen", "Tabel"} <= set(labels) and len(labels) == 3  # drawn, folded
+    assert _tables(app) == [] and not [s for s in app.selectbox if s.key == "constellation_picker"]
+    unfold(app)  # noqa: F405
+    assert not app.exception and not app.error
+    assert app.selectbox(key="constellation_picker").value == multi["trainee_id"]
+    relationships, waves = _tables(app)
+    assert "Fase" in relationships.columns and "Fase" not in waves.columns
+    # near miss: folded again, nothing of them is built
+    for key in (OTHER_TRAINEE, RELATIONSHIPS_TABLE, WAVES_TABLE):
+        app.session_state[key] = False
+    app.run()
+    assert _tables(app) == []
+
+
 
 def test_another_trainee_from_the_url_in_the_same_session_is_shown(run_app, sample_db_path):
     with Database(sample_db_path) as db:
         people = analysis.trainees(db).drop_duplicates("name")  # told apart by what the page shows
     first, second, third = people.iloc[0], people.iloc[1], people.iloc[2]
     app = run_app(sample_db_path, CONSTELLATION, trainee=first["trainee_id"])
+    app.session_state[OTHER_TRAINEE] = True  # the folded picker, opened
     for trainee in (second, third):
         app.query_params["trainee"] = trainee["trainee_id"]  # a link to another trainee, same session
         app.run()
@@ -291,6 +320,8 @@ def test_the_waves_table_shows_each_person_s_strength_per_wave(run_app, sample_d
     wide = wide[[w for w in domain.WAVES if w in wide.columns]].fillna("")
     labels = {"sterk": "sterk", "zwak": "zwak", "geen": "geen", "": "–"}
     app = run_app(sample_db_path, CONSTELLATION, trainee=multi["trainee_id"])
+    app.session_state[WAVES_TABLE] = True  # the folded table, opened
+    app.run()
     assert not app.exception and not app.error
     [shown] = [d.value for d in app.dataframe if "Naam" in d.value.columns and "Fase" not in d.value.columns]
     assert shown["Naam"].tolist() == [name for name, _ in wide.index]

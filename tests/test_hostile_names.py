@@ -38,7 +38,7 @@ from dashboard.exchange.importer import import_dataset
 from dashboard.exchange.interchange import FILES
 from dashboard.core.spreadsheet_safety import FORMULA_TRIGGERS
 from tests.app_fixtures import *  # noqa: F403
-from tests.app_fixtures import make_zip
+from tests.app_fixtures import make_zip, unfold
 from tests.hostile_fixtures import *  # noqa: F403
 from tests.hostile_fixtures import (BOLD, BRACES, FORMULA, HOSTILE, HOSTILE_COHORT, HOSTILE_NOTE, HOSTILE_PERSON_ID,
                                     HOSTILE_SOURCE, HOSTILE_TRAINEE, HOSTILE_TRAINEE_ID, LINK, MATH, TAG, XSS,
@@ -313,7 +313,7 @@ def test_signals_show_hostile_names_literally(run_app, hostile_db_path):
 
 
 def test_constellation_shows_hostile_names_literally(run_app, hostile_db_path):
-    app = run_app(hostile_db_path, CONSTELLATION, trainee=HOSTILE_TRAINEE, cohort=HOSTILE_COHORT)
+    app = unfold(run_app(hostile_db_path, CONSTELLATION, trainee=HOSTILE_TRAINEE, cohort=HOSTILE_COHORT))
     page = shown(app)
     assert_safe(page)
     assert markdown_occurrences(app.subheader[0].value, XSS) == [True]  # the trainee's name as heading
@@ -332,7 +332,7 @@ def test_link_bait_is_text_on_the_constellation_and_the_signals(run_app, hostile
     """Issue 16: names and notes holding URLs, www. hosts, e-mail addresses or
     Markdown links became clickable links (escaping alone does not stop
     Markdown's automatic links)."""
-    app = run_app(hostile_db_path, CONSTELLATION, trainee="HT9")
+    app = unfold(run_app(hostile_db_path, CONSTELLATION, trainee="HT9"))
     page = shown(app)
     assert_safe(page)
     assert markdown_occurrences(app.subheader[0].value, WWW_BAIT) == [True]  # the trainee's name as heading
@@ -351,7 +351,7 @@ def test_link_bait_is_text_on_the_constellation_and_the_signals(run_app, hostile
 
 
 def test_constellation_of_a_trainee_whose_id_is_a_formula(run_app, hostile_db_path):
-    page = shown(run_app(hostile_db_path, CONSTELLATION, trainee=HOSTILE_TRAINEE_ID))
+    page = shown(unfold(run_app(hostile_db_path, CONSTELLATION, trainee=HOSTILE_TRAINEE_ID)))
     assert_safe(page)
     assert_shows(page, "@SUM(A1)", markdown=True, plotly=True)
     assert_shows(page, HOSTILE_TRAINEE_ID, markdown=True)  # the id in the caption

@@ -73,6 +73,8 @@ def test_constellation_has_step_six_with_candidates_and_reasons(run_app, sample_
         head, reason = line.split("  \n", 1)
         assert reason.startswith("sterk als ")
         assert re.search(r"\[begeleider\]\(/begeleider\?person=[^)]+\)$", head), head
-    # mentor names in the relationships table link to the mentor page
+    # mentor names in the relationships table (folded: opened first) link to the mentor page
+    app.session_state["constellation_table_open"] = True
+    ok(app.run())
     relationships = next(d.value for d in app.dataframe if "Naam" in d.value.columns and "begeleider" in d.value.columns)
     assert relationships["begeleider"].str.startswith("/begeleider?person=").all()

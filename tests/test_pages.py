@@ -230,6 +230,7 @@ def test_constellation_wave_selector(run_app, sample_db_path, sample):
     assert radio.value == multi["waves"][-1]  # latest wave by default
     assert "Fasen naast elkaar" in [s.value for s in app.subheader]
     assert len(plotly_specs(app)) == 2
+    app.session_state["constellation_table_open"] = True  # the folded table of relationships, opened
     radio.set_value(multi["waves"][0]).run()
     ok(app)
     table = next(d.value for d in app.dataframe if "Fase" in d.value.columns and "Naam" in d.value.columns)

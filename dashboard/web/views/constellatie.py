@@ -228,8 +228,12 @@ def render() -> None:
         institute=ui.escape_markdown(_text(trainee.get("institute_name")) or _text(trainee.get("institute_id"))),
         cohort=ui.escape_markdown(_text(trainee.get("cohort"))),
     ))
-    with st.expander(ui.t("constellation.other_trainee")):
-        picker(filters, trainee_id)
+    # Folded content runs only once opened (on_change="rerun"): a new trainee's rerun does not
+    # build the picker's thousand names and two tables nobody has asked to see.
+    choose_other = st.expander(ui.t("constellation.other_trainee"), key="constellation_other_open", on_change="rerun")
+    if choose_other.open:
+        with choose_other:
+            picker(filters, trainee_id)
 
     waves = [w for w in WAVES if w in set(constellation["waves"])]
     if not waves:
@@ -256,13 +260,15 @@ def render() -> None:
         if not needs.empty:
             st.markdown(ui.t("constellation.needs", needs=ui.escape_markdown(
                 ", ".join(function_labels.get(f, f) for f in needs["function"]))))
-        in_wave = relationships[relationships["wave"] == wave]
-        with st.expander(ui.t("constellation.table")):
-            table = relationships_table(in_wave, function_labels)
-            link = ui.t("mentor.col.mentor_page")
-            table[link] = loaders.mentor_links(in_wave["person_id"])
-            st.dataframe(table, hide_index=True, key="constellation_table",
-                         column_config={link: st.column_config.LinkColumn(display_text=ui.t("signals.open"))})
+        table_box = st.expander(ui.t("constellation.table"), key="constellation_table_open", on_change="rerun")
+        if table_box.open:
+            with table_box:
+                in_wave = relationships[relationships["wave"] == wave]
+                table = relationships_table(in_wave, function_labels)
+                link = ui.t("mentor.col.mentor_page")
+                table[link] = loaders.mentor_links(in_wave["person_id"])
+                st.dataframe(table, hide_index=True, key="constellation_table",
+                             column_config={link: st.column_config.LinkColumn(display_text=ui.t("signals.open"))})
         step_six_section(trainee_id, wave, function_labels)
     with beside:
         detail = loaders.detail_in(trainee_id, wave)
@@ -271,8 +277,10 @@ def render() -> None:
     if waves_figure is not None:
         st.subheader(ui.t("constellation.waves_title"))
         st.plotly_chart(waves_figure, key="constellation_waves")
-        with st.expander(ui.t("constellation.waves_table")):
-            st.dataframe(waves_table(relationships, waves), hide_index=True, key="constellation_waves_table")
+        waves_box = st.expander(ui.t("constellation.waves_table"), key="constellation_waves_open", on_change="rerun")
+        if waves_box.open:
+            with waves_box:
+                st.dataframe(waves_table(relationships, waves), hide_index=True, key="constellation_waves_table")
 
 
 render()
