@@ -34,7 +34,6 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
 )
 
 
-
 def _caps_table(caps: Mapping[str, int] | None) -> tuple[pa.Table, int]:
     """(caps_param, the cap of roles not named): ``caps`` may name any role, and ``"*"`` for the rest."""
     merged = {**DEFAULT_LOAD_CAPS, **(caps or {})}

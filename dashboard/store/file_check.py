@@ -53,22 +53,13 @@ def expected_size(path: os.PathLike[str] | str) -> int | None:
 
 def _highest_data_block(con: duckdb.DuckDBPyConnection) -> int:
     """The highest block id any table's stored data uses (-1 without any)."""
-    tables = [name for (name,) in con.execute(load_sql("store/meta/table_names")).fetchall()]
-    if not tables:
-        return -1
-    # pragma_storage_info takes one constant table name: one branch per table, names quoted.
-    branches = " UNION ALL ".join(
-        f"SELECT max(block_id) AS block_id FROM pragma_storage_info('{_quoted(name)}') WHERE persistent"
-        for name in tables
-    )
-    (highest,) = con.execute(f"SELECT coalesce(max(block_id), -1) FROM ({branches})").fetchone()
-    return int(highest)
-
-
-def _quoted(name: str) -> str:
-    # a string literal holding a quoted identifier: the catalogue's own names, quoted all the same
-    identifier = '"' + name.replace('"', '""') + '"'
-    return identifier.replace("'", "''")
+    highest = -1
+    for (table,) in con.execute(load_sql("store/meta/table_names")).fetchall():
+        # pragma_storage_info reads one table a call: its name is a bound value
+        (block,) = con.execute(load_sql("store/meta/highest_data_block"), {"table": table}).fetchone()
+        if block is not None:
+            highest = max(highest, int(block))
+    return highest
 
 
 def check_complete(path: os.PathLike[str] | str, lang: str = DEFAULT_LANGUAGE) -> None:

@@ -324,7 +324,7 @@ def _detail_in(version: str, who: Viewer, trainee_id: str, wave: str, lang: str)
 
 def detail_in(trainee_id: str, wave: str) -> dict[str, pd.DataFrame]:
     """The trainee's detail (coverage, signals, measures, open functions) in ``wave``, from
-    :func:`constellation` for their latest wave, else :func:`trainee_detail`."""
+    :func:`constellation` for their latest wave, else ``analysis.trainee_detail``."""
     return _detail_in(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
 
 
@@ -337,7 +337,7 @@ def _step_six_beside(version: str, who: Viewer, trainee_id: str, wave: str, lang
 
 def step_six_beside_detail(trainee_id: str, wave: str) -> dict[str, pd.DataFrame]:
     """:func:`step_six` on the constellation page: the open functions come with the trainee's
-    detail (:func:`constellation`, :func:`trainee_detail`), which the page has read already."""
+    detail (:func:`detail_in`), which the page has read already."""
     return _step_six_beside(ui.data_version(), ui.viewer(), trainee_id, wave, ui.lang())
 
 
