@@ -194,3 +194,25 @@ def test_signals_from_the_rules_skip_the_derived_layer_and_answer_the_same(db, b
     rules = bench.FromTheRules(db)
     assert analysis.uses_derived(db) and not analysis.uses_derived(rules)
     assert_same(analysis.signals(rules), floors.run(db, "signals", bound), SIGNAL_FACTS)
+
+
+def test_constellation_of_one_trainee_on_their_latest_wave(db, bound) -> None:
+    # What the lean constellation prototype draws: people, consultations, needs and ghost roles.
+    compared = {"relationship": 0, "consultation": 0, "need": 0, "missing_role": 0}
+    for trainee in analysis.trainees(db)["trainee_id"].astype(str).head(40):
+        product = analysis.constellation(db, trainee)
+        latest = product["waves"][-1]
+        floor = floors.run(db, "constellation", bound, trainee=trainee).to_pylist()
+        of_kind = {kind: [row for row in floor if row["kind"] == kind] for kind in compared}
+        relationships = product["relationships"][product["relationships"]["wave"] == latest]
+        assert sorted(relationships["person_id"]) == sorted(row["person_a"] for row in of_kind["relationship"])
+        consultations = product["consultations"][product["consultations"]["wave"] == latest]
+        assert (sorted(map(sorted, zip(consultations["person_a"], consultations["person_b"])))
+                == sorted(sorted((row["person_a"], row["person_b"])) for row in of_kind["consultation"]))
+        needs = product["needs"][product["needs"]["wave"] == latest]
+        assert sorted(needs["function"]) == sorted(row["function"] for row in of_kind["need"])
+        missing = product["missing_roles"][product["missing_roles"]["wave"] == latest]
+        assert sorted(missing["role"]) == sorted(row["role"] for row in of_kind["missing_role"])
+        for kind, rows in of_kind.items():
+            compared[kind] += len(rows)
+    assert all(compared.values()), compared  # every kind met at least once

@@ -1,7 +1,8 @@
 """Lean prototype of the overview after a school change (bench only, see README.md):
-a school choice, the school's coverage (trainees x functions heatmap, headline figures) and
-its signals table. Every rerun computes afresh; only the connection and the vocabulary are
-kept (as the real app keeps them)."""
+a school choice, what the overview leads with (trainees per attention tier, the patterns:
+a signal about a role for at least 40 % of a group of at least 5), the school's coverage
+(trainees x functions heatmap, headline figures) and its signals table. Every rerun computes
+afresh; only the connection and the vocabulary are kept (as the real app keeps them)."""
 
 import os
 
@@ -27,6 +28,22 @@ st.title("Overzicht")
 school = st.selectbox("School", list(schools), format_func=schools.get, key="school")
 levels = floors.run(db, "coverage_trainees", bound, school=school).to_pandas()
 found = floors.run(db, "signals", bound, school=school).to_pandas()
+tiers = floors.run(db, "triage", bound, school=school).to_pandas()["tier"].value_counts()
+
+for column, tier in zip(st.columns(3), ("nu", "bespreken", "volgen")):
+    column.metric(tier, int(tiers.get(tier, 0)))
+# Patterns in pandas from the signals: per institute within the school, and the school itself.
+in_view = levels[["trainee_id", "institute_id"]].drop_duplicates()
+signal_roles = found.dropna(subset=["trainee_id", "role"])[["trainee_id", "code", "role"]].drop_duplicates()
+patterns = []
+for members in (in_view.assign(group=school), in_view.rename(columns={"institute_id": "group"})):
+    sizes = members.groupby("group")["trainee_id"].nunique()
+    counted = members.merge(signal_roles, on="trainee_id").groupby(["group", "code", "role"])["trainee_id"].nunique()
+    for (group_id, code, role), n in counted.items():
+        if sizes[group_id] >= 5 and n * 100 >= sizes[group_id] * 40:
+            patterns.append({"group": group_id, "code": code, "role": role, "n": n, "share": n / sizes[group_id]})
+if patterns:
+    st.table(sorted(patterns, key=lambda p: -p["share"]))
 
 n_trainees = levels["trainee_id"].nunique()
 all_strong = levels.groupby("trainee_id")["level"].agg(lambda s: (s == "sterk").all()).mean() if n_trainees else 0

@@ -9,7 +9,7 @@
     WHERE r.contribution = 'positief' AND r.sr > 0 AND (r.formal OR $informal_counts::BOOLEAN)
     GROUP BY r.trainee_id, rf.function
 )
-SELECT t.trainee_id, t.name, ['begin', 'midden', 'eind'][t.wr + 1] AS wave, f.function, f.position,
+SELECT t.trainee_id, t.name, t.institute_id, ['begin', 'midden', 'eind'][t.wr + 1] AS wave, f.function, f.position,
        ['geen', 'zwak', 'sterk'][coalesce(b.rank, 0) + 1] AS level
 FROM tr t
 CROSS JOIN taxonomy f
