@@ -135,3 +135,46 @@ def test_both_heatmaps_put_strong_at_the_dark_end_and_say_so():
     english = charts.coverage_heatmap(groups, "school_id", None, "en").data[0]
     assert "dark = strong" in english.colorbar.title.text
     assert json.dumps(by_group.to_plotly_json(), default=str)  # still a valid figure
+
+
+def _lead_facts(lead) -> tuple:
+    tiers, found = lead
+    return tiers, sorted(zip(found["group_id"], found["code"], found["role"], found["n_trainees"], found["message"]))
+
+
+@pytest.mark.parametrize("wave", [None, "midden"])
+def test_group_lead_is_tier_counts_and_patterns_of_the_same_trainees(sample_db_path, wave):
+    # The overview of a school takes its tiles and patterns from the signals its group view
+    # found; they must be what tier_counts and patterns answer for the same filters.
+    from dashboard.analysis.triage import group_lead
+
+    with Database(sample_db_path) as db:
+        for school, _ in analysis.filter_options(db)["schools"]:
+            filters = Filters(school=school, wave=wave)
+            lead = group_lead(db, analysis.group_view(db, "school", filters), filters, lang="en")
+            assert _lead_facts(lead) == _lead_facts((tier_counts(db, filters), patterns(db, filters, lang="en")))
+
+
+def test_group_lead_with_a_what_if_norm_is_left_to_tier_counts(sample_db_path):
+    # Near miss: under a norm that is not the stored one the derived layer's previous
+    # wave does not apply, so the overview asks tier_counts and patterns instead.
+    from dashboard.analysis.triage import group_lead
+
+    with Database(sample_db_path) as db:
+        school = analysis.filter_options(db)["schools"][0][0]
+        formal_only = analysis.formal_only(analysis.load_norms(db))
+        found = analysis.group_view(db, "school", Filters(school=school), formal_only)
+        assert group_lead(db, found, Filters(school=school), formal_only) is None
+
+
+def test_overview_of_a_school_asks_the_tiers_once(run_app, sample_db_path, sample, monkeypatch):
+    # The tiles come from the school's group view: tier_counts and patterns are not asked again.
+    def not_again(*args, **kwargs):
+        raise AssertionError("asked again")
+
+    monkeypatch.setattr("dashboard.analysis.triage.tier_counts", not_again)
+    monkeypatch.setattr("dashboard.analysis.triage.patterns", not_again)
+    app = ok(run_app(sample_db_path, school=sample["school"]))
+    counts = sample["triage"]["tier"].value_counts()
+    assert [metrics(app)[label] for label in ("Nu handelen", "Bespreken", "Volgen")] == [
+        str(counts.get(t, 0)) for t in TIERS]

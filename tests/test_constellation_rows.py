@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from dashboard import analysis
 from dashboard.core import domain
 from dashboard.privacy.access import AccessDenied, Viewer
-from dashboard.analysis import Filters, Norm
+from dashboard.analysis import Filters, Norm, derived, triage
 from dashboard.store.db import Database
 from tests.analysis_fixtures import Dataset, base, healthy_trainee, random_datasets
 from tests.app_fixtures import *  # noqa: F403
@@ -198,7 +198,11 @@ def national_group(db: Database, by: str, filters: Filters, norm: Norm | None = 
 
 
 def assert_same_group(found: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]) -> None:
-    assert set(found) == set(expected)
+    assert set(found) == set(expected) | {"signal_rows"}
+    # the signals as found, with what the tiers and patterns read besides (triage.group_lead)
+    assert {"role", "other_role", "cohort"} <= set(found["signal_rows"].columns)
+    assert same_frame(analysis._copied_signals(found["signal_rows"]).reset_index(drop=True),
+                      found["signals"].reset_index(drop=True))
     for name in expected:
         left, right = found[name].reset_index(drop=True), expected[name].reset_index(drop=True)
         if name == "trainees":  # lists of waves
@@ -214,7 +218,17 @@ def test_a_schools_questions_on_its_copied_rows_equal_the_questions_on_the_natio
     filters = Filters(school=school, wave=wave)
     with data.write(Database.in_memory()) as full:
         db = full if schools is None else full.scoped(Viewer("so@school.nl", "schoolopleider", schools=schools))
-        assert_same_group(analysis.group_view(db, by, filters), national_group(db, by, filters))
+        found = analysis.group_view(db, by, filters)
+        assert_same_group(found, national_group(db, by, filters))
+        assert triage.group_lead(db, found, filters) is None  # no derived layer yet: nothing to read
+        # Once the derived layer is current: the group's rows read there, and what the
+        # overview leads with from the same signals.
+        assert derived.ensure(full)
+        found = analysis.group_view(db, by, filters)
+        assert_same_group(found, national_group(db, by, filters))
+        tiers, found_patterns = triage.group_lead(db, found, filters)
+        assert tiers == triage.tier_counts(db, filters)
+        assert same_frame(found_patterns, triage.patterns(db, filters))
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -949,7 +949,9 @@ def group_view(
     trainees' rows (:func:`_copied_rows`), so the answers are theirs; the
     copy pays off when the filters name a few hundred trainees out of many
     (a school), not for a national view. Keys: coverage, signals,
-    coverage_by, trainees.
+    coverage_by, trainees, and signal_rows: signals.sql's rows with the
+    columns the page does not show (role, other_role, cohort), from which
+    ``triage.group_lead`` counts the tiers and patterns of the same trainees.
     """
     _require_persons(db)
     _check_by(by)
@@ -981,6 +983,7 @@ def group_view(
         "signals": _copied_signals(found_signals),
         "coverage_by": _groups_found(grouped, by),
         "trainees": _trainees_found(people),
+        "signal_rows": found_signals,
     }
 
 

@@ -329,7 +329,12 @@ def tier_counts(db, filters: Filters = Filters(), norm: Norm | None = None) -> d
     """
     found, people = side_by_side(lambda: _triage(db, filters, norm, "nl", None, sentences=False),
                                  lambda: _run(db, (_CHOSEN, "analysis/trainees"), _filter_params(filters)))
-    counts: dict[str, Any] = {tier: int((found["tier"] == tier).sum()) for tier in TIERS}
+    return _tier_head(db, filters, found["tier"], people)
+
+
+def _tier_head(db, filters: Filters, tiers: pd.Series, people: pd.DataFrame) -> dict[str, Any]:
+    """:func:`tier_counts` from the tier of each trainee with a signal and every trainee in view."""
+    counts: dict[str, Any] = {tier: int((tiers == tier).sum()) for tier in TIERS}
     head: dict[str, Any] = {"tiers": counts, "n_no_data": int(people["wave"].isna().sum()),
                             "n_trainees": len(people)}
     viewer = getattr(db, "viewer", None)
@@ -439,6 +444,27 @@ def patterns(
     current = _run_one(db, rows, current_job)
     job: Job = (_PATTERN_PARTS, params, {**tables, "signals_param": _signal_arrow(current)})
     return _patterns_found(db, _run_one(db, rows, job), lang, filters)
+
+
+def group_lead(
+    db, group: Mapping[str, pd.DataFrame], filters: Filters = Filters(), norm: Norm | None = None, lang: str = "nl",
+) -> tuple[dict[str, Any], pd.DataFrame] | None:
+    """(:func:`tier_counts`, :func:`patterns`) of the trainees that
+    :func:`dashboard.analysis.group_view` found for the same filters and norm,
+    from the signals it evaluated (its ``signal_rows``) instead of evaluating
+    them again: what the overview leads with when its filters name a school.
+    The previous wave's signals are read from the derived layer, so this is
+    None when the layer does not apply (a what-if ``norm``, or not current):
+    ask :func:`tier_counts` and :func:`patterns` then."""
+    if not uses_derived(db, norm):
+        return None
+    lang = normalise_language(lang)
+    params = _filter_params(filters)
+    tables = {**_analysis_tables(db, norm), "signals_param": _signal_arrow(group["signal_rows"])}
+    found_triage, found_patterns = _run_jobs(db, None, [(_BOUND_DERIVED_TRIAGE_PARTS, params, tables)],
+                                             [(_PATTERN_PARTS, {**params, **_pattern_params()}, tables)])
+    return (_tier_head(db, filters, found_triage["tier"], group["trainees"]),
+            _patterns_found(db, found_patterns, lang, filters))
 
 
 def no_data_trainees(db, filters: Filters = Filters(), *, rows: Rows | None = None) -> pd.DataFrame:

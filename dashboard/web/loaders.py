@@ -103,16 +103,19 @@ def _few_trainees(who: Viewer, filters: Filters) -> bool:
     return filters.school is not None or (not who.sees_all_trainees and bool(who.schools) and not who.institutes)
 
 
+Lead = tuple[dict[str, Any], pd.DataFrame]  # (triage.tier_counts, triage.patterns)
+
+
 @st.cache_data(**_CACHE)
 def _overview(
-    version: str, who: Viewer, filters: Filters, norm: Norm | None, by: str
-) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None]:
+    version: str, who: Viewer, filters: Filters, norm: Norm | None, by: str, lang: str,
+) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None, Lead | None]:
     db = ui.database_for(who)
     if not who.sees_persons:
         # Aggregates only: no per-trainee coverage, no names.
         head, grouped = side_by_side(lambda: analysis.headline(db, filters, norm),
                                      lambda: analysis.coverage_by(db, by, filters, norm))
-        return head, grouped, None
+        return head, grouped, None, None
     # The filters already name one group of this grouping (a coordinator looking
     # at their own school): that group's trainees are the trainees in view.
     one_group = getattr(filters, by) is not None
@@ -120,7 +123,8 @@ def _overview(
         found = analysis.group_view(db, by, filters, norm)
         head = analysis.headline_figures(found["coverage"], found["signals"])
         group = (found["coverage"], found["trainees"][["trainee_id", "name"]]) if one_group else None
-        return head, found["coverage_by"], group
+        # The tiers and patterns from the signals just found: half the cost of asking anew.
+        return head, found["coverage_by"], group, triage.group_lead(db, found, filters, norm, lang)
     coverage, signals, grouped, people = side_by_side(  # independent queries, side by side
         lambda: analysis.coverage(db, filters, norm),
         lambda: analysis.signals(db, filters, norm),
@@ -129,17 +133,19 @@ def _overview(
     )
     head = analysis.headline_figures(coverage, signals)
     group = (coverage, people[["trainee_id", "name"]]) if people is not None else None
-    return head, grouped, group
+    return head, grouped, group, None
 
 
 def overview(
     filters: Filters, norm: Norm | None, by: str
-) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None]:
-    """(headline figures as :func:`headline`, coverage by ``by``, and when the
+) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.DataFrame, pd.DataFrame] | None, Lead | None]:
+    """(headline figures as :func:`headline`, coverage by ``by``, when the
     filters name one ``by`` group: that group's (coverage, trainees) as
-    :func:`group_coverage` gives them) in one go. The group part is None
-    for a viewer who sees aggregates only."""
-    return _overview(ui.data_version(), ui.viewer(), filters, norm, by)
+    :func:`group_coverage` gives them, and when the trainees in view are one
+    school's: what the overview leads with, as :func:`tier_counts_and_patterns`
+    gives it) in one go. The group part is None for a viewer who sees
+    aggregates only; the lead is None when it was not computed here."""
+    return _overview(ui.data_version(), ui.viewer(), filters, norm, by, ui.lang())
 
 
 def group_filters(filters: Filters, by: str, group_id: str) -> Filters:

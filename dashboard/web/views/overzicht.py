@@ -257,15 +257,16 @@ def _list_params(**params: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(ui.page_url("signalen", **params)).query))
 
 
-def attention_lead(filters, norm) -> dict | None:
+def attention_lead(filters, norm, lead: loaders.Lead | None) -> dict | None:
     """What the overview leads with: "Nu handelen: N studenten" (linked to the
     worklist), then the programme's patterns, once. Returns the tier counts
-    (None when no trainee is in view: the headline says so)."""
+    (None when no trainee is in view: the headline says so). ``lead``: the
+    tier counts and patterns when the overview's loader already has them."""
     lang = ui.lang()
     sees_persons = ui.viewer().sees_persons
     # Counts and patterns only (not the whole worklist, which the Signalen page computes
     # when it opens): under the stored norms each is one statement on the derived layer.
-    tiers, patterns = loaders.tier_counts_and_patterns(filters, norm)
+    tiers, patterns = lead if lead is not None else loaders.tier_counts_and_patterns(filters, norm)
     if tiers["n_trainees"] == 0:
         return None
     n_nu = tiers["tiers"]["nu"]
@@ -313,8 +314,8 @@ def render() -> None:
     # The grouping chosen last run (its radio is drawn further down): the
     # headline and the heatmap are then computed together, side by side.
     by = st.session_state.get("overview_by", GROUPINGS[0])
-    head, coverage, filtered_group = loaders.overview(filters, norm, by)
-    tiers = attention_lead(filters, norm) if head.get("n_trainees") else None  # 0, or suppressed: nothing to lead with
+    head, coverage, filtered_group, lead = loaders.overview(filters, norm, by)
+    tiers = attention_lead(filters, norm, lead) if head.get("n_trainees") else None  # 0, or suppressed: nothing to lead with
     if not headline_figures(head, filters, formal_only, tiers):
         return
     st.subheader(ui.t("overview.heatmap_title"))
