@@ -254,21 +254,22 @@ def render() -> None:
     # The picture uses the page's width: a nine-person network needs it to keep every name readable.
     st.plotly_chart(figure, key="constellation_figure")
     st.caption(ui.t("constellation.legend_v2"))
+    # The drawing's table at the page's width, under it: in half of it, its eleven columns scrolled sideways.
+    table_box = st.expander(ui.t("constellation.table"), key="constellation_table_open", on_change="rerun")
+    if table_box.open:
+        with table_box:
+            in_wave = relationships[relationships["wave"] == wave]
+            table = relationships_table(in_wave, function_labels)
+            link = ui.t("mentor.col.mentor_page")
+            table[link] = loaders.mentor_links(in_wave["person_id"])
+            st.dataframe(table, hide_index=True, key="constellation_table",
+                         column_config={link: st.column_config.LinkColumn(display_text=ui.t("signals.open"))})
     # Equal halves: the coverage table's five columns fit beside step 6 at 1,366 px.
     picture, beside = st.columns(2)
     with picture:
         if not needs.empty:
             st.markdown(ui.t("constellation.needs", needs=ui.escape_markdown(
                 ", ".join(function_labels.get(f, f) for f in needs["function"]))))
-        table_box = st.expander(ui.t("constellation.table"), key="constellation_table_open", on_change="rerun")
-        if table_box.open:
-            with table_box:
-                in_wave = relationships[relationships["wave"] == wave]
-                table = relationships_table(in_wave, function_labels)
-                link = ui.t("mentor.col.mentor_page")
-                table[link] = loaders.mentor_links(in_wave["person_id"])
-                st.dataframe(table, hide_index=True, key="constellation_table",
-                             column_config={link: st.column_config.LinkColumn(display_text=ui.t("signals.open"))})
         step_six_section(trainee_id, wave, function_labels)
     with beside:
         detail = loaders.detail_in(trainee_id, wave)
