@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.privacy import audit
 from dashboard.web import auth, server, session
+from dashboard.web.prepare import count_users
 from dashboard.privacy.access import LOCAL_VIEWER, AccessDenied
 from dashboard.cli import build_parser
 from dashboard.store.db import SAMPLE_DATA_DIR, Database
@@ -199,17 +201,20 @@ def popen(monkeypatch) -> _Started:
     return started
 
 
+USERS_FOUND = 3
+
+
 @pytest.fixture
 def prepared(monkeypatch, tmp_path) -> list[Path]:
     """prepare_database stubbed: serve tests need no real database."""
     calls: list[Path] = []
 
-    def prepare(path, lang="nl"):
+    def prepare(path, lang="nl", count_users=False):
         calls.append(path)
-        return server.PreparedDatabase(Path(path).resolve(), False, 2)
+        # server mode asks the preparing child how many may log in
+        return server.PreparedDatabase(Path(path).resolve(), False, 2, users=USERS_FOUND if count_users else None)
 
     monkeypatch.setattr(server, "prepare_database", prepare)
-    monkeypatch.setattr(server, "_count_users", lambda path: 3)
     monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml of the developer's
     return calls
 
@@ -266,7 +271,7 @@ def test_server_mode_from_the_default_secrets_file(popen, prepared, tmp_path):
 
 
 def test_server_mode_warns_when_nobody_has_access(popen, prepared, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(server, "_count_users", lambda path: 0)
+    monkeypatch.setattr(sys.modules[__name__], "USERS_FOUND", 0)
     assert _serve("--auth", str(_write_auth(tmp_path))) == 0
     assert "er zijn nog geen gebruikers" in capsys.readouterr().err
 
@@ -305,7 +310,7 @@ def test_streamlit_knows_the_secrets_files_option():
 def test_count_users_reads_the_users_table(sample_db_copy):
     with Database(sample_db_copy) as db:
         add_user(db, MANAGER, "management")
-    assert server._count_users(sample_db_copy) == 1
+    assert count_users(sample_db_copy) == 1
 
 
 # --- the gate in the app (AppTest) ------------------------------------------------

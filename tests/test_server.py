@@ -10,7 +10,7 @@ import pytest
 from dashboard.web import server
 from dashboard.cli import build_parser
 from dashboard.store.db import DB_ENV_VAR, SAMPLE_DATA_DIR, Database
-from tests.app_fixtures import SMALL_DATASET
+from tests.app_fixtures import SMALL_DATASET, sample_db_copy, sample_db_path  # noqa: F401 (fixtures)
 
 
 def _write_dataset(folder: Path, files) -> Path:
@@ -99,7 +99,8 @@ def test_serve_prints_where_the_data_lives_and_starts_streamlit(tmp_path, monkey
     path = tmp_path / "db.duckdb"
     small = _write_dataset(tmp_path / "small", SMALL_DATASET)
     monkeypatch.setattr(server, "SAMPLE_DATA_DIR", small)
-    monkeypatch.setattr(server, "prepare_database", lambda p, lang="nl": server.PreparedDatabase(p.resolve(), True, 2))
+    monkeypatch.setattr(server, "prepare_database",
+                        lambda p, lang="nl", count_users=False: server.PreparedDatabase(p.resolve(), True, 2))
     args = build_parser().parse_args(["serve", "--db", str(path), "--port", "8999"])
     assert server.command_serve(args) == 0
     out = capsys.readouterr().out
@@ -110,7 +111,7 @@ def test_serve_prints_where_the_data_lives_and_starts_streamlit(tmp_path, monkey
 
 
 def test_serve_reports_a_locked_database_without_traceback(tmp_path, monkeypatch, capsys):
-    def locked(path, lang="nl"):
+    def locked(path, lang="nl", count_users=False):
         raise server.ServeError("De database x is in gebruik door een ander programma")
 
     monkeypatch.setattr(server, "prepare_database", locked)
@@ -118,3 +119,24 @@ def test_serve_reports_a_locked_database_without_traceback(tmp_path, monkeypatch
     args = build_parser().parse_args(["serve", "--db", str(tmp_path / "x.duckdb")])
     assert server.command_serve(args) == 1
     assert "in gebruik" in capsys.readouterr().err
+
+
+def test_the_launcher_holds_no_database_library():
+    # serve's launcher waits for Streamlit as long as the dashboard runs: the database work
+    # is done in a child that ends first (dashboard.web.prepare), so DuckDB, pandas and the
+    # analysis (about 130 MB) are never in the launcher.
+    import subprocess
+
+    probe = ("import sys, dashboard.cli, dashboard.web.server; "
+             "print(sorted(m for m in ('duckdb', 'pandas', 'pyarrow', 'dashboard.analysis') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_server_mode_counts_the_users_in_the_preparing_child(sample_db_copy):
+    from dashboard.privacy.users import add_user
+
+    with Database(sample_db_copy) as db:
+        add_user(db, "so@school.nl", "schoolopleider", schools=["S01"])
+    assert server.prepare_database(sample_db_copy, count_users=True).users == 1
+    assert server.prepare_database(sample_db_copy).users is None  # local mode does not ask

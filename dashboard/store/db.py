@@ -32,14 +32,11 @@ import pandas as pd
 
 from dashboard.core import audit_chain
 from dashboard.core.i18n import DEFAULT_LANGUAGE, t
+from dashboard.store.paths import (  # noqa: F401 (named here too: the rest of the code imports them from db)
+    DB_ENV_VAR, DEFAULT_DB_FILE, PROJECT_ROOT, QUERIES_DIR, SAMPLE_DATA_DIR, default_db_path,
+)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-QUERIES_DIR = PROJECT_ROOT / "queries"
 SCHEMA_DIR = QUERIES_DIR / "store" / "schema"
-SAMPLE_DATA_DIR = PROJECT_ROOT / "sample_data"
-
-DB_ENV_VAR = "CONSTELLATIEMONITOR_DB"
-DEFAULT_DB_FILE = Path("data") / "constellatiemonitor.duckdb"
 
 # Tables that hold the partnership's data, in the order a load writes them.
 DATA_TABLES: tuple[str, ...] = (
@@ -199,12 +196,6 @@ def _is_repeated_key(violation: pd.Series) -> bool:
     """Whether a row of the integrity check is a key stored more than once."""
     columns = UNINDEXED_KEYS.get(violation["table_name"])
     return columns is not None and violation["column_name"] == ", ".join(columns)
-
-
-def default_db_path() -> Path:
-    """``$CONSTELLATIEMONITOR_DB``, else ``data/constellatiemonitor.duckdb`` under the working folder."""
-    configured = os.environ.get(DB_ENV_VAR)
-    return Path(configured) if configured else Path.cwd() / DEFAULT_DB_FILE
 
 
 @functools.cache

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import signal
 import socket
@@ -30,11 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from dashboard.analysis import derived
 from dashboard.exchange.limits import MAX_UPLOAD_MB
 from dashboard.privacy.access import LOOPBACK_HOSTS, MODE_ENV_VAR, MODE_LOCAL, MODE_SERVER
-from dashboard.store.db import DB_ENV_VAR, SAMPLE_DATA_DIR, DamagedDatabaseError, Database, DatabaseError, default_db_path
-from dashboard.store.file_check import check_complete
+# Light on purpose: the launcher only waits for Streamlit (the database work is dashboard.web.prepare's).
+from dashboard.store.paths import DB_ENV_VAR, SAMPLE_DATA_DIR, default_db_path
 from dashboard.core.i18n import t
 
 APP_PATH = Path(__file__).resolve().parent / "app.py"
@@ -59,66 +59,24 @@ class PreparedDatabase:
     path: Path
     built_from_sample: bool
     trainees: int
+    users: int | None = None  # asked for server mode: how many may log in (None: unreadable)
 
 
-def _is_lock_error(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "lock" in text or "being used by another process" in text
-
-
-def _open(path: Path, lang: str) -> Database:
-    try:
-        return Database(path)
-    except DamagedDatabaseError as exc:
-        raise ServeError(exc.message(lang)) from exc
-    except DatabaseError as exc:
-        if _is_lock_error(exc):
-            raise ServeError(t("serve.locked", lang, path=path)) from exc
-        raise ServeError(t("serve.cannot_open", lang, path=path, reason=exc)) from exc
-
-
-def prepare_database(path: Path | None = None, *, sample_dir: Path = SAMPLE_DATA_DIR, lang: str = "nl") -> PreparedDatabase:
-    """Make sure the database exists; on first start build it from the sample data.
-
-    A failed build removes the new file again, so the next start tries afresh
-    instead of serving an empty database. The database is closed on return:
-    the Streamlit process opens it itself.
-    """
+def prepare_database(path: Path | None = None, *, sample_dir: Path = SAMPLE_DATA_DIR, lang: str = "nl",
+                     count_users: bool = False) -> PreparedDatabase:
+    """Make sure the database exists; on first start build it from the sample data
+    (``dashboard.web.prepare``, in a process of its own that ends before Streamlit
+    starts: the launcher then holds about 20 MB instead of 150). ``count_users``:
+    also count who may log in. ``ServeError`` with the child's message when the
+    database cannot be served."""
     path = (path or default_db_path()).resolve()
-    if path.exists():
-        try:
-            # Cut off after an intact header, a file opens and its pages fail later: refuse now.
-            check_complete(path, lang)
-        except DamagedDatabaseError as exc:
-            raise ServeError(exc.message(lang)) from exc
-        db = _open(path, lang)
-        try:
-            derived.ensure(db)  # an upgraded or erased-from file: the derived layer before the first page
-            return PreparedDatabase(path, False, db.table_counts()["trainees"])
-        finally:
-            db.close()
-
-    from dashboard.exchange.importer import import_dataset  # the import is heavy; only the first start needs it
-
-    db = _open(path, lang)
-    try:
-        result = import_dataset(db, sample_dir)
-        trainees = db.table_counts()["trainees"]
-    except BaseException:
-        db.close()
-        _remove_database(path)
-        raise
-    db.close()
-    if not result.ok:
-        _remove_database(path)
-        details = "\n".join(f"  - {error.message(lang)}" for error in list(result.errors)[:20])
-        raise ServeError(t("serve.sample_failed", lang, source=sample_dir) + "\n" + details)
-    return PreparedDatabase(path, True, trainees)
-
-
-def _remove_database(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "dashboard.web.prepare", str(path), "--sample-dir", str(sample_dir),
+               "--lang", lang, *(["--count-users"] if count_users else [])]
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        raise ServeError(done.stderr.strip() or t("serve.cannot_open", lang, path=path, reason=done.returncode))
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    return PreparedDatabase(Path(answer["path"]), answer["built_from_sample"], answer["trainees"], answer["users"])
 
 
 # --- modes and login settings ------------------------------------------------------
@@ -260,16 +218,6 @@ def browse_address(address: str) -> str:
     return "localhost" if address in ("0.0.0.0", "::", "") else address
 
 
-def _count_users(path: Path) -> int | None:
-    from dashboard.privacy.users import list_users  # pandas and the audit module: only server mode needs them
-
-    try:
-        with Database(path) as db:
-            return len(list_users(db))
-    except DatabaseError:
-        return None
-
-
 def _choose_mode(args: argparse.Namespace, address: str, lang: str) -> AuthSettings | None:
     """The login settings (server mode) or None (local mode); ``ServeError`` when serve must not start."""
     auth_file = find_auth_file(getattr(args, "auth", None), lang=lang)
@@ -364,7 +312,7 @@ def command_serve(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     try:
-        prepared = prepare_database(path, lang=lang)
+        prepared = prepare_database(path, lang=lang, count_users=settings is not None)
     except ServeError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -375,7 +323,7 @@ def command_serve(args: argparse.Namespace) -> int:
     if settings is None:
         print(t("auth.serve_local_mode", lang))
     else:
-        users = _count_users(prepared.path)
+        users = prepared.users
         print(t("auth.serve_server_mode", lang, path=settings.path, provider=settings.server_metadata_url,
                 users="?" if users is None else users))
         if users == 0:
