@@ -53,6 +53,9 @@ def test_overview_page(app_browser, sample):
 def test_signals_page(app_browser):
     app_browser.visit("/signalen")
     app_browser.page.locator('[data-testid="stTable"]').first.wait_for(timeout=30_000)
+    # The filters sit between the patterns and the list: once a fresh CI machine read the page's
+    # text with every part but the "Alleen nieuw" toggle drawn (the run had ended); wait for it.
+    app_browser.page.get_by_text("Alleen nieuw", exact=True).first.wait_for(timeout=30_000)
     text = no_page_error(app_browser)
     for label in ("Signalen", "Nu handelen", "Bespreken", "Alleen nieuw", "Alleen studenten met signaal",
                   "Download als CSV", "Download als Excel", "Signalen over begeleiders"):
