@@ -33,7 +33,7 @@ import pandas as pd
 from dashboard.core import audit_chain
 from dashboard.core.i18n import DEFAULT_LANGUAGE, t
 from dashboard.store.paths import (  # noqa: F401 (named here too: the rest of the code imports them from db)
-    DB_ENV_VAR, DEFAULT_DB_FILE, PROJECT_ROOT, QUERIES_DIR, SAMPLE_DATA_DIR, default_db_path,
+    DB_ENV_VAR, PROJECT_ROOT, QUERIES_DIR, SAMPLE_DATA_DIR, default_db_path,
 )
 
 SCHEMA_DIR = QUERIES_DIR / "store" / "schema"
