@@ -344,3 +344,23 @@ def test_the_waves_table_shows_each_person_s_strength_per_wave(run_app, sample_d
     for wave in wide.columns:
         column = next(c for c in shown.columns if c.lower().startswith(wave_labels[wave]))
         assert shown[column].tolist() == [labels[v] for v in wide[wave]], wave
+
+
+def _in_column(node, label: str, inside: bool = False) -> bool | None:
+    """Whether the expander ``label`` sits inside a column of st.columns (None: not found)."""
+    if getattr(node, "type", None) == "expander" and getattr(node, "label", None) == label:
+        return inside
+    for child in getattr(node, "children", {}).values():
+        found = _in_column(child, label, inside or getattr(child, "type", None) == "column")
+        if found is not None:
+            return found
+    return None
+
+
+def test_the_relationships_table_spans_the_page_under_the_drawing(run_app, sample_db_path):
+    # In half the page its eleven columns scrolled sideways; step 6 and the coverage stay side by side.
+    with Database(sample_db_path) as db:
+        trainee = analysis.trainees(db)["trainee_id"].iloc[0]
+    app = run_app(sample_db_path, CONSTELLATION, trainee=trainee)
+    assert not app.exception and not app.error
+    assert _in_column(app.main, "Tabel") is False  # True before 116bbb8, when it sat in the left half
